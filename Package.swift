@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom up: C shims → HTTP (FastCGI) / Postgres / Security → Domain (pure rules)
+// → Web (routes, views, sessions) → executables. Domain depends on nothing else on purpose.
+let package = Package(
+    name: "AsylumPortal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "asylum-portal", targets: ["asylum-portal"]),
+        .executable(name: "asylum-admin", targets: ["asylum-admin"]),
+        .executable(name: "asylum-worker", targets: ["asylum-worker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        .target(name: "HTTP", dependencies: ["CFastCGI", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Security", dependencies: ["CSodium"]),
+        .target(name: "Domain"),
+        // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "Outbox", dependencies: [
+            "Postgres", "CCurl",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Web", dependencies: [
+            "HTTP", "Postgres", "Security", "Domain",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "asylum-portal", dependencies: [
+            "Web", "HTTP", "Postgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "asylum-worker", dependencies: [
+            "Outbox", "Postgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "asylum-admin", dependencies: [
+            "Web", "Postgres", "Security", "Domain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web"], path: "Tests/UnitTests"),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
+        .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security"], path: "Tests/IntegrationTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,52 @@
+/// A response: status, headers, cookies, body. Built by handlers, written by the server.
+public struct Response: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var cookies: [Cookie] = []
+    public var body: [UInt8]
+
+    public init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func html(_ html: String, status: Int = 200) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
+    }
+
+    public static func text(_ text: String, status: Int = 200) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    /// 303 after a POST, so reloading the next page never re-submits the form.
+    public static func redirect(to location: String, status: Int = 303) -> Response {
+        Response(status: status, headers: [("Location", location)])
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public mutating func setHeader(_ name: String, _ value: String) {
+        headers.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        headers.append((name, value))
+    }
+
+    /// Adds a header only if the handler did not set it itself.
+    public mutating func defaultHeader(_ name: String, _ value: String) {
+        if header(name) == nil { headers.append((name, value)) }
+    }
+
+    /// The CGI-style head FastCGI expects (`Status:` line, headers, blank line).
+    public func serializedHead() -> String {
+        var s = "Status: \(status) \(HTTPStatus.reason(status))\r\n"
+        for (name, value) in headers where !value.contains("\r") && !value.contains("\n") {
+            s += "\(name): \(value)\r\n"
+        }
+        for c in cookies { s += "Set-Cookie: \(c.headerValue)\r\n" }
+        if header("Content-Length") == nil { s += "Content-Length: \(body.count)\r\n" }
+        s += "\r\n"
+        return s
+    }
+}

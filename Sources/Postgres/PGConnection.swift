@@ -1,0 +1,203 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Not thread-safe by design: each thread owns its own
+/// (the FastCGI server gives every worker thread one).
+///
+/// After a failure the connection is dropped; the next call reconnects, so service
+/// comes back by itself when the database does.
+public final class PGConnection {
+    public let conninfo: String
+    private var conn: OpaquePointer?
+    private var prepared = Set<String>()
+    private var transactionDepth = 0
+
+    public init(conninfo: String) {
+        self.conninfo = conninfo
+    }
+
+    deinit { close() }
+
+    public var isConnected: Bool {
+        guard let c = conn else { return false }
+        return PQstatus(c) == CONNECTION_OK
+    }
+
+    public func close() {
+        if let c = conn { PQfinish(c) }
+        conn = nil
+        prepared.removeAll()
+        transactionDepth = 0
+    }
+
+    /// Opens the connection if needed. Throws a `.connection` error when the server is unreachable.
+    public func connect() throws {
+        if isConnected { return }
+        close()
+        guard let c = PQconnectdb(conninfo) else { throw PGError(.connection, "out of memory") }
+        guard PQstatus(c) == CONNECTION_OK else {
+            let msg = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(c)
+            throw PGError(.connection, msg)
+        }
+        conn = c
+        // Timestamps travel as UTC ISO text; PGTimestamp relies on it.
+        _ = try execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'")
+    }
+
+    /// Runs one parameterised statement (PQexecParams, text format).
+    @discardableResult
+    public func query(_ sql: String, _ params: [PGEncodable?] = []) throws -> PGResult {
+        try run { c in
+            withCStrings(params.map { $0?.pgText }) { values in
+                PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+        }
+    }
+
+    /// Runs a statement prepared once per connection under `name`: for hot queries.
+    @discardableResult
+    public func prepared(_ name: String, _ sql: String, _ params: [PGEncodable?] = []) throws -> PGResult {
+        try connect()
+        if !prepared.contains(name) {
+            _ = try run { c in PQprepare(c, name, sql, Int32(params.count), nil) }
+            prepared.insert(name)
+        }
+        return try run { c in
+            withCStrings(params.map { $0?.pgText }) { values in
+                PQexecPrepared(c, name, Int32(params.count), values, nil, nil, 0)
+            }
+        }
+    }
+
+    /// Runs a script without parameters (several statements allowed): for migrations only.
+    @discardableResult
+    public func execute(_ script: String) throws -> PGResult {
+        try run { c in PQexec(c, script) }
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    /// Nested calls become savepoints, so a helper can open its own transaction safely.
+    public func transaction<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let depth = transactionDepth
+        try execute(depth == 0 ? "BEGIN" : "SAVEPOINT sp\(depth)")
+        transactionDepth += 1
+        do {
+            let value = try body(self)
+            transactionDepth -= 1
+            try execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT sp\(depth)")
+            return value
+        } catch {
+            transactionDepth = depth
+            if isConnected {
+                _ = try? execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT sp\(depth)")
+            }
+            throw error
+        }
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    public func listen(_ channel: String) throws {
+        // Channel names are identifiers, not values: only simple names are accepted.
+        guard channel.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !channel.isEmpty else {
+            throw PGError(.query, "invalid channel name")
+        }
+        try execute("LISTEN \(channel)")
+    }
+
+    /// Waits up to `timeout` seconds for a notification; returns the channels that fired.
+    public func waitForNotifications(timeout: Double) throws -> [String] {
+        try connect()
+        guard let c = conn else { return [] }
+        var fired = drainNotifications(c)
+        if !fired.isEmpty { return fired }
+        var pfd = pollfd(fd: PQsocket(c), events: Int16(POLLIN), revents: 0)
+        let rc = poll(&pfd, 1, Int32(timeout * 1000))
+        if rc > 0 {
+            if PQconsumeInput(c) == 0 {
+                let msg = String(cString: PQerrorMessage(c))
+                close()
+                throw PGError(.connection, msg)
+            }
+            fired = drainNotifications(c)
+        }
+        return fired
+    }
+
+    private func drainNotifications(_ c: OpaquePointer) -> [String] {
+        var out = [String]()
+        while let n = PQnotifies(c) {
+            out.append(String(cString: n.pointee.relname))
+            PQfreemem(n)
+        }
+        return out
+    }
+
+    // MARK: internals
+
+    private func run(_ exec: (OpaquePointer) -> OpaquePointer?) throws -> PGResult {
+        try connect()
+        guard let c = conn else { throw PGError(.connection, "not connected") }
+        guard let res = exec(c) else {
+            let msg = String(cString: PQerrorMessage(c))
+            dropIfBroken(c)
+            throw PGError(.connection, msg)
+        }
+        defer { PQclear(res) }
+        switch PQresultStatus(res) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return copy(res)
+        default:
+            let state = PQresultErrorField(res, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let msg = PQresultErrorField(res, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? String(cString: PQerrorMessage(c))
+            let broken = dropIfBroken(c)
+            throw PGError(broken ? .connection : .query, msg, sqlState: state)
+        }
+    }
+
+    @discardableResult
+    private func dropIfBroken(_ c: OpaquePointer) -> Bool {
+        if PQstatus(c) != CONNECTION_OK {
+            close()
+            return true
+        }
+        return false
+    }
+
+    private func copy(_ res: OpaquePointer) -> PGResult {
+        let nfields = Int(PQnfields(res))
+        let ntuples = Int(PQntuples(res))
+        var columns = [String]()
+        var index = [String: Int]()
+        for f in 0..<nfields {
+            let name = String(cString: PQfname(res, Int32(f)))
+            columns.append(name)
+            index[name] = f
+        }
+        var rows = [PGRow]()
+        rows.reserveCapacity(ntuples)
+        for r in 0..<ntuples {
+            var values = [String?]()
+            values.reserveCapacity(nfields)
+            for f in 0..<nfields {
+                if PQgetisnull(res, Int32(r), Int32(f)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(res, Int32(r), Int32(f))))
+                }
+            }
+            rows.append(PGRow(index: index, values: values))
+        }
+        let affected = Int(String(cString: PQcmdTuples(res))) ?? 0
+        return PGResult(columns: columns, rows: rows, affectedRows: affected)
+    }
+}
+
+/// Keeps C copies of the parameter strings alive for the duration of one libpq call.
+private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { s in s.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}

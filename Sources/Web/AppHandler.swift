@@ -1,0 +1,111 @@
+import Foundation
+import HTTP
+import Logging
+import Postgres
+
+/// The per-thread request pipeline: language → route → session → CSRF → access → handler,
+/// then the headers every answer carries. Every failure ends as a translated page.
+public final class AppHandler: RequestHandler {
+    let app: App
+    let db: PGConnection
+
+    init(app: App, db: PGConnection) {
+        self.app = app
+        self.db = db
+    }
+
+    public func handle(_ request: Request) -> Response {
+        let ctx = RequestContext(request: request, app: app, db: db, language: chooseLanguage(request))
+        var response: Response
+        do {
+            response = try route(ctx)
+        } catch let error as HTTPError {
+            if error.status >= 500 { ctx.logger.error("\(error.status): \(error.reason)") }
+            response = ctx.errorPage(error.status)
+        } catch let error as PGError where error.isConnectionFailure {
+            ctx.logger.error("database unavailable: \(error.message)")
+            response = ctx.errorPage(503)
+            response.setHeader("Retry-After", "30")
+        } catch {
+            ctx.logger.error("unhandled error: \(error)")
+            response = ctx.errorPage(500)
+        }
+        return finish(response, ctx)
+    }
+
+    public func handleError(_ error: HTTPError, for request: Request) -> Response {
+        let ctx = RequestContext(request: request, app: app, db: db, language: chooseLanguage(request))
+        return finish(ctx.errorPage(error.status), ctx)
+    }
+
+    private func route(_ ctx: RequestContext) throws -> Response {
+        let route: Route
+        switch app.routes.match(method: ctx.request.method, path: ctx.request.path) {
+        case .notFound:
+            throw HTTPError.notFound
+        case .methodNotAllowed(let allowed):
+            var r = ctx.errorPage(405)
+            r.setHeader("Allow", allowed.joined(separator: ", "))
+            return r
+        case .found(let r, let params):
+            route = r
+            ctx.request.pathParameters = params
+        }
+        try loadSession(ctx)
+        if !["GET", "HEAD"].contains(ctx.request.method) {
+            let submitted = try ctx.request.form()[CSRF.fieldName]
+            guard app.csrf.isValid(submitted, bindingTo: ctx.csrfBinding) else {
+                throw HTTPError(403, "missing or invalid CSRF token")
+            }
+        }
+        if let denied = Authorization.check(route.access, ctx) { return denied }
+        return try route.handler(ctx)
+    }
+
+    /// Reads the session cookie; an expired or unknown token is simply dropped.
+    private func loadSession(_ ctx: RequestContext) throws {
+        guard let token = ctx.request.cookies[ctx.cookieNames.session], !token.isEmpty else { return }
+        if let session = try app.sessions.find(token: token, db: db) {
+            ctx.session = session
+            ctx.csrfBinding = session.token
+            if session.subject == .staff {
+                ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
+            }
+        } else {
+            ctx.pendingCookies.append(.expired(ctx.cookieNames.session, secure: ctx.request.isSecure))
+        }
+    }
+
+    /// `?lang=` (remembered in a cookie), then the cookie, then Accept-Language, then French.
+    private func chooseLanguage(_ request: Request) -> Language {
+        if let code = request.query["lang"], let lang = Language.named(code) { return lang }
+        if let code = request.cookies["lang"], let lang = Language.named(code) { return lang }
+        return Language.negotiate(acceptLanguage: request.headers["accept-language"] ?? "") ?? .french
+    }
+
+    /// Headers and cookies every dynamic answer carries.
+    private func finish(_ response: Response, _ ctx: RequestContext) -> Response {
+        var r = response
+        r.cookies.append(contentsOf: ctx.pendingCookies)
+        if let fresh = ctx.newCSRFCookie {
+            // First visit: the pre-login binding the page's tokens were made with.
+            r.cookies.append(Cookie(name: ctx.cookieNames.csrf, value: fresh, secure: ctx.request.isSecure))
+        }
+        if let code = ctx.request.query["lang"], Language.named(code) != nil {
+            var c = Cookie(name: ctx.cookieNames.language, value: code.lowercased(), maxAge: 365 * 86_400, secure: ctx.request.isSecure)
+            c.httpOnly = true
+            r.cookies.append(c)
+        }
+        r.defaultHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+        r.defaultHeader("X-Content-Type-Options", "nosniff")
+        r.defaultHeader("Referrer-Policy", "no-referrer")
+        r.defaultHeader("X-Frame-Options", "DENY")
+        r.defaultHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        // Pages may show personal data and are read on shared kiosks: never cached.
+        r.defaultHeader("Cache-Control", "no-store")
+        r.defaultHeader("Content-Language", ctx.language.code)
+        r.defaultHeader("Vary", "Cookie, Accept-Language")
+        return r
+    }
+}
+

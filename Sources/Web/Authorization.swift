@@ -1,0 +1,26 @@
+import HTTP
+
+/// Applies a route's `access` rule. Returns the answer for a refused visitor, or nil to go on.
+enum Authorization {
+    static func check(_ access: Route.Access, _ ctx: RequestContext) -> Response? {
+        switch access {
+        case .anyone:
+            return nil
+        case .testOnly:
+            return ctx.app.config.environment == .test ? nil : ctx.errorPage(404)
+        case .anyStaff:
+            return ctx.staff == nil ? askToLogIn(ctx) : nil
+        case .staff(let roles):
+            guard let staff = ctx.staff else { return askToLogIn(ctx) }
+            if roles.contains(staff.role) { return nil }
+            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method) \(ctx.request.path)")
+            return ctx.errorPage(403)
+        }
+    }
+
+    /// A logged-out visitor on a GET is sent to the login page; anything else is refused.
+    private static func askToLogIn(_ ctx: RequestContext) -> Response {
+        guard ctx.request.method == "GET" else { return ctx.errorPage(403) }
+        return .redirect(to: "/connexion?next=" + FormData.percentEncode(ctx.request.path), status: 303)
+    }
+}

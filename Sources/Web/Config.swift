@@ -1,0 +1,57 @@
+import Foundation
+
+/// Settings read once at start-up from the environment (see README for the list).
+public struct Config: Sendable {
+    public enum Environment: String, Sendable { case development, test, production }
+
+    public var databaseURL: String
+    public var socketPath: String
+    public var threads: Int
+    public var root: String
+    public var secret: [UInt8]
+    public var environment: Environment
+    public var spoolDirectory: String
+    public var maxBodyBytes: Int
+    /// Idle and absolute session lifetimes (a shared kiosk must not stay logged in).
+    public var sessionIdleSeconds: Int = 30 * 60
+    public var sessionAbsoluteSeconds: Int = 12 * 3600
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        let root = env["ASYLUM_ROOT"] ?? FileManager.default.currentDirectoryPath
+        return Config(
+            databaseURL: env["ASYLUM_DATABASE_URL"] ?? "dbname=asylum",
+            socketPath: env["ASYLUM_SOCKET"] ?? root + "/.run/app.sock",
+            threads: Int(env["ASYLUM_THREADS"] ?? "") ?? 4,
+            root: root,
+            secret: try loadSecret(env),
+            environment: Environment(rawValue: env["ASYLUM_ENV"] ?? "development") ?? .development,
+            spoolDirectory: env["ASYLUM_SPOOL_DIR"] ?? root + "/.run/spool",
+            maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024)
+    }
+
+    public struct ConfigError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The server secret keys CSRF tokens. It must be random and stable across restarts.
+    static func loadSecret(_ env: [String: String]) throws -> [UInt8] {
+        var text = env["ASYLUM_SECRET"]
+        if text == nil, let file = env["ASYLUM_SECRET_FILE"] {
+            text = try? String(contentsOfFile: file, encoding: .utf8)
+            if text == nil { throw ConfigError(description: "cannot read ASYLUM_SECRET_FILE \(file)") }
+        }
+        guard let hex = text?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+            throw ConfigError(description: "set ASYLUM_SECRET_FILE (a file with 64 hex characters)")
+        }
+        var bytes = [UInt8]()
+        var it = hex.makeIterator()
+        while let h = it.next(), let l = it.next() {
+            guard let v = UInt8(String([h, l]), radix: 16) else { break }
+            bytes.append(v)
+        }
+        guard bytes.count >= 32, bytes.count * 2 == hex.count else {
+            throw ConfigError(description: "the secret must be at least 64 hex characters")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,104 @@
+import Domain
+import Foundation
+import HTTP
+import Logging
+import Postgres
+import Security
+
+/// Everything a handler needs for one request: the request, the database connection of this
+/// thread, the visitor's language, session and CSRF token, and helpers to answer.
+public final class RequestContext {
+    public internal(set) var request: Request
+    public let app: App
+    public let db: PGConnection
+    public let language: Language
+    public let catalogue: Catalogue
+    public let cookieNames: CookieNames
+    public var session: Session?
+    public var staff: StaffAccount?
+    /// Cookies to add to whatever response the handler returns.
+    var pendingCookies: [Cookie] = []
+    /// What the CSRF token is bound to: the session token, else the pre-login cookie.
+    var csrfBinding: String
+    /// Set when the browser had no pre-login CSRF cookie yet: sent with the response.
+    let newCSRFCookie: String?
+
+    init(request: Request, app: App, db: PGConnection, language: Language) {
+        self.request = request
+        self.app = app
+        self.db = db
+        self.language = language
+        catalogue = app.catalogues[language]
+        cookieNames = CookieNames(secure: request.isSecure)
+        if let existing = request.cookies[cookieNames.csrf], existing.utf8.count >= 32 {
+            csrfBinding = existing
+            newCSRFCookie = nil
+        } else {
+            csrfBinding = SecureRandom.token()
+            newCSRFCookie = csrfBinding
+        }
+    }
+
+    public var logger: Logger {
+        var l = app.logger
+        l[metadataKey: "request_id"] = .string(request.requestId)
+        return l
+    }
+
+    public func text(_ key: String, _ args: [String: String] = [:]) -> String {
+        catalogue.text(key, args)
+    }
+
+    public var csrfToken: String { app.csrf.token(bindingTo: csrfBinding) }
+
+    // MARK: sessions
+
+    /// Logs a subject in on this browser with a fresh session token.
+    public func signIn(_ subject: Session.Subject, id: Int64) throws {
+        let session = try app.sessions.start(subject: subject, id: id, replacing: session?.token, db: db)
+        self.session = session
+        csrfBinding = session.token
+        pendingCookies.append(Cookie(name: cookieNames.session, value: session.token, secure: request.isSecure))
+    }
+
+    public func signOut() throws {
+        if let s = session { try app.sessions.end(token: s.token, db: db) }
+        session = nil
+        staff = nil
+        pendingCookies.append(.expired(cookieNames.session, secure: request.isSecure))
+    }
+
+    // MARK: answering
+
+    /// Renders a page inside the layout. `data` holds the page's own values.
+    public func page(_ template: String, title titleKey: String, _ data: [String: Any] = [:], status: Int = 200) -> Response {
+        var context = data
+        context["t"] = catalogue.tree
+        context["title"] = text(titleKey)
+        context["lang"] = ["code": language.code, "dir": language.dir]
+        context["languages"] = Language.supported.map { lang -> [String: Any] in
+            ["code": lang.code, "name": lang.nativeName, "current": lang == language,
+             "href": request.path + "?lang=" + lang.code]
+        }
+        context["csrf"] = csrfToken
+        context["csrfField"] = CSRF.fieldName
+        if let staff {
+            context["user"] = ["displayName": staff.displayName, "role": text("roles.\(staff.role.rawValue)")]
+        }
+        if let notice = request.query["notice"], catalogue.flat["notices.\(notice)"] != nil {
+            context["notice"] = text("notices.\(notice)")
+        }
+        return .html(app.views.render(template, context), status: status)
+    }
+
+    /// The translated error page for `status`.
+    public func errorPage(_ status: Int) -> Response {
+        let known = [400, 403, 404, 405, 413, 429, 500, 503]
+        let key = known.contains(status) ? status : (status >= 500 ? 500 : 400)
+        return page("error", title: "errors.\(key).title", [
+            "status": status,
+            "heading": text("errors.\(key).title"),
+            "body": text("errors.\(key).body"),
+        ], status: status)
+    }
+}

@@ -1,0 +1,39 @@
+import Domain
+import HTTP
+
+/// A route: who may call it and what answers. `access` is the single place the
+/// authorization rule of a route is written, so one test can walk them all.
+public struct Route: Sendable {
+    public enum Access: Sendable, Equatable {
+        /// Anyone, logged in or not.
+        case anyone
+        /// A logged-in staff member holding one of these roles.
+        case staff(Set<Role>)
+        /// Any logged-in staff member.
+        case anyStaff
+        /// Only when ASYLUM_ENV=test (hooks for the end-to-end suite).
+        case testOnly
+    }
+
+    public let access: Access
+    public let handler: @Sendable (RequestContext) throws -> Response
+
+    public init(_ access: Access, _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
+        self.access = access
+        self.handler = handler
+    }
+}
+
+/// Each module adds its routes here; the order has no meaning (paths are matched exactly).
+public typealias Routes = Router<Route>
+
+public enum RouteTable {
+    public static func build(environment: Config.Environment) -> Routes {
+        var routes = Routes()
+        HomeRoutes.register(&routes)
+        StaffAuthRoutes.register(&routes)
+        SpaceRoutes.register(&routes)
+        if environment == .test { TestRoutes.register(&routes) }
+        return routes
+    }
+}

@@ -1,0 +1,22 @@
+import HTTP
+
+/// The front door: the four spaces, and the health check used by nginx, scripts and tests.
+enum HomeRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/", Route(.anyone, home))
+        routes.add("GET", "/healthz", Route(.anyone, health))
+    }
+
+    static func home(_ ctx: RequestContext) throws -> Response {
+        let spaces = SpaceRoutes.spaces.map { space -> [String: Any] in
+            ["href": "/" + space, "title": ctx.text("spaces.\(space).title"), "who": ctx.text("spaces.\(space).who")]
+        }
+        return ctx.page("home", title: "home.title", ["spaces": spaces])
+    }
+
+    /// 200 "ok" when the database answers; the 503 page otherwise (thrown as a connection error).
+    static func health(_ ctx: RequestContext) throws -> Response {
+        try ctx.db.prepared("health", "SELECT 1")
+        return .text("ok\n")
+    }
+}

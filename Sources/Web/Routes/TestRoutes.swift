@@ -1,0 +1,14 @@
+import Foundation
+import HTTP
+
+/// Hooks for the end-to-end suite, registered only when ASYLUM_ENV=test.
+enum TestRoutes {
+    static func register(_ routes: inout Routes) {
+        // A slow request, to show that SIGTERM lets in-flight requests finish.
+        routes.add("GET", "/__test/sleep", Route(.testOnly) { ctx in
+            let ms = min(Int(ctx.request.query["ms"] ?? "") ?? 1000, 10_000)
+            Thread.sleep(forTimeInterval: Double(ms) / 1000)
+            return .text("slept \(ms)\n")
+        })
+    }
+}

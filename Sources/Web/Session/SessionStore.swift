@@ -1,0 +1,64 @@
+import Domain
+import Foundation
+import Postgres
+import Security
+
+/// Who is logged in on this browser. The cookie holds a random 256-bit token; the database
+/// holds only its SHA-256, so a leaked table cannot be replayed.
+public struct Session: Sendable {
+    public enum Subject: String, Sendable { case staff, applicant, anef }
+    public let token: String
+    public let subject: Subject
+    public let subjectId: Int64
+    public let createdAt: Date
+}
+
+public struct SessionStore: Sendable {
+    let idleSeconds: Int
+    let absoluteSeconds: Int
+
+    public init(idleSeconds: Int, absoluteSeconds: Int) {
+        self.idleSeconds = idleSeconds
+        self.absoluteSeconds = absoluteSeconds
+    }
+
+    /// The live session for a cookie value, refreshing its idle timer; nil if absent or expired.
+    public func find(token: String, db: PGConnection) throws -> Session? {
+        let hash = PGBytes(Digest.sha256(token))
+        let result = try db.prepared("session_touch", """
+            UPDATE sessions SET last_seen_at = now()
+            WHERE token_hash = $1 AND expires_at > now()
+              AND last_seen_at > now() - make_interval(secs => $2)
+            RETURNING subject_kind, subject_id, created_at
+            """, [hash, idleSeconds])
+        guard let row = result.first, let subject = Session.Subject(rawValue: try row.get("subject_kind")) else {
+            return nil
+        }
+        return Session(token: token, subject: subject, subjectId: try row.get("subject_id"),
+                       createdAt: try row.get("created_at"))
+    }
+
+    /// Starts a new session (and ends `previous`): the token changes at every login,
+    /// so a token planted before login is worthless after it.
+    public func start(subject: Session.Subject, id: Int64, replacing previous: String?, db: PGConnection) throws -> Session {
+        if let previous { try end(token: previous, db: db) }
+        let token = SecureRandom.token()
+        let row = try db.query("""
+            INSERT INTO sessions (token_hash, subject_kind, subject_id, expires_at)
+            VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+            RETURNING created_at
+            """, [PGBytes(Digest.sha256(token)), subject.rawValue, id, absoluteSeconds]).first
+        // Housekeeping: expired rows go away as new ones arrive.
+        try db.query("DELETE FROM sessions WHERE expires_at < now() - interval '1 day'")
+        return Session(token: token, subject: subject, subjectId: id, createdAt: try row?.get("created_at") ?? Date())
+    }
+
+    public func end(token: String, db: PGConnection) throws {
+        try db.query("DELETE FROM sessions WHERE token_hash = $1", [PGBytes(Digest.sha256(token))])
+    }
+
+    /// Closes every session of a person (password reset, account closure).
+    public func endAll(subject: Session.Subject, id: Int64, db: PGConnection) throws {
+        try db.query("DELETE FROM sessions WHERE subject_kind = $1 AND subject_id = $2", [subject.rawValue, id])
+    }
+}
