@@ -53,6 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
         .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web"], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security"], path: "Tests/IntegrationTests"),

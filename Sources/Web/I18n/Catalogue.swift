@@ -1,7 +1,7 @@
 import Foundation
 
 /// The messages of one language, loaded from `Locales/<code>.json` (nested objects).
-/// Templates read them as `{{t.section.key}}`; code reads them with `text("section.key")`.
+/// Templates read them as `{{t.section.key}}`; code reads them with `text(_:)`.
 public struct Catalogue: @unchecked Sendable {
     // Immutable after loading; `Any` only because Mustache renders plain dictionaries.
     public let language: Language
@@ -22,7 +22,12 @@ public struct Catalogue: @unchecked Sendable {
     /// The message for `key`, with `{name}` placeholders filled. A missing key shows the key
     /// itself (and the catalogue test fails), never an empty string.
     public func text(_ key: String, _ args: [String: String] = [:]) -> String {
-        guard var s = flat[key] else { return key }
+        guard let s = flat[key] else { return key }
+        return Self.format(s, args)
+    }
+
+    static func format(_ message: String, _ args: [String: String]) -> String {
+        var s = message
         for (k, v) in args { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
         return s
     }
