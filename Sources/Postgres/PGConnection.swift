@@ -41,6 +41,8 @@ public final class PGConnection {
             throw PGError(.connection, msg)
         }
         conn = c
+        // Server notices ("relation already exists, skipping") are not errors: keep them off stderr.
+        PQsetNoticeProcessor(c, { _, _ in }, nil)
         // Timestamps travel as UTC ISO text; PGTimestamp relies on it.
         _ = try execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'")
     }

@@ -68,8 +68,11 @@ public final class AppHandler: RequestHandler {
         if let session = try app.sessions.find(token: token, db: db) {
             ctx.session = session
             ctx.csrfBinding = session.token
-            if session.subject == .staff {
-                ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
+            switch session.subject {
+            case .staff: ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
+            case .applicant: ctx.applicant = try Applicants.find(id: session.subjectId, db: db).flatMap { $0.closedAt == nil ? $0 : nil }
+            case .activation: ctx.activatingApplicantId = session.subjectId
+            case .anef: break
             }
         } else {
             ctx.pendingCookies.append(.expired(ctx.cookieNames.session, secure: ctx.request.isSecure))

@@ -10,6 +10,10 @@ enum Authorization {
             return ctx.app.config.environment == .test ? nil : ctx.errorPage(404)
         case .anyStaff:
             return ctx.staff == nil ? askToLogIn(ctx) : nil
+        case .applicant:
+            return ctx.applicant == nil ? askToLogIn(ctx, at: "/usager/connexion") : nil
+        case .activation:
+            return ctx.activatingApplicantId == nil ? askToLogIn(ctx, at: "/usager/activation") : nil
         case .staff(let roles):
             guard let staff = ctx.staff else { return askToLogIn(ctx) }
             if roles.contains(staff.role) { return nil }
@@ -19,8 +23,8 @@ enum Authorization {
     }
 
     /// A logged-out visitor on a GET is sent to the login page; anything else is refused.
-    private static func askToLogIn(_ ctx: RequestContext) -> Response {
+    private static func askToLogIn(_ ctx: RequestContext, at loginPath: String = "/connexion") -> Response {
         guard ctx.request.method == "GET" else { return ctx.errorPage(403) }
-        return .redirect(to: "/connexion?next=" + FormData.percentEncode(ctx.request.path), status: 303)
+        return .redirect(to: loginPath + "?next=" + FormData.percentEncode(ctx.request.path), status: 303)
     }
 }

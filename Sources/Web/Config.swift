@@ -12,6 +12,8 @@ public struct Config: Sendable {
     public var environment: Environment
     public var spoolDirectory: String
     public var maxBodyBytes: Int
+    /// The address people type to reach the service (printed on notices, put in messages).
+    public var publicURL: String = "http://127.0.0.1:8080"
     /// Idle and absolute session lifetimes (a shared kiosk must not stay logged in).
     public var sessionIdleSeconds: Int = 30 * 60
     public var sessionAbsoluteSeconds: Int = 12 * 3600
@@ -26,7 +28,8 @@ public struct Config: Sendable {
             secret: try loadSecret(env),
             environment: Environment(rawValue: env["ASYLUM_ENV"] ?? "development") ?? .development,
             spoolDirectory: env["ASYLUM_SPOOL_DIR"] ?? root + "/.run/spool",
-            maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024)
+            maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024,
+            publicURL: env["ASYLUM_PUBLIC_URL"] ?? "http://127.0.0.1:8080")
     }
 
     public struct ConfigError: Error, CustomStringConvertible {

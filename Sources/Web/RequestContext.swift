@@ -16,6 +16,10 @@ public final class RequestContext {
     public let cookieNames: CookieNames
     public var session: Session?
     public var staff: StaffAccount?
+    /// The logged-in applicant (session subject `applicant`).
+    public var applicant: Applicant?
+    /// The applicant who proved their key and must choose a password (subject `activation`).
+    public var activatingApplicantId: Int64?
     /// Cookies to add to whatever response the handler returns.
     var pendingCookies: [Cookie] = []
     /// What the CSRF token is bound to: the session token, else the pre-login cookie.
@@ -65,6 +69,8 @@ public final class RequestContext {
         if let s = session { try app.sessions.end(token: s.token, db: db) }
         session = nil
         staff = nil
+        applicant = nil
+        activatingApplicantId = nil
         pendingCookies.append(.expired(cookieNames.session, secure: request.isSecure))
     }
 
@@ -84,6 +90,8 @@ public final class RequestContext {
         context["csrfField"] = CSRF.fieldName
         if let staff {
             context["user"] = ["displayName": staff.displayName, "role": text("roles.\(staff.role.rawValue)")]
+        } else if let applicant {
+            context["user"] = ["displayName": applicant.fullName, "role": text("roles.applicant")]
         }
         if let notice = request.query["notice"], catalogue.flat["notices.\(notice)"] != nil {
             context["notice"] = text("notices.\(notice)")

@@ -11,6 +11,10 @@ public struct Route: Sendable {
         case staff(Set<Role>)
         /// Any logged-in staff member.
         case anyStaff
+        /// A logged-in asylum applicant whose space is open.
+        case applicant
+        /// Someone who proved their connection key and must now choose a password.
+        case activation
         /// Only when ASYLUM_ENV=test (hooks for the end-to-end suite).
         case testOnly
     }
@@ -33,6 +37,13 @@ public enum RouteTable {
         HomeRoutes.register(&routes)
         StaffAuthRoutes.register(&routes)
         SpaceRoutes.register(&routes)
+        MessagesRoutes.register(&routes, environment: environment)
+        PersonnelRoutes.register(&routes)
+        UsagerAuthRoutes.register(&routes)
+        UsagerSpaceRoutes.register(&routes)
+        EnrolmentRoutes.register(&routes)
+        GudaRoutes.register(&routes)
+        OfpraSpaceRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

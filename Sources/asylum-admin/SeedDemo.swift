@@ -8,30 +8,109 @@ import Web
 struct SeedDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed-demo",
-        abstract: "Create demo accounts (idempotent) and print the demo logins.")
+        abstract: "Create demo structures, staff and applicants (idempotent) and print the demo logins.")
 
-    /// Demo-only password, printed by `make run`; never use it outside a local demo.
-    static let demoPassword = "demo-asile-2026"
+    /// Demo-only passwords, printed by `make run`; never use them outside a local demo.
+    static let staffPassword = "demo-asile-2026"
+    static let applicantPassword = "soleil-sur-la-loire-42"
 
     func run() throws {
         let db = PGConnection(conninfo: ProcessInfo.processInfo.environment["ASYLUM_DATABASE_URL"] ?? "dbname=asylum")
-        let staff: [(String, String, Role)] = [
-            ("admin@demo.asile.test", "Camille Admin", .administrator),
-            ("guda.rennes@demo.asile.test", "Yann Le Goff (GUDA Rennes)", .gudaAgent),
-            ("spada.rennes@demo.asile.test", "Awa Diallo (SPADA Rennes)", .spadaStaff),
-            ("cada.rennes@demo.asile.test", "Hugo Martin (CADA Rennes)", .cadaStaff),
-            ("huda.lyon@demo.asile.test", "Inès Haddad (HUDA Lyon)", .hudaStaff),
-            ("ofii.rennes@demo.asile.test", "Paul Morel (OFII Rennes)", .ofiiAgent),
-            ("ofpra@demo.asile.test", "Léa Bernard (OFPRA)", .ofpraAgent),
-            ("prefecture@demo.asile.test", "Marc Petit (Préfecture)", .prefectureInstructor),
-        ]
-        print("Demo staff logins (password: \(Self.demoPassword)):")
         try db.transaction { tx in
-            for (email, name, role) in staff {
-                try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: name, role: role,
-                                         password: Self.demoPassword, hasher: .interactive, db: tx)
-                print("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(email)")
-            }
+            let s = try structures(tx)
+            try staff(s, tx)
+            try applicants(s, tx)
         }
     }
+
+    struct DemoStructures { let spada, cada, huda, gudaRennes, gudaLyon, ofii: Structure }
+
+    func structures(_ db: PGConnection) throws -> DemoStructures {
+        DemoStructures(
+            spada: try Structures.upsert(kind: .spada, name: "SPADA Rennes – Coallia", city: "Rennes",
+                                         address: "12 rue de Brest", phone: "02 99 00 00 01", db: db),
+            cada: try Structures.upsert(kind: .cada, name: "CADA Rennes Nord", city: "Rennes", address: "4 allée des Tilleuls", db: db),
+            huda: try Structures.upsert(kind: .huda, name: "HUDA Lyon Est", city: "Lyon", address: "88 cours Gambetta", db: db),
+            gudaRennes: try Structures.upsert(kind: .guda, name: "GUDA Rennes", city: "Rennes", gudaSite: "rennes", db: db),
+            gudaLyon: try Structures.upsert(kind: .guda, name: "GUDA Lyon", city: "Lyon", gudaSite: "lyon", db: db),
+            ofii: try Structures.upsert(kind: .ofii, name: "OFII Rennes", city: "Rennes", db: db))
+    }
+
+    func staff(_ s: DemoStructures, _ db: PGConnection) throws {
+        let accounts: [(String, String, Role, Structure?)] = [
+            ("admin@demo.asile.test", "Camille Admin", .administrator, nil),
+            ("guda.rennes@demo.asile.test", "Yann Le Goff", .gudaAgent, s.gudaRennes),
+            ("spada.rennes@demo.asile.test", "Awa Diallo", .spadaStaff, s.spada),
+            ("cada.rennes@demo.asile.test", "Hugo Martin", .cadaStaff, s.cada),
+            ("huda.lyon@demo.asile.test", "Inès Haddad", .hudaStaff, s.huda),
+            ("ofii.rennes@demo.asile.test", "Paul Morel", .ofiiAgent, s.ofii),
+            ("ofpra@demo.asile.test", "Léa Bernard", .ofpraAgent, nil),
+            ("prefecture@demo.asile.test", "Marc Petit", .prefectureInstructor, nil),
+        ]
+        print("Demo staff (password for all: \(Self.staffPassword)):")
+        for (email, name, role, structure) in accounts {
+            try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: name, role: role, structureId: structure?.id,
+                                     password: Self.staffPassword, hasher: .interactive, db: db)
+            print("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(email)")
+        }
+    }
+
+    /// Applicants at each step, so every page has something to show. Existing AGDREF numbers
+    /// are left as they are: re-running the seed never changes a demo person's credentials.
+    func applicants(_ s: DemoStructures, _ db: PGConnection) throws {
+        print("Demo applicants (identifier = AGDREF number):")
+        let spadaStaff = try StaffAccounts.credentials(email: "spada.rennes@demo.asile.test", db: db)?.account.id
+        let gudaStaff = try StaffAccounts.credentials(email: "guda.rennes@demo.asile.test", db: db)!.account.id
+        func person(_ surname: String, _ given: String, _ birth: String, _ nationality: String, _ lang: String,
+                    phone: String?, email: String?) -> Applicants.Enrolment {
+            .init(surname: surname, givenNames: given, birthDate: birth, nationality: nationality, language: lang,
+                  phone: phone, email: email, spadaId: s.spada.id)
+        }
+        let today = ParisCalendar.civilDate(of: Date()).iso
+
+        // Enrolled at the SPADA, waiting for the GUDA.
+        if try db.query("SELECT 1 FROM applicants WHERE surname = 'Tesfaye' AND agdref IS NULL").first == nil {
+            _ = try Applicants.enrol(person("Tesfaye", "Mulu", "1996-04-02", "érythréenne", "ti", phone: "+33611223344", email: nil),
+                                     by: spadaStaff, db: db)
+        }
+        print("  enrolled only       Mulu TESFAYE (waiting at the GUDA queue)")
+
+        let activated = try demo("1000000001", person("Karimi", "Ahmad", "1994-03-27", "afghane", "ar",
+                                                      phone: "+33612345678", email: "ahmad.karimi@example.org"),
+                                 registeredOn: today, open: true, db: db, spadaStaff: spadaStaff, gudaStaff: gudaStaff)
+        if let activated, activated.activatedAt == nil {
+            try Applicants.setPassword(id: activated.id, hash: PasswordHasher.interactive.hash(Self.applicantPassword), db: db)
+            try AuthEvents.record("activated", applicant: activated.id, by: .applicant(activated.id), address: nil, db: db)
+        }
+        print("  activated           1000000001 / password \(Self.applicantPassword)")
+
+        let open = try demo("1000000002", person("Haidari", "Zahra", "2000-11-15", "afghane", "fr",
+                                                 phone: nil, email: "zahra.h@example.org"),
+                            registeredOn: today, open: true, db: db, spadaStaff: spadaStaff, gudaStaff: gudaStaff)
+        if let open, open.activatedAt == nil {
+            let key = try KeyIssuer.issue(for: open, event: "key_issued", by: .system, address: nil, db: db)
+            print("  space open          1000000002 / key \(key) (new key at each seed)")
+        }
+        let waiting = try demo("1000000003", person("Diallo", "Mamadou", "1990-01-09", "guinéenne", "fr",
+                                                    phone: "+33698765432", email: nil),
+                               registeredOn: today, open: false, db: db, spadaStaff: spadaStaff, gudaStaff: gudaStaff)
+        if let waiting, waiting.spaceAvailableAt == nil {
+            let key = try KeyIssuer.issue(for: waiting, event: "key_issued", by: .system, address: nil, db: db)
+            print("  awaiting OFPRA      1000000003 / key \(key) (space not open yet)")
+        }
+        print("  no contact details  (enrol one from the SPADA account to try key recovery by the structure)")
+    }
+
+    /// Enrols and registers a demo person in scope at GUDA Rennes, once.
+    func demo(_ agdref: String, _ e: Applicants.Enrolment, registeredOn: String, open: Bool, db: PGConnection,
+              spadaStaff: Int64?, gudaStaff: Int64) throws -> Applicant? {
+        if let existing = try Applicants.find(identifier: agdref, db: db) { return existing }
+        let enrolled = try Applicants.enrol(e, by: spadaStaff, db: db)
+        let registered = try Applicants.register(id: enrolled.id, .init(
+            agdref: agdref, gudaSite: "rennes", registeredOn: registeredOn, procedure: "normal", requalifiedOn: nil,
+            unaccompaniedMinor: false, overseas: false, eligibility: Applicants.inScope), by: gudaStaff, db: db)
+        if open { _ = try Applicants.openSpace(id: enrolled.id, ofpraNumber: nil, db: db) }
+        return try registered.flatMap { try Applicants.find(id: $0.id, db: db) }
+    }
 }
+

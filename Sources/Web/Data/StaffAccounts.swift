@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Postgres
 import Security
 
@@ -7,38 +8,68 @@ public struct StaffAccount: Sendable {
     public let email: String
     public let displayName: String
     public let role: Role
+    /// The SPADA/CADA/HUDA, GUDA site or office the person works for (none for admins and OFPRA).
+    public let structureId: Int64?
 }
 
 /// Staff accounts in PostgreSQL. E-mail addresses are compared case-insensitively.
 public enum StaffAccounts {
-    static let columns = "id, email, display_name, role"
+    static let columns = "id, email, display_name, role, structure_id"
 
     public static func find(id: Int64, db: PGConnection) throws -> StaffAccount? {
         try db.prepared("staff_by_id", "SELECT \(columns) FROM staff_accounts WHERE id = $1 AND disabled_at IS NULL", [id])
             .first.map(decode)
     }
 
-    /// The account and its password hash, for the login check.
-    public static func credentials(email: String, db: PGConnection) throws -> (StaffAccount, String)? {
-        guard let row = try db.query(
-            "SELECT \(columns), password_hash FROM staff_accounts WHERE lower(email) = lower($1) AND disabled_at IS NULL",
-            [email]).first else { return nil }
-        return (try decode(row), try row.get("password_hash"))
+    public static func all(_ db: PGConnection) throws -> [StaffAccount] {
+        try db.query("SELECT \(columns) FROM staff_accounts WHERE disabled_at IS NULL ORDER BY role, email").rows.map(decode)
+    }
+
+    public struct Credentials: Sendable {
+        public let account: StaffAccount
+        public let passwordHash: String
+        public let failedLogins: Int
+        public let lastFailedAt: Date?
+        public let lockedAt: Date?
+    }
+
+    /// The account, its password hash and failure counters, for the login check.
+    public static func credentials(email: String, db: PGConnection) throws -> Credentials? {
+        guard let row = try db.query("""
+            SELECT \(columns), password_hash, failed_logins, last_failed_at, locked_at
+            FROM staff_accounts WHERE lower(email) = lower($1) AND disabled_at IS NULL
+            """, [email]).first else { return nil }
+        return Credentials(account: try decode(row), passwordHash: try row.get("password_hash"),
+                           failedLogins: try row.get("failed_logins"), lastFailedAt: try row.optional("last_failed_at"),
+                           lockedAt: try row.optional("locked_at"))
+    }
+
+    /// Counts a failure; locks at `lockAt` (an administrator unlocks by setting a new password).
+    public static func recordFailure(id: Int64, lockAt: Int?, db: PGConnection) throws {
+        try db.query("""
+            UPDATE staff_accounts SET failed_logins = failed_logins + 1, last_failed_at = now(),
+                   locked_at = CASE WHEN $2::int IS NOT NULL AND failed_logins + 1 >= $2::int THEN COALESCE(locked_at, now()) ELSE locked_at END
+            WHERE id = $1
+            """, [id, lockAt])
+    }
+
+    public static func recordSuccess(id: Int64, db: PGConnection) throws {
+        try db.query("UPDATE staff_accounts SET failed_logins = 0 WHERE id = $1", [id])
     }
 
     /// Creates or, for an existing e-mail, updates name, role and password (used by
     /// `asylum-admin create-staff` and the demo seed, both meant to be re-runnable).
     @discardableResult
-    public static func upsert(email: EmailAddress, displayName: String, role: Role, password: String,
-                              hasher: PasswordHasher, db: PGConnection) throws -> StaffAccount {
+    public static func upsert(email: EmailAddress, displayName: String, role: Role, structureId: Int64? = nil,
+                              password: String, hasher: PasswordHasher, db: PGConnection) throws -> StaffAccount {
         let row = try db.query("""
-            INSERT INTO staff_accounts (email, display_name, role, password_hash)
-            VALUES ($1, $2, $3, $4)
+            INSERT INTO staff_accounts (email, display_name, role, structure_id, password_hash)
+            VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT ((lower(email))) DO UPDATE
-              SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
-                  password_hash = EXCLUDED.password_hash, disabled_at = NULL
+              SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, structure_id = EXCLUDED.structure_id,
+                  password_hash = EXCLUDED.password_hash, disabled_at = NULL, failed_logins = 0, locked_at = NULL
             RETURNING \(columns)
-            """, [email.value, displayName, role.rawValue, hasher.hash(password)]).first
+            """, [email.value, displayName, role.rawValue, structureId, hasher.hash(password)]).first
         guard let row else { throw PGError(.query, "upsert returned no row") }
         return try decode(row)
     }
@@ -46,6 +77,7 @@ public enum StaffAccounts {
     static func decode(_ row: PGRow) throws -> StaffAccount {
         guard let role = Role(rawValue: try row.get("role")) else { throw PGError(.decoding, "unknown role") }
         return StaffAccount(id: try row.get("id"), email: try row.get("email"),
-                            displayName: try row.get("display_name"), role: role)
+                            displayName: try row.get("display_name"), role: role,
+                            structureId: try row.optional("structure_id"))
     }
 }

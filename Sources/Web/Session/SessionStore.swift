@@ -6,7 +6,7 @@ import Security
 /// Who is logged in on this browser. The cookie holds a random 256-bit token; the database
 /// holds only its SHA-256, so a leaked table cannot be replayed.
 public struct Session: Sendable {
-    public enum Subject: String, Sendable { case staff, applicant, anef }
+    public enum Subject: String, Sendable { case staff, applicant, anef, activation }
     public let token: String
     public let subject: Subject
     public let subjectId: Int64

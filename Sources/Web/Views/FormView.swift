@@ -1,7 +1,7 @@
 /// A form's fields, typed values and errors, shaped for the `partials/field` and
 /// `partials/error-summary` templates (GOV.UK pattern: summary on top, message by the field).
-public struct FormView {
-    public struct Field {
+public struct FormView: Sendable {
+    public struct Field: Sendable {
         public var name: String
         public var labelKey: String
         public var type = "text"
@@ -9,6 +9,21 @@ public struct FormView {
         public var hintKey: String?
         public var keepValue = true
         public var required = true
+        /// For `<select>` fields: (value, label key or literal label).
+        public var options: [(value: String, label: String)] = []
+
+        public init(name: String, labelKey: String, type: String = "text", autocomplete: String? = nil,
+                    hintKey: String? = nil, keepValue: Bool = true, required: Bool = true,
+                    options: [(value: String, label: String)] = []) {
+            self.name = name
+            self.labelKey = labelKey
+            self.type = type
+            self.autocomplete = autocomplete
+            self.hintKey = hintKey
+            self.keepValue = keepValue
+            self.required = required
+            self.options = options
+        }
     }
 
     public var fields: [Field]
@@ -28,7 +43,11 @@ public struct FormView {
         for f in fields {
             let v = form.value(f.name)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             values[f.name] = v
-            if f.required && v.isEmpty { fail(f.name, emptyKey) }
+            if f.type == "checkbox" {
+                values[f.name] = v.isEmpty ? nil : "1"
+            } else if f.required && v.isEmpty {
+                fail(f.name, emptyKey)
+            }
         }
     }
 
@@ -37,10 +56,13 @@ public struct FormView {
         var byName = [String: Any]()
         for f in fields {
             var d: [String: Any] = ["id": "f-\(f.name)", "name": f.name, "type": f.type, "label": ctx.text(f.labelKey)]
-            if f.keepValue, let v = values[f.name] { d["value"] = v }
+            if f.keepValue, let v = values[f.name], !v.isEmpty { d["value"] = v }
             if let a = f.autocomplete { d["autocomplete"] = a }
             if let h = f.hintKey { d["hint"] = ctx.text(h) }
             if let e = errors.first(where: { $0.field == f.name }) { d["error"] = ctx.text(e.key) }
+            if !f.options.isEmpty {
+                d["options"] = f.options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == values[f.name]] }
+            }
             byName[f.name] = d
         }
         var out: [String: Any] = ["fields": byName]

@@ -24,6 +24,7 @@ enum SpaceRoutes {
             "steps": steps,
             "help": ctx.text("spaces.\(space).help"),
             "staffLogin": staffLogin,
+            "applicantLogin": space == "usager",
         ])
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import HTTP
+import Outbox
+
+/// What the outbox holds (counts, undelivered messages with a retry button) and, with the
+/// spool transport, what would have been sent. The demo shows the spool to everyone.
+enum MessagesRoutes {
+    static func register(_ routes: inout Routes, environment: Config.Environment) {
+        routes.add("GET", "/admin/messages", Route(.staff([.administrator]), overview))
+        routes.add("POST", "/admin/messages/:id/retry", Route(.staff([.administrator]), retry))
+        if environment != .production {
+            routes.add("GET", "/demo/messages", Route(.anyone, demoSpool))
+        }
+    }
+
+    static func overview(_ ctx: RequestContext) throws -> Response {
+        let counts = try Outbox.counts(ctx.db)
+        let states = MessageState.allCases.map { ["name": ctx.text("outbox.states.\($0.rawValue)"), "count": counts[$0]] }
+        let undelivered = try Outbox.undelivered(ctx.db, limit: 50).map { m -> [String: Any] in
+            ["id": m.id, "channel": ctx.text("outbox.channels.\(m.channel.rawValue)"), "recipient": m.recipient,
+             "template": m.template, "state": ctx.text("outbox.states.\(m.state.rawValue)"), "attempts": m.attempts,
+             "error": m.lastError ?? "", "updated": DisplayFormat.dateTime(m.updatedAt, ctx.language)]
+        }
+        return ctx.page("admin/messages", title: "admin.messages.title", [
+            "states": states, "undelivered": undelivered, "hasUndelivered": !undelivered.isEmpty,
+            "spool": spoolEntries(ctx, limit: 20),
+        ])
+    }
+
+    static func retry(_ ctx: RequestContext) throws -> Response {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? "") else { throw HTTPError.notFound }
+        switch try Outbox.retry(id: id, ctx.db) {
+        case .notFound: throw HTTPError.notFound
+        case .requeued: ctx.logger.info("outbox message \(id) requeued by staff \(ctx.staff?.id ?? 0)")
+        case .notRetryable, .superseded: break
+        }
+        return .redirect(to: "/admin/messages?notice=message_requeued")
+    }
+
+    static func demoSpool(_ ctx: RequestContext) throws -> Response {
+        ctx.page("demo/messages", title: "demo.messages.title", ["spool": spoolEntries(ctx, limit: 50)])
+    }
+
+    /// The newest spooled messages, for the staff page, the demo page and the demo home page.
+    static func spoolEntries(_ ctx: RequestContext, limit: Int) -> [[String: Any]] {
+        SpoolReader(directory: ctx.app.config.spoolDirectory).list(limit: limit).map { e in
+            ["channel": ctx.text("outbox.channels.\(e.channel.rawValue)"), "recipient": e.recipient,
+             "subject": e.subject ?? "", "text": e.text, "date": DisplayFormat.dateTime(e.date, ctx.language)]
+        }
+    }
+}

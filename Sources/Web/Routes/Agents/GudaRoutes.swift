@@ -1,0 +1,170 @@
+import Domain
+import Foundation
+import HTTP
+import Postgres
+
+/// Step 2: a GUDA agent registers the asylum application. In scope → a one-time key and the
+/// printed notice; out of scope → no space, and the agent sees why.
+enum GudaRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/agents/guda", Route(.staff([.gudaAgent]), queue))
+        routes.add("GET", "/agents/guda/personnes/:id", Route(.staff([.gudaAgent]), showForm))
+        routes.add("POST", "/agents/guda/personnes/:id", Route(.staff([.gudaAgent]), submit))
+        routes.add("POST", "/agents/guda/personnes/:id/notice", Route(.staff([.gudaAgent]), reprintNotice))
+    }
+
+    static func queue(_ ctx: RequestContext) throws -> Response {
+        let search = String((ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let people = try Applicants.awaitingRegistration(search: search, db: ctx.db).map { a -> [String: Any] in
+            ["id": a.id, "name": a.fullName, "birth": a.birthDate, "nationality": a.nationality,
+             "enrolled": DisplayFormat.dateTime(a.enrolledAt, ctx.language)]
+        }
+        let registered = try ctx.db.query("""
+            SELECT id, surname, given_names, agdref, eligibility, registered_at FROM applicants
+            WHERE registered_by = $1 ORDER BY registered_at DESC LIMIT 20
+            """, [ctx.staff?.id ?? 0]).rows.map { r -> [String: Any] in
+            let eligibility: String = try r.get("eligibility")
+            return ["id": try r.get("id", as: Int64.self),
+                    "name": "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
+                    "agdref": try r.get("agdref", as: String.self), "inScope": eligibility == Applicants.inScope,
+                    "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility)]
+        }
+        return ctx.page("agents/guda-queue", title: "guda.queue_title", [
+            "people": people, "hasPeople": !people.isEmpty, "q": search, "registered": registered,
+        ])
+    }
+
+    static func form(_ ctx: RequestContext) -> FormView {
+        FormView([
+            .init(name: "agdref", labelKey: "guda.agdref", autocomplete: "off", hintKey: "guda.agdref_hint"),
+            .init(name: "site", labelKey: "guda.site", options: GudaSite.all.map { ($0.id, $0.displayName) }),
+            .init(name: "registered_on", labelKey: "guda.registered_on", type: "date", hintKey: "pro.enrol.date_hint"),
+            .init(name: "procedure", labelKey: "guda.procedure",
+                  options: ProcedureChoice.allCases.map { ($0.rawValue, ctx.text("guda.procedures.\($0.rawValue)")) }),
+            .init(name: "requalified_on", labelKey: "guda.requalified_on", type: "date", hintKey: "guda.requalified_hint",
+                  required: false),
+            .init(name: "minor", labelKey: "guda.minor", type: "checkbox", required: false),
+            .init(name: "overseas", labelKey: "guda.overseas", type: "checkbox", required: false),
+        ])
+    }
+
+    static func applicant(_ ctx: RequestContext) throws -> Applicant {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let a = try Applicants.find(id: id, db: ctx.db) else {
+            throw HTTPError.notFound
+        }
+        return a
+    }
+
+    static func showForm(_ ctx: RequestContext) throws -> Response {
+        let person = try applicant(ctx)
+        guard person.eligibility == nil else { return .redirect(to: "/agents/guda") }
+        var f = form(ctx)
+        f.values["site"] = try agentSite(ctx) ?? ""
+        f.values["registered_on"] = ParisCalendar.civilDate(of: Date()).iso
+        f.values["procedure"] = ProcedureChoice.normal.rawValue
+        return render(ctx, person, f)
+    }
+
+    static func render(_ ctx: RequestContext, _ person: Applicant, _ f: FormView, status: Int = 200) -> Response {
+        var data = f.context(ctx)
+        data["person"] = ["id": person.id, "name": person.fullName, "birth": person.birthDate, "nationality": person.nationality]
+        return ctx.page("agents/guda-register", title: "guda.register_title", data, status: status)
+    }
+
+    static func submit(_ ctx: RequestContext) throws -> Response {
+        let person = try applicant(ctx)
+        var f = form(ctx)
+        f.read(try ctx.request.form())
+        let v = f.values
+        let agdref = (v["agdref"] ?? "").filter { !$0.isWhitespace }
+        if !agdref.isEmpty && (agdref.count != 10 || !agdref.allSatisfy(\.isASCII) || !agdref.allSatisfy(\.isNumber)) {
+            f.fail("agdref", "guda.agdref_invalid")
+        }
+        if GudaSite.find(id: v["site"] ?? "") == nil { f.fail("site", "form.choose") }
+        let today = ParisCalendar.civilDate(of: Date())
+        let registeredOn = v["registered_on"].flatMap(EnrolmentRoutes.parseDate)
+        if !(v["registered_on"] ?? "").isEmpty, registeredOn == nil || registeredOn! > today { f.fail("registered_on", "pro.enrol.invalid_date") }
+        let choice = ProcedureChoice(rawValue: v["procedure"] ?? "")
+        if choice == nil { f.fail("procedure", "form.choose") }
+        let requalifiedOn = v["requalified_on"].flatMap(EnrolmentRoutes.parseDate)
+        if choice?.isRequalified == true {
+            if requalifiedOn == nil || requalifiedOn! > today { f.fail("requalified_on", "guda.requalified_required") }
+        }
+        guard f.isValid, let registeredOn, let choice, let procedure = choice.procedure(requalifiedOn: requalifiedOn) else {
+            return render(ctx, person, f, status: 422)
+        }
+        let result = Eligibility.evaluate(site: v["site"]!, registeredOn: registeredOn, procedure: procedure,
+                                          unaccompaniedMinor: v["minor"] != nil, overseas: v["overseas"] != nil,
+                                          alreadyProtected: false)
+        let code: String
+        switch result {
+        case .inScope: code = Applicants.inScope
+        case .outOfScope(let reason): code = reason.code
+        }
+        let registration = Applicants.Registration(
+            agdref: agdref, gudaSite: v["site"]!, registeredOn: registeredOn.iso, procedure: choice.rawValue,
+            requalifiedOn: procedure.requalifiedOn?.iso, unaccompaniedMinor: v["minor"] != nil,
+            overseas: v["overseas"] != nil, eligibility: code)
+        do {
+            return try ctx.db.transaction { tx in
+                guard let registered = try Applicants.register(id: person.id, registration, by: ctx.staff!.id, db: tx) else {
+                    return Response.redirect(to: "/agents/guda")
+                }
+                guard registered.isInScope else {
+                    return ctx.page("agents/guda-out-of-scope", title: "guda.out_title", [
+                        "name": registered.fullName, "agdref": agdref, "reason": ctx.text(code),
+                        "reasonCode": code, "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
+                    ])
+                }
+                let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .staff(ctx.staff!.id),
+                                              address: ctx.request.remoteAddress, db: tx)
+                ctx.logger.info("applicant \(registered.id) registered in scope by staff \(ctx.staff!.id)")
+                return try NoticePage.render(ctx, registered, key: key, db: tx)
+            }
+        } catch let error as PGError where error.isUniqueViolation {
+            f.fail("agdref", "guda.agdref_taken")
+            return render(ctx, person, f, status: 422)
+        }
+    }
+
+    /// Printing again means a new key: the old one stops working, so a lost notice is harmless.
+    static func reprintNotice(_ ctx: RequestContext) throws -> Response {
+        let person = try applicant(ctx)
+        guard person.isInScope, person.closedAt == nil else { throw HTTPError(409, "no space for this person") }
+        return try ctx.db.transaction { tx in
+            let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff!.id),
+                                          address: ctx.request.remoteAddress, db: tx)
+            return try NoticePage.render(ctx, person, key: key, db: tx)
+        }
+    }
+
+    static func agentSite(_ ctx: RequestContext) throws -> String? {
+        guard let id = ctx.staff?.structureId else { return nil }
+        return try Structures.find(id: id, db: ctx.db)?.gudaSite
+    }
+
+    static func outOfScopeDate(_ result: EligibilityResult) -> CivilDate? {
+        if case .outOfScope(.siteNotYetInScope(let d)) = result { return d }
+        if case .outOfScope(.requalifiedBeforeSiteStart(let d)) = result { return d }
+        return nil
+    }
+}
+
+/// The procedure as the registration form offers it (the requalification date is a separate field).
+enum ProcedureChoice: String, CaseIterable {
+    case normal, accelerated, dublin
+    case dublinRequalifiedNormal = "dublin_requalified_normal"
+    case dublinRequalifiedAccelerated = "dublin_requalified_accelerated"
+
+    var isRequalified: Bool { self == .dublinRequalifiedNormal || self == .dublinRequalifiedAccelerated }
+
+    func procedure(requalifiedOn: CivilDate?) -> Procedure? {
+        switch self {
+        case .normal: return .normal
+        case .accelerated: return .accelerated
+        case .dublin: return .dublin
+        case .dublinRequalifiedNormal: return requalifiedOn.map { .dublinRequalifiedNormal(on: $0) }
+        case .dublinRequalifiedAccelerated: return requalifiedOn.map { .dublinRequalifiedAccelerated(on: $0) }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import HTTP
+
+/// Step 3: the GUDA data reach OFPRA, which opens the space (and may attach its file number).
+enum OfpraSpaceRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/agents/ofpra/espaces", Route(.staff([.ofpraAgent]), queue))
+        routes.add("POST", "/agents/ofpra/espaces/:id", Route(.staff([.ofpraAgent]), open))
+    }
+
+    static func queue(_ ctx: RequestContext) throws -> Response {
+        let people = try Applicants.awaitingSpace(db: ctx.db).map { a -> [String: Any] in
+            ["id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
+             "registered": a.registeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
+        }
+        return ctx.page("agents/ofpra-spaces", title: "ofpra.spaces_title", ["people": people, "hasPeople": !people.isEmpty])
+    }
+
+    static func open(_ ctx: RequestContext) throws -> Response {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? "") else { throw HTTPError.notFound }
+        let form = try ctx.request.form()
+        let number = (form["ofpra_number"] ?? "").filter { !$0.isWhitespace }
+        if !number.isEmpty && (number.count > 20 || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })) {
+            return .redirect(to: "/agents/ofpra/espaces?notice=ofpra_number_invalid")
+        }
+        let opened = try Applicants.openSpace(id: id, ofpraNumber: number.isEmpty ? nil : number, db: ctx.db)
+        if opened { ctx.logger.info("space of applicant \(id) opened by staff \(ctx.staff?.id ?? 0)") }
+        return .redirect(to: "/agents/ofpra/espaces?notice=\(opened ? "space_opened" : "space_already_open")")
+    }
+}

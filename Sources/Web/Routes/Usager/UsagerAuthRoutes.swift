@@ -1,0 +1,231 @@
+import Domain
+import Foundation
+import HTTP
+import Postgres
+import Security
+
+/// The applicant's ways in: first activation with the key, login with the password,
+/// a lost password (identifier + key) and a lost key (sent to the contacts on file).
+enum UsagerAuthRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/usager/connexion", Route(.anyone, showLogin))
+        routes.add("POST", "/usager/connexion", Route(.anyone, submitLogin))
+        routes.add("GET", "/usager/activation", Route(.anyone, showActivation))
+        routes.add("POST", "/usager/activation", Route(.anyone, submitActivation))
+        routes.add("GET", "/usager/activation/mot-de-passe", Route(.activation, showNewPassword))
+        routes.add("POST", "/usager/activation/mot-de-passe", Route(.activation, submitNewPassword))
+        routes.add("GET", "/usager/mot-de-passe-oublie", Route(.anyone, showReset))
+        routes.add("POST", "/usager/mot-de-passe-oublie", Route(.anyone, submitReset))
+        routes.add("GET", "/usager/cle-perdue", Route(.anyone, showLostKey))
+        routes.add("POST", "/usager/cle-perdue", Route(.anyone, submitLostKey))
+    }
+
+    static let identifierField = FormView.Field(name: "identifier", labelKey: "usager.identifier",
+                                                autocomplete: "username", hintKey: "usager.identifier_hint")
+    static let keyField = FormView.Field(name: "key", labelKey: "usager.key", autocomplete: "off", hintKey: "usager.key_hint",
+                                         keepValue: false)
+    static let newPasswordFields: [FormView.Field] = [
+        .init(name: "password", labelKey: "usager.new_password", type: "password", autocomplete: "new-password",
+              hintKey: "usager.password_rules", keepValue: false),
+        .init(name: "confirmation", labelKey: "usager.confirm_password", type: "password", autocomplete: "new-password",
+              keepValue: false),
+    ]
+
+    // MARK: login
+
+    static func loginForm() -> FormView {
+        FormView([identifierField, .init(name: "password", labelKey: "usager.password", type: "password",
+                                         autocomplete: "current-password", keepValue: false)])
+    }
+
+    static func showLogin(_ ctx: RequestContext) throws -> Response {
+        if ctx.applicant != nil { return .redirect(to: "/usager/espace") }
+        return ctx.page("usager/login", title: "usager.login.title", loginForm().context(ctx))
+    }
+
+    static func submitLogin(_ ctx: RequestContext) throws -> Response {
+        var form = loginForm()
+        let submitted = try ctx.request.form()
+        form.read(submitted)
+        guard form.isValid else { return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422) }
+        let checker = ApplicantCredentials(ctx: ctx, scope: "applicant-login")
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["password"] ?? "", kind: .password) {
+        case .success(let person):
+            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
+            try ctx.db.transaction { tx in
+                try Applicants.recordLogin(id: person.id, db: tx)
+                try AuthEvents.record("login_succeeded", applicant: person.id, by: .applicant(person.id),
+                                      address: ctx.request.remoteAddress, db: tx)
+            }
+            try ctx.signIn(.applicant, id: person.id)
+            // At each login the person is invited to check their phone and e-mail.
+            return .redirect(to: "/usager/coordonnees?apres=connexion")
+        case .failure, .locked:
+            // A locked account gets the same answer: the page always explains how to reset.
+            form.fail("identifier", "usager.login.failed")
+            return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422)
+        case .throttled(let seconds):
+            return throttledPage(ctx, "usager/login", "usager.login.title", form, seconds)
+        }
+    }
+
+    static func throttledPage(_ ctx: RequestContext, _ template: String, _ title: String, _ form: FormView, _ seconds: Int) -> Response {
+        var f = form
+        f.fail("identifier", "usager.throttled")
+        var data = f.context(ctx)
+        data["wait"] = ctx.text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))])
+        var r = ctx.page(template, title: title, data, status: 429)
+        r.setHeader("Retry-After", String(seconds))
+        return r
+    }
+
+    // MARK: activation
+
+    static func activationForm() -> FormView { FormView([identifierField, keyField]) }
+
+    static func showActivation(_ ctx: RequestContext) throws -> Response {
+        ctx.page("usager/activation", title: "usager.activation.title", activationForm().context(ctx))
+    }
+
+    static func submitActivation(_ ctx: RequestContext) throws -> Response {
+        var form = activationForm()
+        let submitted = try ctx.request.form()
+        form.read(submitted)
+        guard form.isValid else {
+            return ctx.page("usager/activation", title: "usager.activation.title", form.context(ctx), status: 422)
+        }
+        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
+        case .success(let person):
+            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
+            guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
+                // Step 3 has not happened yet: say so plainly, and when to come back.
+                return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
+            }
+            if person.activatedAt != nil {
+                return ctx.page("usager/already-active", title: "usager.already.title", [:])
+            }
+            try ctx.signIn(.activation, id: person.id)
+            return .redirect(to: "/usager/activation/mot-de-passe")
+        case .failure, .locked:
+            form.fail("identifier", "usager.activation.failed")
+            return ctx.page("usager/activation", title: "usager.activation.title", form.context(ctx), status: 422)
+        case .throttled(let seconds):
+            return throttledPage(ctx, "usager/activation", "usager.activation.title", form, seconds)
+        }
+    }
+
+    static func showNewPassword(_ ctx: RequestContext) throws -> Response {
+        ctx.page("usager/new-password", title: "usager.new_password_title", FormView(newPasswordFields).context(ctx))
+    }
+
+    static func submitNewPassword(_ ctx: RequestContext) throws -> Response {
+        guard let id = ctx.activatingApplicantId, let person = try Applicants.find(id: id, db: ctx.db) else {
+            throw HTTPError.forbidden
+        }
+        var form = FormView(newPasswordFields)
+        let submitted = try ctx.request.form()
+        let password = submitted["password"] ?? ""
+        validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person, key: nil)
+        // The key was typed on the previous page: compare with its stored hash instead.
+        if form.isValid, KeyIssuer.matches(password, keyHash: try Applicants.credentials(id: person.id, db: ctx.db).keyHash) {
+            form.fail("password", PasswordViolation.isConnectionKey.code)
+        }
+        guard form.isValid else {
+            return ctx.page("usager/new-password", title: "usager.new_password_title", form.context(ctx), status: 422)
+        }
+        try ctx.db.transaction { tx in
+            try Applicants.setPassword(id: person.id, hash: PasswordHasher.interactive.hash(password), db: tx)
+            try AuthEvents.record("activated", applicant: person.id, by: .applicant(person.id),
+                                  address: ctx.request.remoteAddress, db: tx)
+        }
+        try ctx.signIn(.applicant, id: person.id)
+        return .redirect(to: "/usager/coordonnees?apres=activation")
+    }
+
+    /// The password rules, with the messages next to the field.
+    static func validateNewPassword(_ form: inout FormView, _ password: String, confirmation: String,
+                                    person: Applicant, key: ConnectionKey?) {
+        if password.isEmpty { form.fail("password", "form.required"); return }
+        let violations = PasswordPolicy.violations(of: password, agdref: person.agdref.flatMap(AGDREFNumber.init),
+                                                   connectionKey: key)
+        if let first = violations.first { form.fail("password", first.code) }
+        if password != confirmation { form.fail("confirmation", "usager.passwords_differ") }
+    }
+
+    // MARK: lost password
+
+    static func resetForm() -> FormView { FormView([identifierField, keyField] + newPasswordFields) }
+
+    static func showReset(_ ctx: RequestContext) throws -> Response {
+        ctx.page("usager/reset", title: "usager.reset.title", resetForm().context(ctx))
+    }
+
+    static func submitReset(_ ctx: RequestContext) throws -> Response {
+        var form = resetForm()
+        let submitted = try ctx.request.form()
+        form.read(submitted)
+        let password = submitted["password"] ?? ""
+        guard form.isValid else { return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422) }
+        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
+        case .success(let person):
+            validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person,
+                                key: ConnectionKey.normalize(submitted["key"] ?? ""))
+            guard form.isValid else {
+                return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422)
+            }
+            try ctx.db.transaction { tx in
+                try Applicants.setPassword(id: person.id, hash: PasswordHasher.interactive.hash(password), db: tx)
+                // Whoever was logged in with the old password is logged out everywhere.
+                try ctx.app.sessions.endAll(subject: .applicant, id: person.id, db: tx)
+                try AuthEvents.record("password_reset", applicant: person.id, by: .applicant(person.id),
+                                      address: ctx.request.remoteAddress, db: tx)
+            }
+            return .redirect(to: "/usager/connexion?notice=password_changed")
+        case .failure, .locked:
+            form.fail("identifier", "usager.activation.failed")
+            return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422)
+        case .throttled(let seconds):
+            return throttledPage(ctx, "usager/reset", "usager.reset.title", form, seconds)
+        }
+    }
+
+    // MARK: lost key
+
+    static func showLostKey(_ ctx: RequestContext) throws -> Response {
+        ctx.page("usager/lost-key", title: "usager.lost_key.title", FormView([identifierField]).context(ctx))
+    }
+
+    /// Always the same answer, whether or not the identifier exists or has contacts on file.
+    static func submitLostKey(_ ctx: RequestContext) throws -> Response {
+        var form = FormView([identifierField])
+        form.read(try ctx.request.form())
+        guard form.isValid else {
+            return ctx.page("usager/lost-key", title: "usager.lost_key.title", form.context(ctx), status: 422)
+        }
+        let address = ctx.request.remoteAddress
+        if case .wait(let s) = try AddressThrottle.decision(scope: "key-resend", address: address, db: ctx.db) {
+            return throttledPage(ctx, "usager/lost-key", "usager.lost_key.title", form, s)
+        }
+        // Every request counts towards the address limit: this form sends messages.
+        try AddressThrottle.recordFailure(scope: "key-resend", address: address, db: ctx.db)
+        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
+        if let person = try checker.find(form.values["identifier"]!), person.isInScope, person.closedAt == nil,
+           person.verifiedPhone != nil || person.verifiedEmail != nil, try recentResends(person.id, ctx.db) < 3 {
+            try ctx.db.transaction { tx in
+                let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .applicant(person.id),
+                                              address: address, db: tx)
+                try ApplicantMessages.send("key_reissued", to: person, params: ["key": key], db: tx)
+            }
+        }
+        return ctx.page("usager/lost-key-sent", title: "usager.lost_key.title")
+    }
+
+    static func recentResends(_ id: Int64, _ db: PGConnection) throws -> Int {
+        try db.query("""
+            SELECT count(*) AS n FROM auth_events
+            WHERE applicant_id = $1 AND event = 'key_reissued' AND actor_kind = 'applicant' AND at > now() - interval '1 day'
+            """, [id]).first?.get("n") ?? 0
+    }
+}

@@ -1,0 +1,165 @@
+import Domain
+import Foundation
+import HTTP
+import Outbox
+import Postgres
+
+/// The applicant's own pages once logged in: the space home, contact details (each new one
+/// confirmed by a code before use) and the history of what happened on the account.
+enum UsagerSpaceRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/usager/espace", Route(.applicant, home))
+        routes.add("GET", "/usager/coordonnees", Route(.applicant, contacts))
+        routes.add("POST", "/usager/coordonnees/telephone", Route(.applicant) { try requestCode($0, channel: .sms) })
+        routes.add("POST", "/usager/coordonnees/email", Route(.applicant) { try requestCode($0, channel: .email) })
+        routes.add("GET", "/usager/coordonnees/verifier/:id", Route(.applicant, showVerify))
+        routes.add("POST", "/usager/coordonnees/verifier/:id", Route(.applicant, submitVerify))
+        routes.add("GET", "/usager/compte", Route(.applicant, account))
+    }
+
+    static func me(_ ctx: RequestContext) throws -> Applicant {
+        guard let a = ctx.applicant else { throw HTTPError.forbidden }
+        return a
+    }
+
+    static func home(_ ctx: RequestContext) throws -> Response {
+        let a = try me(ctx)
+        return ctx.page("usager/home", title: "usager.home.title", [
+            "name": a.fullName,
+            "agdref": a.agdref ?? "",
+            "lastLogin": a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+            "noContacts": a.verifiedPhone == nil && a.verifiedEmail == nil,
+        ])
+    }
+
+    // MARK: contacts
+
+    static func contactForms(_ ctx: RequestContext, phone: FormView? = nil, email: FormView? = nil) throws -> [String: Any] {
+        let a = try me(ctx)
+        let phoneForm = phone ?? FormView([.init(name: "phone", labelKey: "usager.contacts.new_phone", type: "tel",
+                                                 autocomplete: "tel", hintKey: "pro.enrol.phone_hint")])
+        let emailForm = email ?? FormView([.init(name: "email", labelKey: "usager.contacts.new_email", type: "email",
+                                                 autocomplete: "email")])
+        var data: [String: Any] = [
+            "phone": a.verifiedPhone.flatMap(PhoneNumber.init)?.e164 ?? "",
+            "email": a.verifiedEmail ?? "",
+            "phoneForm": phoneForm.context(ctx),
+            "emailForm": emailForm.context(ctx),
+            "afterLogin": ctx.request.query["apres"] != nil,
+        ]
+        if let summary = phoneForm.context(ctx)["errorSummary"] ?? emailForm.context(ctx)["errorSummary"] {
+            data["errorSummary"] = summary
+        }
+        return data
+    }
+
+    static func contacts(_ ctx: RequestContext) throws -> Response {
+        ctx.page("usager/contacts", title: "usager.contacts.title", try contactForms(ctx))
+    }
+
+    /// Sends a code to the new phone or address; the value is used only once the code comes back.
+    static func requestCode(_ ctx: RequestContext, channel: Channel) throws -> Response {
+        let a = try me(ctx)
+        let name = channel == .sms ? "phone" : "email"
+        var form = FormView([.init(name: name, labelKey: channel == .sms ? "usager.contacts.new_phone" : "usager.contacts.new_email",
+                                   type: channel == .sms ? "tel" : "email")])
+        form.read(try ctx.request.form())
+        var target: String?
+        if form.isValid {
+            let raw = form.values[name]!
+            if channel == .sms {
+                if let p = PhoneNumber(raw) {
+                    if p.canReceiveSMS { target = p.e164 } else { form.fail(name, "form.phone_not_mobile") }
+                } else { form.fail(name, "form.invalid_phone") }
+            } else {
+                if let e = EmailAddress(raw) { target = e.value } else { form.fail(name, "form.invalid_email") }
+            }
+        }
+        if form.isValid, try ContactVerifications.sentInLastHour(applicant: a.id, db: ctx.db) >= ContactVerifications.maxPerHour {
+            form.fail(name, "usager.contacts.too_many_codes")
+        }
+        guard form.isValid, let target else {
+            let data = channel == .sms ? try contactForms(ctx, phone: form) : try contactForms(ctx, email: form)
+            return ctx.page("usager/contacts", title: "usager.contacts.title", data, status: 422)
+        }
+        let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
+        let id = try ctx.db.transaction { tx in
+            let id = try ContactVerifications.create(applicant: a.id, channel: channel.rawValue, target: target, code: code,
+                                                     secret: ctx.app.config.secret, db: tx)
+            let language = ApplicantMessages.templateLanguages.contains(a.language) ? a.language : "fr"
+            try Outbox.enqueue(OutboxMessage(channel: channel, recipient: target, template: "contact_code", language: language,
+                                             params: ["code": code.digits], subjectRef: "applicant:\(a.id)"), in: tx)
+            return id
+        }
+        return .redirect(to: "/usager/coordonnees/verifier/\(id)")
+    }
+
+    static func pending(_ ctx: RequestContext) throws -> ContactVerifications.Pending {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""),
+              let p = try ContactVerifications.find(id: id, applicant: try me(ctx).id, db: ctx.db) else {
+            throw HTTPError.notFound
+        }
+        return p
+    }
+
+    static func verifyForm() -> FormView {
+        FormView([.init(name: "code", labelKey: "usager.contacts.code", autocomplete: "one-time-code",
+                        hintKey: "usager.contacts.code_hint", keepValue: false)])
+    }
+
+    static func renderVerify(_ ctx: RequestContext, _ p: ContactVerifications.Pending, _ form: FormView, status: Int = 200) -> Response {
+        var data = form.context(ctx)
+        data["id"] = p.id
+        data["target"] = p.target
+        return ctx.page("usager/verify", title: "usager.contacts.verify_title", data, status: status)
+    }
+
+    static func showVerify(_ ctx: RequestContext) throws -> Response {
+        renderVerify(ctx, try pending(ctx), verifyForm())
+    }
+
+    static func submitVerify(_ ctx: RequestContext) throws -> Response {
+        let a = try me(ctx)
+        let p = try pending(ctx)
+        var form = verifyForm()
+        form.read(try ctx.request.form())
+        guard form.isValid else { return renderVerify(ctx, p, form, status: 422) }
+        let typed = form.values["code"]!.compactMap { $0.wholeNumberValue.map(String.init) }.joined()
+        if p.code.usedAt != nil || Date() >= p.code.expiresAt || p.attempts >= ContactVerifications.maxAttempts {
+            form.fail("code", "usager.contacts.code_expired")
+            return renderVerify(ctx, p, form, status: 422)
+        }
+        let matches = Security.Digest.constantTimeEqual(ContactVerifications.hash(typed, secret: ctx.app.config.secret), p.codeHash)
+        guard matches else {
+            try ContactVerifications.countAttempt(id: p.id, db: ctx.db)
+            form.fail("code", "usager.contacts.code_wrong")
+            return renderVerify(ctx, p, form, status: 422)
+        }
+        try ctx.db.transaction { tx in
+            guard try ContactVerifications.consume(id: p.id, db: tx) else { return }
+            if p.channel == Channel.sms.rawValue {
+                try Applicants.setPhone(id: a.id, p.target, db: tx)
+            } else {
+                try Applicants.setEmail(id: a.id, p.target, db: tx)
+            }
+            try AuthEvents.record("contact_changed", applicant: a.id, by: .applicant(a.id), address: ctx.request.remoteAddress,
+                                  detail: p.channel, db: tx)
+        }
+        return .redirect(to: "/usager/coordonnees?notice=contact_updated")
+    }
+
+    // MARK: history
+
+    static func account(_ ctx: RequestContext) throws -> Response {
+        let a = try me(ctx)
+        let events = try AuthEvents.forApplicant(a.id, db: ctx.db).map { e -> [String: Any] in
+            ["what": ctx.text("history.\(e.event)"), "who": ctx.text("history.actor.\(e.actorKind)"),
+             "when": DisplayFormat.dateTime(e.at, ctx.language)]
+        }
+        return ctx.page("usager/account", title: "usager.account.title", [
+            "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
+        ])
+    }
+}
+
+import Security
