@@ -103,8 +103,12 @@ public final class FastCGIServer: Sendable {
                 response = handler.handle(request)
             }
         } catch {
-            // Unreadable request line (bad escapes, invalid UTF-8): still answer with a page.
-            request = Request(method: params["REQUEST_METHOD"] ?? "GET", path: "/",
+            // Unreadable request line (bad escapes, invalid UTF-8): still answer with a page,
+            // in the visitor's language, so keep the headers and cookies that tell it.
+            let headers = Self.headers(params)
+            request = Request(method: params["REQUEST_METHOD"] ?? "GET", path: "/", headers: headers,
+                              cookies: Cookie.parseHeader(headers["cookie"] ?? ""),
+                              isSecure: params["HTTPS"]?.lowercased() == "on",
                               requestId: params["REQUEST_ID"] ?? Self.localRequestId())
             response = handler.handleError(error as? HTTPError ?? .badRequest, for: request)
         }
@@ -155,13 +159,18 @@ public final class FastCGIServer: Sendable {
     }
 
     /// Builds a Request from CGI parameters (`HTTP_ACCEPT_LANGUAGE` → `accept-language`).
-    static func makeRequest(params: [String: String], body: [UInt8]) throws -> Request {
+    static func headers(_ params: [String: String]) -> [String: String] {
         var headers = [String: String]()
         for (k, v) in params where k.hasPrefix("HTTP_") {
             headers[k.dropFirst(5).lowercased().replacingOccurrences(of: "_", with: "-")] = v
         }
         if let t = params["CONTENT_TYPE"], !t.isEmpty { headers["content-type"] = t }
         if let l = params["CONTENT_LENGTH"], !l.isEmpty { headers["content-length"] = l }
+        return headers
+    }
+
+    static func makeRequest(params: [String: String], body: [UInt8]) throws -> Request {
+        let headers = headers(params)
         let uri = params["REQUEST_URI"] ?? params["DOCUMENT_URI"] ?? "/"
         let pathPart = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "/"
         let path = try FormData.percentDecode(Array(pathPart.utf8), plusAsSpace: false)

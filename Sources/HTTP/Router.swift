@@ -38,6 +38,7 @@ public struct Router<Route: Sendable>: Sendable {
                 return .found(e.route, parameters: params)
             }
             allowed.append(e.method)
+            if e.method == "GET" { allowed.append("HEAD") }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }

@@ -32,6 +32,7 @@ public final class PGConnection {
 
     /// Opens the connection if needed. Throws a `.connection` error when the server is unreachable.
     public func connect() throws {
+        if isConnected && transactionDepth == 0 && droppedWhileIdle() { close() }
         if isConnected { return }
         close()
         guard let c = PQconnectdb(conninfo) else { throw PGError(.connection, "out of memory") }
@@ -137,6 +138,18 @@ public final class PGConnection {
     }
 
     // MARK: internals
+
+    /// An idle connection has nothing to read unless the server said goodbye (restart,
+    /// terminated backend). Checking costs one non-blocking poll and saves the first request
+    /// after a database restart from a needless 503.
+    private func droppedWhileIdle() -> Bool {
+        guard let c = conn else { return true }
+        var pfd = pollfd(fd: PQsocket(c), events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 0) > 0 else { return false }
+        if PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK { return true }
+        // A notification (LISTEN) is not a failure: leave it for waitForNotifications.
+        return false
+    }
 
     private func run(_ exec: (OpaquePointer) -> OpaquePointer?) throws -> PGResult {
         try connect()

@@ -82,9 +82,12 @@ public final class RequestContext {
         context["t"] = catalogue.tree
         context["title"] = text(titleKey)
         context["lang"] = ["code": language.code, "dir": language.dir]
+        // The switcher keeps the page's other query parameters (a login's `next`, a search).
+        let others = request.query.pairs.filter { $0.name != "lang" }
+            .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) }
         context["languages"] = Language.supported.map { lang -> [String: Any] in
             ["code": lang.code, "name": lang.nativeName, "current": lang == language,
-             "href": request.path + "?lang=" + lang.code]
+             "href": request.path + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
         }
         context["csrf"] = csrfToken
         context["csrfField"] = CSRF.fieldName

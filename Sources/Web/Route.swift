@@ -44,6 +44,8 @@ public enum RouteTable {
         EnrolmentRoutes.register(&routes)
         GudaRoutes.register(&routes)
         OfpraSpaceRoutes.register(&routes)
+        OfpraFileRoutes.register(&routes)
+        UsagerDocumentRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

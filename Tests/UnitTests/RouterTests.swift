@@ -28,7 +28,7 @@ final class RouterTests: XCTestCase {
         guard case .methodNotAllowed(let allowed) = makeRouter().match(method: "DELETE", path: "/documents/1") else {
             return XCTFail()
         }
-        XCTAssertEqual(Set(allowed), ["GET", "POST"])
+        XCTAssertEqual(Set(allowed), ["GET", "HEAD", "POST"])
     }
 
     func testUnknownPathIsNotFound() {

@@ -76,7 +76,7 @@ enum StaffAuthRoutes {
         case .administrator: [("/admin/personnel", "admin.personnel.title"), ("/admin/messages", "admin.messages.title")]
         case .spadaStaff: [("/pro/inscriptions/nouvelle", "pro.enrol.title"), ("/pro/inscriptions", "pro.enrol.list_title")]
         case .gudaAgent: [("/agents/guda", "guda.queue_title")]
-        case .ofpraAgent: [("/agents/ofpra/espaces", "ofpra.spaces_title")]
+        case .ofpraAgent: [("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title")]
         case .cadaStaff, .hudaStaff, .ofiiAgent, .prefectureInstructor: []
         }
     }

@@ -29,6 +29,7 @@ enum UsagerSpaceRoutes {
             "agdref": a.agdref ?? "",
             "lastLogin": a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
             "noContacts": a.verifiedPhone == nil && a.verifiedEmail == nil,
+            "documents": try UsagerDocumentRoutes.list(a, ctx),
         ])
     }
 

@@ -1,0 +1,47 @@
+import Domain
+import Foundation
+import Outbox
+import Postgres
+
+/// OFPRA deposits a document: one transaction writes the document and the message that tells
+/// the person (never its content). Either both exist or neither does.
+enum DocumentDeposit {
+    struct Outcome {
+        let document: DocumentRecord
+        /// No verified phone or e-mail: nobody could be told (the agent is shown this).
+        let unannounced: Bool
+    }
+
+    static func deposit(_ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
+                        by staffId: Int64?, db: PGConnection) throws -> Outcome {
+        try db.transaction { tx in
+            let channels = DocumentNotices.firstChannels(person)
+            let document = try Documents.insert(applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
+                                                unannounced: channels.isEmpty, by: staffId, db: tx)
+            try DocumentNotices.enqueue("document_deposited", for: document, to: person, channels: channels, step: "deposit", db: tx)
+            return Outcome(document: document, unannounced: channels.isEmpty)
+        }
+    }
+}
+
+/// Who is told about a document, and how: the first message goes to the phone if there is
+/// one (people read SMS first), else the e-mail; reminders then use the other channel.
+enum DocumentNotices {
+    static func firstChannels(_ person: Applicant) -> [Channel] {
+        if person.verifiedPhone != nil { return [.sms] }
+        if person.verifiedEmail != nil { return [.email] }
+        return []
+    }
+
+    static func enqueue(_ template: String, for document: DocumentRecord, to person: Applicant, channels: [Channel],
+                        step: String, db: PGConnection) throws {
+        let language = ApplicantMessages.templateLanguages.contains(person.language) ? person.language : "fr"
+        for channel in channels {
+            guard let recipient = channel == .sms ? person.verifiedPhone : person.verifiedEmail else { continue }
+            try Outbox.enqueue(OutboxMessage(
+                channel: channel, recipient: recipient, template: template, language: language, params: [:],
+                dedupKey: "document:\(document.publicId.uuidString.lowercased()):\(step):\(channel.rawValue)",
+                subjectRef: "document:\(document.publicId.uuidString.lowercased())"), in: db)
+        }
+    }
+}

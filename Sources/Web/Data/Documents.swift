@@ -1,0 +1,91 @@
+import Domain
+import Foundation
+import Postgres
+import Security
+
+/// A deposited document, without its content (which is read only to serve it).
+public struct DocumentRecord: Sendable {
+    public let id: Int64
+    public let publicId: UUID
+    public let applicantId: Int64
+    public let kind: DocumentKind
+    public let depositedAt: Date
+    public let firstConsultedAt: Date?
+    public let sizeBytes: Int
+    public let sha256: [UInt8]
+    public let interview: InterviewAppointment?
+    public let unannounced: Bool
+
+    public func notification(now: Date) -> NotificationState {
+        DocumentNotification.notifiedAt(depositedAt: depositedAt, firstConsultedAt: firstConsultedAt, now: now)
+    }
+
+    /// A safe download name built by us: kind and deposit day, nothing from the uploader.
+    public var fileName: String { "ofpra-\(kind.rawValue)-\(ParisCalendar.civilDate(of: depositedAt).iso).pdf" }
+}
+
+public enum Documents {
+    static let columns = """
+        id, public_id, applicant_id, kind, deposited_at, first_consulted_at, size_bytes, sha256, interview_date,
+        interview_time, interview_place, interview_address, interpreter_language, unannounced
+        """
+
+    /// Inserts the document in the caller's transaction (the outbox messages go in the same one).
+    public static func insert(applicantId: Int64, kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?,
+                              unannounced: Bool, by staffId: Int64?, db: PGConnection) throws -> DocumentRecord {
+        guard let row = try db.query("""
+            INSERT INTO documents (applicant_id, kind, deposited_by, content, size_bytes, sha256, interview_date,
+                                   interview_time, interview_place, interview_address, interpreter_language, unannounced)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12)
+            RETURNING \(columns)
+            """, [applicantId, kind.rawValue, staffId, PGBytes(pdf), pdf.count, PGBytes(Digest.sha256(pdf)),
+                  interview?.date.iso, interview?.time.hhmm,
+                  interview?.place, interview?.address, interview?.interpreterLanguage, unannounced]).first
+        else { throw PGError(.query, "document insert returned no row") }
+        return try decode(row)
+    }
+
+    public static func forApplicant(_ id: Int64, db: PGConnection) throws -> [DocumentRecord] {
+        try db.prepared("documents_of_applicant",
+                        "SELECT \(columns) FROM documents WHERE applicant_id = $1 ORDER BY deposited_at DESC, id DESC", [id])
+            .rows.map(decode)
+    }
+
+    public static func find(publicId: UUID, db: PGConnection) throws -> DocumentRecord? {
+        try db.prepared("document_by_public_id", "SELECT \(columns) FROM documents WHERE public_id = $1", [publicId])
+            .first.map(decode)
+    }
+
+    public static func content(id: Int64, db: PGConnection) throws -> [UInt8] {
+        try db.query("SELECT content FROM documents WHERE id = $1", [id]).first?.get("content", as: PGBytes.self).bytes ?? []
+    }
+
+    /// Records the person's first consultation (later ones change nothing); returns its time.
+    @discardableResult
+    public static func markConsulted(id: Int64, db: PGConnection) throws -> Date? {
+        try db.query("""
+            UPDATE documents SET first_consulted_at = COALESCE(first_consulted_at, now()) WHERE id = $1
+            RETURNING first_consulted_at
+            """, [id]).first?.optional("first_consulted_at")
+    }
+
+    public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws {
+        try db.query("INSERT INTO document_access_refusals (document_id, who, address) VALUES ($1, $2, $3)",
+                     [documentId, who, address])
+    }
+
+    static func decode(_ r: PGRow) throws -> DocumentRecord {
+        guard let kind = DocumentKind(rawValue: try r.get("kind")) else { throw PGError(.decoding, "document kind") }
+        var interview: InterviewAppointment?
+        if let day = try r.optional("interview_date", as: String.self).flatMap(CivilDate.init(iso:)),
+           let time = try r.optional("interview_time", as: String.self).flatMap(TimeOfDay.init(hhmm:)) {
+            interview = InterviewAppointment(date: day, time: time, place: try r.optional("interview_place") ?? "",
+                                             address: try r.optional("interview_address") ?? "",
+                                             interpreterLanguage: try r.optional("interpreter_language"))
+        }
+        return DocumentRecord(id: try r.get("id"), publicId: try r.get("public_id"), applicantId: try r.get("applicant_id"),
+                              kind: kind, depositedAt: try r.get("deposited_at"), firstConsultedAt: try r.optional("first_consulted_at"),
+                              sizeBytes: try r.get("size_bytes"), sha256: try r.get("sha256", as: PGBytes.self).bytes,
+                              interview: interview, unannounced: try r.get("unannounced"))
+    }
+}

@@ -1,0 +1,108 @@
+import Domain
+import Foundation
+import HTTP
+import Outbox
+import Postgres
+
+/// OFPRA agents find a person by AGDREF or OFPRA number, see their documents with the state of
+/// each message and the notification date, and deposit new documents.
+enum OfpraFileRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/agents/ofpra/personnes", Route(.staff([.ofpraAgent]), search))
+        routes.add("GET", "/agents/ofpra/personnes/:id", Route(.staff([.ofpraAgent]), show))
+        routes.add("POST", "/agents/ofpra/personnes/:id/documents", Route(.staff([.ofpraAgent]), deposit))
+    }
+
+    static func search(_ ctx: RequestContext) throws -> Response {
+        let q = (ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        var notFound = false
+        if !q.isEmpty {
+            if let person = try ApplicantCredentials(ctx: ctx, scope: "staff-search").find(q) {
+                return .redirect(to: "/agents/ofpra/personnes/\(person.id)")
+            }
+            notFound = true
+        }
+        return ctx.page("agents/ofpra-search", title: "ofpra.search_title", ["q": q, "notFound": notFound])
+    }
+
+    static func depositForm(_ ctx: RequestContext) -> FormView {
+        FormView([
+            .init(name: "kind", labelKey: "documents.deposit.kind",
+                  options: DocumentKind.allCases.map { ($0.rawValue, ctx.text("documents.kinds.\($0.rawValue)")) }),
+            .init(name: "file", labelKey: "documents.deposit.file", type: "file", hintKey: "documents.deposit.file_hint",
+                  keepValue: false, required: false),
+            .init(name: "interview_date", labelKey: "documents.deposit.interview_date", type: "date",
+                  hintKey: "documents.deposit.convocation_only", required: false),
+            .init(name: "interview_time", labelKey: "documents.deposit.interview_time", type: "time", required: false),
+            .init(name: "interview_place", labelKey: "documents.deposit.interview_place", required: false),
+            .init(name: "interview_address", labelKey: "documents.deposit.interview_address", required: false),
+            .init(name: "interpreter_language", labelKey: "documents.deposit.interpreter_language", required: false,
+                  options: [("", ctx.text("documents.deposit.no_interpreter"))] + SpokenLanguages.all.map { ($0.code, $0.name) }),
+        ])
+    }
+
+    static func person(_ ctx: RequestContext) throws -> Applicant {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let p = try Applicants.find(id: id, db: ctx.db),
+              p.eligibility != nil else { throw HTTPError.notFound }
+        return p
+    }
+
+    static func show(_ ctx: RequestContext) throws -> Response {
+        try render(ctx, try person(ctx), depositForm(ctx))
+    }
+
+    static func render(_ ctx: RequestContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
+        let now = Date()
+        let documents = try Documents.forApplicant(p.id, db: ctx.db).map { d -> [String: Any] in
+            let messages = try Outbox.messages(subjectRef: "document:\(d.publicId.uuidString.lowercased())", ctx.db).map {
+                ["channel": ctx.text("outbox.channels.\($0.channel.rawValue)"), "state": ctx.text("outbox.states.\($0.state.rawValue)"),
+                 "when": DisplayFormat.dateTime($0.sentAt ?? $0.createdAt, ctx.language)]
+            }
+            return ["kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                    "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                    "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                    "notification": VaultText.notification(d.notification(now: now), ctx),
+                    "messages": messages, "unannounced": d.unannounced]
+        }
+        var data = form.context(ctx)
+        data["person"] = ["id": p.id, "name": p.fullName, "agdref": p.agdref ?? "", "ofpraNumber": p.ofpraNumber ?? "",
+                          "spaceOpen": p.spaceAvailableAt != nil, "activated": p.activatedAt != nil,
+                          "noContacts": p.verifiedPhone == nil && p.verifiedEmail == nil,
+                          "outOfScope": !p.isInScope, "closed": p.closedAt != nil]
+        data["documents"] = documents
+        data["personId"] = p.id
+        data["canDeposit"] = p.isInScope && p.spaceAvailableAt != nil && p.closedAt == nil
+        return ctx.page("agents/ofpra-person", title: "ofpra.person_title", data, status: status)
+    }
+
+    static func deposit(_ ctx: RequestContext) throws -> Response {
+        let p = try person(ctx)
+        guard p.isInScope, p.spaceAvailableAt != nil, p.closedAt == nil else { throw HTTPError(409, "no open space") }
+        var form = depositForm(ctx)
+        let parts = try ctx.request.multipart()
+        var fields = FormData()
+        for part in parts where part.filename == nil { fields.append(part.name, String(decoding: part.body, as: UTF8.self)) }
+        form.read(fields)
+        let file = parts.first { $0.name == "file" && $0.filename != nil }
+        if let problem = PDFCheck.problem(in: file?.body ?? []) { form.fail("file", problem.rawValue) }
+        let kind = DocumentKind(rawValue: form.values["kind"] ?? "")
+        if kind == nil { form.fail("kind", "form.choose") }
+        var interview: InterviewAppointment?
+        if kind == .convocation {
+            let day = form.values["interview_date"].flatMap(EnrolmentRoutes.parseDate)
+            let time = form.values["interview_time"].flatMap { TimeOfDay(hhmm: String($0.prefix(5))) }
+            if day == nil { form.fail("interview_date", "documents.deposit.interview_required") }
+            if time == nil { form.fail("interview_time", "documents.deposit.interview_required") }
+            if (form.values["interview_address"] ?? "").isEmpty { form.fail("interview_address", "form.required") }
+            if let day, let time {
+                interview = InterviewAppointment(date: day, time: time, place: form.values["interview_place"] ?? "",
+                                                 address: form.values["interview_address"] ?? "",
+                                                 interpreterLanguage: (form.values["interpreter_language"] ?? "").isEmpty ? nil : form.values["interpreter_language"])
+            }
+        }
+        guard form.isValid, let kind, let file else { return try render(ctx, p, form, status: 422) }
+        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff?.id, db: ctx.db)
+        ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff?.id ?? 0)")
+        return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=\(outcome.unannounced ? "deposited_unannounced" : "deposited")")
+    }
+}

@@ -1,0 +1,112 @@
+import Domain
+import Foundation
+import HTTP
+import Postgres
+
+/// The vault: the applicant's documents, each with its legal dates; opening the file is the
+/// consultation that notifies it. Nobody else ever gets a document through these URLs.
+enum UsagerDocumentRoutes {
+    static func register(_ routes: inout Routes) {
+        // `.anyone`: the owner check below refuses (and records) everyone else with 403/404.
+        routes.add("GET", "/usager/documents/:id", Route(.anyone, show))
+        routes.add("GET", "/usager/documents/:id/pdf", Route(.anyone, file))
+        routes.add("GET", "/usager/documents/:id/calendrier.ics", Route(.anyone, calendar))
+        routes.add("GET", "/usager/documents/:id/accuse", Route(.anyone, receipt))
+    }
+
+    /// The document if it belongs to the logged-in applicant; otherwise the refusal is recorded.
+    static func owned(_ ctx: RequestContext) throws -> (DocumentRecord, Applicant) {
+        let doc = try UUID(uuidString: ctx.request.pathParameter("id") ?? "").flatMap { try Documents.find(publicId: $0, db: ctx.db) }
+        if let me = ctx.applicant, let doc, doc.applicantId == me.id { return (doc, me) }
+        let who = ctx.applicant.map { "applicant:\($0.id)" } ?? ctx.staff.map { "staff:\($0.id)" } ?? "anonymous"
+        try Documents.recordRefusal(documentId: doc?.id, who: who, address: ctx.request.remoteAddress, db: ctx.db)
+        ctx.logger.warning("document access refused to \(who) for \(ctx.request.path)")
+        // Another applicant learns nothing (404); staff and logged-out visitors are told no (403).
+        throw ctx.applicant != nil ? HTTPError.notFound : HTTPError.forbidden
+    }
+
+    /// The vault list for the space home, newest first.
+    static func list(_ me: Applicant, _ ctx: RequestContext) throws -> [[String: Any]] {
+        let now = Date()
+        return try Documents.forApplicant(me.id, db: ctx.db).map { d in
+            var item: [String: Any] = [
+                "href": "/usager/documents/\(d.publicId.uuidString.lowercased())",
+                "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                "isNew": d.firstConsultedAt == nil,
+                "notification": VaultText.notification(d.notification(now: now), ctx),
+                "deadlines": VaultText.deadlines(d, overseas: me.overseas, now: now, ctx),
+            ]
+            if let i = d.interview { item["interview"] = VaultText.interview(i, ctx) }
+            return item
+        }
+    }
+
+    static func show(_ ctx: RequestContext) throws -> Response {
+        let (d, me) = try owned(ctx)
+        let base = "/usager/documents/\(d.publicId.uuidString.lowercased())"
+        var data: [String: Any] = [
+            "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+            "explain": ctx.text("documents.explain.\(d.kind.category.rawValue)"),
+            "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+            "isNew": d.firstConsultedAt == nil,
+            "notification": VaultText.notification(d.notification(now: Date()), ctx),
+            "deadlines": VaultText.deadlines(d, overseas: me.overseas, now: Date(), ctx),
+            "pdf": base + "/pdf", "download": base + "/pdf?telecharger=1", "receipt": base + "/accuse",
+            "size": max(1, d.sizeBytes / 1024),
+        ]
+        if let i = d.interview {
+            data["interview"] = VaultText.interview(i, ctx)
+            data["ics"] = base + "/calendrier.ics"
+        }
+        return ctx.page("usager/document", title: "documents.title", data)
+    }
+
+    /// Serves the PDF. This is the consultation: the first one fixes the notification date.
+    static func file(_ ctx: RequestContext) throws -> Response {
+        let (d, _) = try owned(ctx)
+        let bytes = try Documents.content(id: d.id, db: ctx.db)
+        if d.firstConsultedAt == nil {
+            try ctx.db.transaction { tx in
+                try Documents.markConsulted(id: d.id, db: tx)
+                try AuthEvents.record("document_opened", applicant: d.applicantId, by: .applicant(d.applicantId),
+                                      address: ctx.request.remoteAddress, detail: d.kind.rawValue, db: tx)
+            }
+        }
+        let disposition = ctx.request.query["telecharger"] != nil ? "attachment" : "inline"
+        var r = Response(status: 200, headers: [
+            ("Content-Type", "application/pdf"),
+            ("Content-Disposition", "\(disposition); filename=\"\(d.fileName)\""),
+            // The browser's PDF viewer needs plugins; nothing may frame the document.
+            ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'"),
+        ], body: bytes)
+        r.setHeader("Cache-Control", "no-store")
+        return r
+    }
+
+    static func calendar(_ ctx: RequestContext) throws -> Response {
+        let (d, _) = try owned(ctx)
+        guard let i = d.interview else { throw HTTPError.notFound }
+        let ics = InterviewCalendar.ics(uid: d.publicId.uuidString.lowercased(), interview: i,
+                                        summary: ctx.text("documents.ics.summary"),
+                                        interpreter: i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name }
+                                            .map { ctx.text("documents.ics.interpreter", ["language": $0]) })
+        return Response(status: 200, headers: [
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", "attachment; filename=\"convocation-ofpra-\(i.date.iso).ics\""),
+        ], body: Array(ics.utf8))
+    }
+
+    static func receipt(_ ctx: RequestContext) throws -> Response {
+        let (d, me) = try owned(ctx)
+        let state = d.notification(now: Date())
+        return ctx.page("usager/receipt", title: "documents.receipt.title", [
+            "name": me.fullName, "agdref": me.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+            "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+            "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ctx.text("documents.receipt.not_consulted"),
+            "notification": VaultText.notification(state, ctx),
+            "sha256": d.sha256.map { String(format: "%02x", $0) }.joined(),
+            "issued": DisplayFormat.dateTime(Date(), ctx.language),
+        ])
+    }
+}

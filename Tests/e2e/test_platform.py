@@ -1,0 +1,476 @@
+"""The platform as a visitor meets it: languages, error pages, CSRF, malformed requests,
+security headers, caching, and the staff login/logout flow in a real browser.
+
+HTTP-level checks use `requests`; flows use Playwright (Chromium). Expected texts come from the
+message catalogues (Locales/*.json), so a wording change does not break the suite, but a page
+showing the wrong language, a key name or nothing does.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+import helpers
+from helpers import (ADMIN_EMAIL, assert_translated_error_page, DEMO_PASSWORD, HTTP_TIMEOUT, LANGUAGES, RTL_LANGUAGES, SPACES,
+                     cookie_attributes, parse_html, page_title, set_cookie_headers)
+
+
+def get(session: requests.Session, url: str, **kw) -> requests.Response:
+    kw.setdefault("allow_redirects", False)
+    return session.get(url, timeout=HTTP_TIMEOUT, **kw)
+
+
+def lang_session(base_url: str, lang: str) -> requests.Session:
+    """A visitor who chose `lang` with the switcher earlier (the cookie is set)."""
+    s = helpers.http_session()
+    r = get(s, f"{base_url}/?lang={lang}")
+    assert r.status_code == 200 and s.cookies.get("lang") == lang
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Home page, landing pages, languages
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_page_is_translated_and_links_to_the_four_spaces(http, base_url, catalogues, lang):
+    cat = catalogues[lang]
+    r = get(http, f"{base_url}/?lang={lang}")
+    assert r.status_code == 200
+    page = parse_html(r.text)
+    assert (page.lang, page.dir) == (lang, "rtl" if lang in RTL_LANGUAGES else "ltr")
+    assert r.headers["Content-Language"] == lang
+    assert page.title == page_title(cat, "home.title")
+    assert page.h1 == [cat["home.heading"]]
+    for space in SPACES:
+        assert f"/{space}" in page.link_hrefs(), f"no link to /{space}"
+        assert cat[f"spaces.{space}.title"] in page.text
+    # The switcher offers every language, each under its own name.
+    for code in LANGUAGES:
+        assert f"/?lang={code}" in page.link_hrefs()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("space", SPACES)
+def test_space_landing_page_is_translated(http, base_url, catalogues, space, lang):
+    cat = catalogues[lang]
+    r = get(http, f"{base_url}/{space}?lang={lang}")
+    assert r.status_code == 200
+    page = parse_html(r.text)
+    assert page.lang == lang
+    assert page.title == page_title(cat, f"spaces.{space}.title")
+    assert page.h1 == [cat[f"spaces.{space}.title"]]
+    assert cat[f"spaces.{space}.intro"] in page.text
+    # Staff spaces lead to the staff login; the applicants' ones do not.
+    assert ("/connexion" in page.link_hrefs()) == (space in ("pro", "agents"))
+
+
+def test_language_switcher_changes_language_and_the_choice_sticks(page, base_url, catalogues):
+    fr, ar, en = catalogues["fr"], catalogues["ar"], catalogues["en"]
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    switcher = page.get_by_role("navigation", name=fr["layout.languages"])
+
+    with page.expect_navigation():
+        switcher.locator('a[hreflang="ar"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h1")).to_have_text(ar["home.heading"])
+    switcher = page.get_by_role("navigation", name=ar["layout.languages"])
+    expect(switcher.locator('a[hreflang="ar"]')).to_have_attribute("aria-current", "true")
+
+    # Next page, reached by a plain link (no ?lang=): still Arabic.
+    with page.expect_navigation():
+        page.get_by_role("link", name=ar["spaces.usager.title"]).click()
+    assert urlsplit(page.url).query == "" and urlsplit(page.url).path == "/usager"
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("h1")).to_have_text(ar["spaces.usager.title"])
+
+    # Switching again from there, then going elsewhere: English sticks.
+    with page.expect_navigation():
+        switcher.locator('a[hreflang="en"]').click()
+    expect(page.locator("h1")).to_have_text(en["spaces.usager.title"])
+    page.goto("/connexion")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text(en["staff.login.title"])
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("en-GB,en;q=0.9", "en"),
+    ("ar-SY", "ar"),
+    ("fr;q=0.3, en;q=0.8", "en"),     # q-values are honoured
+    ("de-DE,de;q=0.9", "fr"),         # nothing offered: French, the language of the procedure
+])
+def test_accept_language_chooses_the_language_without_a_cookie(base_url, catalogues, header, expected):
+    r = requests.get(base_url + "/", headers={"Accept-Language": header}, timeout=HTTP_TIMEOUT)
+    page = parse_html(r.text)
+    assert r.status_code == 200
+    assert page.lang == expected
+    assert page.h1 == [catalogues[expected]["home.heading"]]
+
+
+def test_language_cookie_wins_over_accept_language(base_url, catalogues):
+    s = lang_session(base_url, "ar")
+    r = get(s, base_url + "/connexion", headers={"Accept-Language": "en"})
+    assert parse_html(r.text).h1 == [catalogues["ar"]["staff.login.title"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Error pages
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unknown_path_shows_the_translated_404_page(http, base_url, catalogues, lang):
+    r = get(http, f"{base_url}/cette-page-n-existe-pas?lang={lang}")
+    assert_translated_error_page(r, 404, catalogues[lang], lang)
+
+
+def test_404_page_follows_the_language_chosen_earlier(base_url, catalogues):
+    s = lang_session(base_url, "ar")
+    r = get(s, base_url + "/dossiers/inexistant")
+    assert_translated_error_page(r, 404, catalogues["ar"], "ar")
+
+
+# Routing comes before the CSRF check, so even a form-less POST gets the 405 it deserves.
+@pytest.mark.parametrize("method,path,allowed", [
+    ("POST", "/", {"GET"}),
+    ("GET", "/deconnexion", {"POST"}),
+    ("PUT", "/connexion", {"GET", "POST"}),
+    ("DELETE", "/espace", {"GET"}),
+])
+def test_wrong_method_shows_the_405_page_with_an_allow_header(http, base_url, catalogues, method, path, allowed):
+    r = http.request(method, f"{base_url}{path}?lang=en", allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert_translated_error_page(r, 405, catalogues["en"], "en")
+    assert {m.strip() for m in r.headers.get("Allow", "").split(",")} == allowed
+
+
+def test_head_request_gets_headers_without_a_body(http, base_url):
+    r = http.head(base_url + "/", timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200
+    assert r.content == b""
+
+
+# ---------------------------------------------------------------------------------------------
+# CSRF on the login form
+# ---------------------------------------------------------------------------------------------
+
+def test_login_without_csrf_token_is_refused_with_the_translated_403_page(base_url, catalogues):
+    s = lang_session(base_url, "en")
+    r = s.post(base_url + "/connexion", data={"email": ADMIN_EMAIL, "password": DEMO_PASSWORD},
+               allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert_translated_error_page(r, 403, catalogues["en"], "en")
+    assert "session" not in s.cookies
+    assert get(s, base_url + "/espace").status_code == 303
+
+
+def test_login_with_a_forged_csrf_token_is_refused(base_url, catalogues):
+    s = lang_session(base_url, "fr")
+    helpers.fetch_csrf(s, base_url)
+    # A token from another browser is as useless as a made-up one.
+    other = helpers.fetch_csrf(helpers.http_session(), base_url)
+    for token in ("forged-token", other):
+        r = s.post(base_url + "/connexion",
+                   data={"_csrf": token, "email": ADMIN_EMAIL, "password": DEMO_PASSWORD},
+                   allow_redirects=False, timeout=HTTP_TIMEOUT)
+        assert_translated_error_page(r, 403, catalogues["fr"], "fr")
+    assert "session" not in s.cookies
+
+
+def test_csrf_token_without_its_cookie_is_refused(base_url, catalogues):
+    s = helpers.http_session()
+    token = helpers.fetch_csrf(s, base_url)
+    bare = helpers.http_session()
+    r = bare.post(base_url + "/connexion", data={"_csrf": token, "email": ADMIN_EMAIL, "password": DEMO_PASSWORD},
+                  allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert_translated_error_page(r, 403, catalogues["fr"], "fr")
+
+
+def test_login_with_the_form_token_and_cookie_works(http, base_url, admin_name):
+    r = helpers.http_login(http, base_url)
+    assert r.status_code == 303 and r.headers["Location"] == "/espace"
+    home = get(http, base_url + "/espace")
+    assert home.status_code == 200
+    assert admin_name in parse_html(home.text).text
+
+
+def test_login_follows_a_local_next_but_never_an_outside_one(base_url):
+    for nxt, expected in (("/usager", "/usager"), ("//evil.example/x", "/espace"),
+                          ("https://evil.example/", "/espace")):
+        s = helpers.http_session()
+        token = helpers.fetch_csrf(s, base_url)
+        r = s.post(base_url + "/connexion",
+                   data={"_csrf": token, "email": ADMIN_EMAIL, "password": DEMO_PASSWORD, "next": nxt},
+                   allow_redirects=False, timeout=HTTP_TIMEOUT)
+        assert r.status_code == 303
+        assert r.headers["Location"] == expected, f"next={nxt!r} led to {r.headers['Location']!r}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed requests: a translated 4xx page, never a 500
+# ---------------------------------------------------------------------------------------------
+
+BOUNDARY = "----e2eBoundary7MA4YWxkTrZu0gW"
+
+
+def multipart(*parts: tuple[str, bytes], boundary: str = BOUNDARY, closing: str | None = None) -> bytes:
+    out = b""
+    for name, value in parts:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").encode() + value + b"\r\n"
+    out += f"--{closing or boundary}--\r\n".encode()
+    return out
+
+
+MALFORMED_BODIES = {
+    "broken percent-encoding": ("application/x-www-form-urlencoded", b"email=a%ZZb&password=x"),
+    "percent-encoded invalid UTF-8": ("application/x-www-form-urlencoded", b"email=%FF%FE&password=x"),
+    "raw invalid UTF-8": ("application/x-www-form-urlencoded", b"email=\xff\xfe\xfd&password=x"),
+    "multipart with a wrong closing boundary": (
+        f"multipart/form-data; boundary={BOUNDARY}",
+        multipart(("email", b"a@b.test"), closing="----SomethingElse")),
+    "multipart not starting with its boundary": (
+        f"multipart/form-data; boundary={BOUNDARY}", b"garbage\r\n" + multipart(("email", b"a@b.test"))),
+    "multipart without a boundary parameter": ("multipart/form-data", multipart(("email", b"a@b.test"))),
+    "multipart field in invalid UTF-8": (
+        f"multipart/form-data; boundary={BOUNDARY}", multipart(("email", b"\xff\xfe"))),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_BODIES))
+def test_malformed_form_body_gives_the_translated_400_page(base_url, catalogues, case):
+    content_type, body = MALFORMED_BODIES[case]
+    s = lang_session(base_url, "ar")
+    helpers.fetch_csrf(s, base_url)
+    r = s.post(base_url + "/connexion", data=body, headers={"Content-Type": content_type},
+               allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert r.status_code != 500, f"{case}: server error"
+    assert_translated_error_page(r, 400, catalogues["ar"], "ar")
+
+
+def test_malformed_query_string_gives_a_400_page_in_the_visitors_language(base_url, catalogues):
+    s = lang_session(base_url, "ar")
+    r = helpers.raw_request(base_url, "GET", "/?q=%ZZ", headers={"Cookie": helpers.cookie_header(s)})
+    assert r.status_code != 500
+    assert_translated_error_page(r, 400, catalogues["ar"], "ar")
+
+
+def test_non_form_body_is_refused_without_a_server_error(base_url, catalogues):
+    s = helpers.http_session()
+    helpers.fetch_csrf(s, base_url)
+    r = s.post(base_url + "/connexion", data=b'{"email": "x"}', headers={"Content-Type": "application/json"},
+               allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert r.status_code in (400, 415), r.status_code
+    page = parse_html(r.text)
+    assert page.lang == "fr"
+    assert page.h1 and page.h1[0] in {v for k, v in catalogues["fr"].items() if re.fullmatch(r"errors\.\d+\.title", k)}
+
+
+def test_oversized_body_gives_the_translated_413_page(base_url, catalogues):
+    s = lang_session(base_url, "en")
+    token = helpers.fetch_csrf(s, base_url)
+    body = f"_csrf={token}&email=a%40b.test&password=".encode() + b"x" * (13 * 1000 * 1000)
+    r = s.post(base_url + "/connexion", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"},
+               allow_redirects=False, timeout=60)
+    assert r.status_code == 413
+    # nginx refuses the body before the app sees it. Either the app's page in the visitor's
+    # language, or a static page in all three (like Public/errors/502.html) is fine; nginx's
+    # own English-only page is not.
+    if parse_html(r.text).lang == "en":
+        assert_translated_error_page(r, 413, catalogues["en"], "en")
+    else:
+        sections = set(re.findall(r'<(?:section|div)[^>]*\blang="(\w+)"', r.text))
+        assert sections >= set(LANGUAGES) and 'dir="rtl"' in r.text, \
+            f"the 413 page is neither translated nor trilingual:\n{r.text[:400]}"
+        assert "no-store" in r.headers.get("Cache-Control", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Security headers, cookies, caching
+# ---------------------------------------------------------------------------------------------
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    out = {}
+    for d in header.split(";"):
+        words = d.split()
+        if words:
+            out[words[0].lower()] = words[1:]
+    return out
+
+
+@pytest.mark.parametrize("path", ["/", "/connexion", "/cette-page-n-existe-pas"])
+def test_pages_send_the_security_headers(http, base_url, path):
+    r = get(http, base_url + path)
+    csp = csp_directives(r.headers.get("Content-Security-Policy", ""))
+    assert csp.get("default-src") == ["'self'"], r.headers.get("Content-Security-Policy")
+    assert csp.get("frame-ancestors") == ["'none'"]
+    assert not any(v in ("'unsafe-inline'", "'unsafe-eval'", "*") for vs in csp.values() for v in vs)
+    assert r.headers.get("X-Content-Type-Options") == "nosniff"
+    assert r.headers.get("Referrer-Policy") in ("no-referrer", "same-origin", "strict-origin",
+                                                "strict-origin-when-cross-origin")
+    assert "no-store" in r.headers.get("Cache-Control", "")
+
+
+def assert_safe_cookie(header: str):
+    name, _, attrs = cookie_attributes(header)
+    assert "httponly" in attrs, f"{name} cookie readable by scripts: {header}"
+    assert attrs.get("samesite", "").lower() in ("lax", "strict"), f"{name} cookie without SameSite: {header}"
+    # Over plain http a Secure cookie would be dropped by the browser (and log everyone out).
+    assert "secure" not in attrs, f"{name} cookie marked Secure over http: {header}"
+    assert attrs.get("path") == "/", header
+
+
+def test_cookies_are_httponly_samesite_and_not_secure_over_http(base_url):
+    s = helpers.http_session()
+    r = get(s, base_url + "/?lang=en")
+    cookies = set_cookie_headers(r)
+    assert {cookie_attributes(c)[0] for c in cookies} >= {"csrf", "lang"}
+    for c in cookies:
+        assert_safe_cookie(c)
+    login = helpers.http_login(s, base_url)
+    session_cookies = [c for c in set_cookie_headers(login) if cookie_attributes(c)[0] == "session"]
+    assert session_cookies, "login set no session cookie"
+    for c in session_cookies:
+        assert_safe_cookie(c)
+
+
+@pytest.mark.parametrize("path", ["/", "/usager", "/connexion", "/espace", "/cette-page-n-existe-pas"])
+def test_dynamic_pages_are_never_cached(staff_http, base_url, path):
+    r = get(staff_http, base_url + path)
+    assert r.status_code in (200, 303, 404)
+    assert "no-store" in r.headers.get("Cache-Control", ""), f"{path}: {r.headers.get('Cache-Control')}"
+
+
+def test_static_stylesheet_is_cacheable_and_compressed(base_url, settings):
+    url = base_url + "/static/css/app.css"
+    on_disk = (settings.root / "Public" / "css" / "app.css").read_bytes()
+    r = requests.get(url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=HTTP_TIMEOUT)
+    raw = r.raw.read(decode_content=False)
+    assert r.status_code == 200
+    assert r.headers.get("Content-Type", "").startswith("text/css")
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(raw) == on_disk
+    cache = r.headers.get("Cache-Control", "")
+    m = re.search(r"max-age=(\d+)", cache)
+    assert m and int(m.group(1)) > 0, cache
+    assert "no-store" not in cache
+    assert r.headers.get("X-Content-Type-Options") == "nosniff"
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=HTTP_TIMEOUT)
+    assert "Content-Encoding" not in plain.headers and plain.content == on_disk
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff login in the browser
+# ---------------------------------------------------------------------------------------------
+
+def fill_login(page, email: str, password: str):
+    page.locator("#f-email").fill(email)
+    page.locator("#f-password").fill(password)
+    helpers.submit_form(page)
+
+
+def test_staff_login_and_logout_in_the_browser(page, base_url, catalogues, admin_name):
+    fr = catalogues["fr"]
+
+    # A logged-out visit to the staff space leads to the login form.
+    page.goto("/espace")
+    assert urlsplit(page.url).path == "/connexion"
+    expect(page.locator("h1")).to_have_text(fr["staff.login.title"])
+
+    # Wrong password: the error summary comes first, links to the field, the e-mail is kept.
+    fill_login(page, ADMIN_EMAIL, "not-the-password")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_attribute("role", "alert")
+    assert summary.bounding_box()["y"] < page.locator("h1").bounding_box()["y"], "error summary is not at the top"
+    link = summary.get_by_role("link", name=fr["staff.login.failed"])
+    expect(link).to_have_attribute("href", "#f-email")
+    email = page.get_by_label(fr["staff.login.email"])
+    expect(email).to_have_value(ADMIN_EMAIL)
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label(fr["staff.login.password"])).to_have_value("")
+    link.click()
+    assert urlsplit(page.url).fragment == "f-email"
+    wrong_password = (summary.inner_text(), page.locator("#f-email-error").inner_text())
+
+    # Unknown e-mail: exactly the same message (no account enumeration).
+    fill_login(page, "personne.inconnue@demo.asile.test", DEMO_PASSWORD)
+    expect(page.get_by_label(fr["staff.login.email"])).to_have_value("personne.inconnue@demo.asile.test")
+    assert (summary.inner_text(), page.locator("#f-email-error").inner_text()) == wrong_password
+
+    # Right password: the staff space, with the name, and the logout button in the header.
+    fill_login(page, ADMIN_EMAIL, DEMO_PASSWORD)
+    assert page.url == base_url + "/espace"
+    expect(page.locator("h1")).to_have_text(fr["staff.home.title"])
+    expect(page.locator("main")).to_contain_text(admin_name)
+    logout = page.locator("header").get_by_role("button", name=fr["layout.logout"])
+    expect(logout).to_be_visible()
+    expect(page.locator("header")).to_contain_text(admin_name)
+
+    # Logout: back home with the notice; the staff space asks to log in again.
+    with page.expect_navigation():
+        logout.click()
+    assert urlsplit(page.url).path == "/"
+    expect(page.get_by_role("status")).to_contain_text(fr["notices.logged_out"])
+    expect(page.locator("header").get_by_role("button", name=fr["layout.logout"])).to_have_count(0)
+    page.goto("/espace")
+    assert urlsplit(page.url).path == "/connexion"
+    assert parse_qs(urlsplit(page.url).query).get("next") == ["/espace"]
+
+
+def test_session_cookie_planted_before_login_is_replaced_at_login(context, base_url):
+    planted = "AttackerChosenSessionToken0123456789abcdefgh"
+    context.add_cookies([{"name": "session", "value": planted, "url": base_url}])
+    page = context.new_page()
+    helpers.browser_login(page)
+    assert page.url == base_url + "/espace"
+    after = {c["name"]: c["value"] for c in context.cookies()}
+    assert after.get("session") and after["session"] != planted
+
+
+def test_session_token_changes_at_each_login_and_the_old_one_stops_working(staff_http, base_url):
+    first = staff_http.cookies["session"]
+    # Logging in again from a logged-in browser (token from the logout form of /espace).
+    token = helpers.csrf_from_html(get(staff_http, base_url + "/espace").text)
+    r = staff_http.post(base_url + "/connexion",
+                        data={"_csrf": token, "email": ADMIN_EMAIL, "password": DEMO_PASSWORD},
+                        allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 303
+    second = staff_http.cookies["session"]
+    assert second != first
+    assert get(requests.Session(), base_url + "/espace", cookies={"session": first}).status_code == 303
+    assert get(requests.Session(), base_url + "/espace", cookies={"session": second}).status_code == 200
+
+
+def test_logout_ends_the_session_on_the_server(staff_http, base_url):
+    old = staff_http.cookies["session"]
+    token = helpers.csrf_from_html(get(staff_http, base_url + "/espace").text)
+    r = staff_http.post(base_url + "/deconnexion", data={"_csrf": token}, allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 303 and r.headers["Location"] == "/?notice=logged_out"
+    replay = get(requests.Session(), base_url + "/espace", cookies={"session": old})
+    assert replay.status_code == 303 and replay.headers["Location"].startswith("/connexion")
+
+
+def test_logged_in_staff_visiting_the_login_page_goes_to_their_space(staff_page, base_url):
+    staff_page.goto("/connexion")
+    assert staff_page.url == base_url + "/espace"
+
+
+def test_staff_can_log_in_and_out_without_javascript(new_context, base_url, catalogues, admin_name):
+    en = catalogues["en"]
+    context = new_context(java_script_enabled=False)
+    helpers.set_language(context, base_url, "en")
+    page = context.new_page()
+    page.goto("/connexion")
+    fill_login(page, ADMIN_EMAIL, "wrong")
+    expect(page.locator(".error-summary")).to_contain_text(en["staff.login.failed"])
+    fill_login(page, ADMIN_EMAIL, DEMO_PASSWORD)
+    assert page.url == base_url + "/espace"
+    expect(page.locator("main")).to_contain_text(admin_name)
+    helpers.submit_form(page, "header form.logout")
+    expect(page.get_by_role("status")).to_contain_text(en["notices.logged_out"])
+    page.goto("/espace")
+    assert urlsplit(page.url).path == "/connexion"
