@@ -20,11 +20,15 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
 
         .target(name: "HTTP", dependencies: ["CFastCGI", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Security", dependencies: ["CSodium"]),
         .target(name: "Domain"),
+        .target(name: "PDF", dependencies: ["CHaru"]),
+        // Periodic work the worker process runs (reminders): plain SQL over the app's tables.
+        .target(name: "Jobs", dependencies: ["Postgres", "Outbox", "Domain", .product(name: "Logging", package: "swift-log")]),
         // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "Outbox", dependencies: [
@@ -33,7 +37,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "HTTP", "Postgres", "Security", "Domain", "Outbox",
+            "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -43,7 +47,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "asylum-worker", dependencies: [
-            "Outbox", "Postgres",
+            "Outbox", "Postgres", "Jobs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -53,10 +57,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .testTarget(name: "PDFTests", dependencies: ["PDF"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
         .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web"], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security"], path: "Tests/IntegrationTests"),
+        .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"], path: "Tests/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6]
 )
