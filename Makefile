@@ -1,0 +1,37 @@
+# AsylumPortal: day-to-day commands. The work is in scripts/; see the comment atop each script.
+#   make run    release stack on http://127.0.0.1:8080 (data kept in .run/), logs until Ctrl-C
+#   make stop   stop what `make run` started (if its terminal went away)
+#   make test   Swift + browser tests against a fresh stack in .run-test/ (port 8089)
+#   make bench  wrk throughput table (stack in .run-bench/, port 8090)
+#   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
+SHELL := /bin/bash
+
+.PHONY: all deps build build-debug run stop test bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	swift build -c release
+
+build-debug: deps
+	swift build
+	swift build --build-tests
+
+run: build
+	@scripts/run.sh
+
+stop:
+	@scripts/services.sh stop .run
+
+test: build-debug
+	@scripts/test.sh
+
+bench: build
+	@scripts/bench.sh
+
+clean:
+	@for d in .run .run-test .run-bench; do scripts/services.sh stop $$d; done
+	rm -rf .run .run-test .run-bench

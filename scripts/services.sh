@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The whole local stack in one folder: postgres, asylum-portal (+ asylum-worker if built), nginx.
+#   scripts/services.sh start RUNDIR HTTP_PORT PG_PORT CONFIG    (CONFIG: release|debug)
+#   scripts/services.sh stop  RUNDIR
+# `start` also writes RUNDIR/env: the app's environment as `export` lines, to `source` before
+# running asylum-admin by hand. Both commands are idempotent; `start` on a running stack restarts
+# the app and the worker and reloads nginx.
+# Optional environment: ASYLUM_ENV (default development), ASYLUM_THREADS (4),
+# ASYLUM_TRANSPORT (spool), ASYLUM_PG_FAST=1 (see pg.sh), NGINX (/usr/sbin/nginx).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd -P)
+NGINX=${NGINX:-/usr/sbin/nginx}
+
+usage() { echo "usage: $0 start RUNDIR HTTP_PORT PG_PORT release|debug | stop RUNDIR" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+action=$1
+RUN=$(realpath -m "$2")
+
+# alive PID NAME: PID is a live (not zombie) process whose command line mentions NAME.
+# Checking the name keeps a stale pid file from making us signal an unrelated process; checking
+# for zombies matters because in containers nobody may reap our detached children promptly.
+alive() {
+    local pid=$1 name=$2 stat
+    [ -n "$pid" ] && stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "$name"
+}
+
+# stop_proc PIDFILE NAME SIGNAL: signal, then TERM after 5 s, then KILL after 10 s.
+stop_proc() {
+    local pidfile=$1 name=$2 sig=$3 pid i
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    if alive "$pid" "$name"; then
+        kill -"$sig" "$pid" 2>/dev/null || true
+        for i in $(seq 100); do
+            alive "$pid" "$name" || break
+            [ "$i" = 50 ] && kill -TERM "$pid" 2>/dev/null
+            sleep 0.1
+        done
+        if alive "$pid" "$name"; then
+            echo "services.sh: $name ($pid) did not stop in 10 s: killing it" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -f "$pidfile"
+}
+
+# start_bg NAME LOG PIDFILE: run .build/CONFIG/NAME in the background, appending to logs/LOG.
+# setsid: its own session, so a Ctrl-C in `make run`'s terminal reaches only the script, whose
+# trap then stops everything in order. setsid does not fork here, so $! is the program's PID.
+start_bg() {
+    local name=$1 log=$2 pidfile=$3
+    nohup setsid "$BIN/$name" >>"$RUN/logs/$log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
+}
+
+stop_all() {
+    stop_proc "$RUN/nginx/nginx.pid" "nginx: master" QUIT
+    stop_proc "$RUN/worker.pid" asylum-worker TERM
+    stop_proc "$RUN/app.pid" asylum-portal TERM
+    rm -f "$RUN/app.sock"
+    scripts/pg.sh stop "$RUN"
+}
+
+start_all() {
+    [ $# -eq 3 ] || usage
+    local http_port=$1 pg_port=$2 config=$3 pid i
+    BIN=$ROOT/.build/$config
+    if [ ! -x "$BIN/asylum-portal" ] || [ ! -x "$BIN/asylum-admin" ]; then
+        echo "services.sh: $BIN/asylum-portal or asylum-admin missing: build first" >&2
+        exit 1
+    fi
+    mkdir -p "$RUN/logs" "$RUN/spool" "$RUN/nginx"
+
+    if [ ! -s "$RUN/secret" ]; then
+        # 32 random bytes as 64 hex characters, no newline; written whole, then renamed.
+        (umask 077 && head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$RUN/secret.tmp")
+        mv "$RUN/secret.tmp" "$RUN/secret"
+    fi
+    chmod 0600 "$RUN/secret"
+
+    export ASYLUM_DATABASE_URL="host=$RUN/pg-socket port=$pg_port dbname=asylum user=asylum"
+    export ASYLUM_SOCKET=$RUN/app.sock
+    export ASYLUM_THREADS=${ASYLUM_THREADS:-4}
+    export ASYLUM_ROOT=$ROOT
+    export ASYLUM_SECRET_FILE=$RUN/secret
+    export ASYLUM_ENV=${ASYLUM_ENV:-development}
+    export ASYLUM_SPOOL_DIR=$RUN/spool
+    export ASYLUM_TRANSPORT=${ASYLUM_TRANSPORT:-spool}
+    {
+        echo "# Written by scripts/services.sh start: the app's environment."
+        for v in ASYLUM_DATABASE_URL ASYLUM_SOCKET ASYLUM_THREADS ASYLUM_ROOT ASYLUM_SECRET_FILE \
+                 ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_TRANSPORT; do
+            printf 'export %s=%q\n' "$v" "${!v}"
+        done
+    } >"$RUN/env"
+
+    scripts/pg.sh start "$RUN" "$pg_port"
+    "$BIN/asylum-admin" migrate
+
+    # (Re)start the app. libfcgi binds the socket path itself: clear a leftover one first.
+    stop_proc "$RUN/app.pid" asylum-portal TERM
+    rm -f "$RUN/app.sock"
+    start_bg asylum-portal app.log "$RUN/app.pid"
+    pid=$(cat "$RUN/app.pid")
+    for i in $(seq 150); do
+        [ -S "$RUN/app.sock" ] && break
+        if ! alive "$pid" asylum-portal || [ "$i" = 150 ]; then
+            echo "services.sh: asylum-portal did not create $RUN/app.sock; app.log ends with:" >&2
+            tail -n 30 "$RUN/logs/app.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    # nginx workers run as nobody: they need write access to the socket.
+    [ "$(stat -c %a "$RUN/app.sock")" = 666 ] || chmod 0666 "$RUN/app.sock"
+
+    stop_proc "$RUN/worker.pid" asylum-worker TERM
+    if [ -x "$BIN/asylum-worker" ]; then
+        start_bg asylum-worker worker.log "$RUN/worker.pid"
+    fi
+
+    # nginx: the symlink makes nginx look for the includes next to it (see nginx.conf).
+    ln -sfn "$ROOT/nginx.conf" "$RUN/nginx/nginx.conf"
+    # A map with only a default is a constant: nginx.conf uses it in `alias $asylum_public/`.
+    cat >"$RUN/nginx/instance-http.conf" <<EOF
+upstream asylum_app {
+    server unix:$RUN/app.sock;
+}
+map \$scheme \$asylum_public {
+    default "$ROOT/Public";
+}
+EOF
+    printf 'listen 127.0.0.1:%s;\n' "$http_port" >"$RUN/nginx/instance-server.conf"
+    local nginx=("$NGINX" -p "$RUN/nginx/" -c "$RUN/nginx/nginx.conf")
+    "${nginx[@]}" -t -q
+    pid=$(cat "$RUN/nginx/nginx.pid" 2>/dev/null || true)
+    if alive "$pid" "nginx: master"; then
+        kill -HUP "$pid"    # reload; quieter than `nginx -s reload`, and the config is checked
+    else
+        rm -f "$RUN/nginx/nginx.pid"
+        "${nginx[@]}"
+    fi
+
+    local url=http://127.0.0.1:$http_port/healthz err=""
+    SECONDS=0
+    until err=$(curl -fsS -o /dev/null --max-time 2 "$url" 2>&1); do
+        if [ "$SECONDS" -ge 30 ]; then
+            echo "services.sh: $url did not answer in 30 s: $err" >&2
+            echo "--- $RUN/logs/app.log (end)" >&2
+            tail -n 30 "$RUN/logs/app.log" >&2
+            echo "--- $RUN/logs/nginx-error.log (end)" >&2
+            tail -n 10 "$RUN/logs/nginx-error.log" >&2 2>/dev/null || true
+            exit 1
+        fi
+        sleep 0.2
+    done
+    if [ -x "$BIN/asylum-worker" ] && ! alive "$(cat "$RUN/worker.pid")" asylum-worker; then
+        echo "services.sh: warning: asylum-worker is not running (see $RUN/logs/worker.log)" >&2
+    fi
+}
+
+case $action in
+    start) shift 2; start_all "$@" ;;
+    stop) stop_all ;;
+    *) usage ;;
+esac
