@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "PDFTests", dependencies: ["PDF"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
-        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web"], path: "Tests/UnitTests"),
+        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache")], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"], path: "Tests/IntegrationTests"),
     ],

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libfcgi-dev libpq-dev libsodium-dev libcurl4-openssl-dev postgresql nginx-light chromium wrk)
+PACKAGES=(libfcgi-dev libpq-dev libsodium-dev libcurl4-openssl-dev libhpdf-dev fonts-dejavu-core postgresql nginx-light
+          chromium wrk poppler-utils)
 REQUIREMENTS=Tests/e2e/requirements.txt
 
 SUDO=()

@@ -46,6 +46,12 @@ public enum RouteTable {
         OfpraSpaceRoutes.register(&routes)
         OfpraFileRoutes.register(&routes)
         UsagerDocumentRoutes.register(&routes)
+        FollowRoutes.register(&routes)
+        JournalRoutes.register(&routes)
+        OptOutRoutes.register(&routes)
+        OfiiRoutes.register(&routes)
+        OfpraOptOutRoutes.register(&routes)
+        PostalRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

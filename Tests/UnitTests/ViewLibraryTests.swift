@@ -1,3 +1,4 @@
+import Mustache
 @testable import Web
 import Foundation
 import XCTest
@@ -28,5 +29,24 @@ final class ViewLibraryTests: XCTestCase {
                                                     "value": "\"><script>alert(1)</script>"])
         XCTAssertFalse(html.contains("<script>"))
         XCTAssertTrue(html.contains("&lt;script&gt;"))
+    }
+
+    /// swift-mustache has no `list.0` indexing: such a section silently never renders.
+    /// Non-empty checks must use the `empty(list)` transform; this test keeps it that way.
+    func testNoTemplateIndexesAList() throws {
+        let fm = FileManager.default
+        let walker = try XCTUnwrap(fm.enumerator(atPath: projectRoot + "/Views"))
+        while let rel = walker.nextObject() as? String {
+            guard rel.hasSuffix(".mustache") else { continue }
+            let text = try String(contentsOfFile: projectRoot + "/Views/" + rel, encoding: .utf8)
+            XCTAssertNil(text.range(of: #"\{\{[#^/][^}]*\.[0-9]+\}\}"#, options: .regularExpression), "\(rel) indexes a list")
+        }
+    }
+
+    func testEmptyTransformGuardsLists() throws {
+        let template = try MustacheTemplate(string: "{{^empty(items)}}some{{/empty(items)}}{{#empty(items)}}none{{/empty(items)}}")
+        let items: [[String: Any]] = [["a": 1]]
+        XCTAssertEqual(template.render(["items": items]), "some")
+        XCTAssertEqual(template.render(["items": [[String: Any]]()]), "none")
     }
 }

@@ -466,3 +466,341 @@ def start_postgres(root: Path, rundir: Path) -> None:
 
 def send_signal(pid: int, sig: signal.Signals = signal.SIGTERM) -> None:
     os.kill(pid, sig)
+
+
+# ---------------------------------------------------------------------------------------------
+# People of the procedure, created through the app's own forms (accounts and vault suites)
+# ---------------------------------------------------------------------------------------------
+
+# More demo accounts (seed-demo): one per step of the procedure.
+SPADA_EMAIL = "spada.rennes@demo.asile.test"
+GUDA_EMAIL = "guda.rennes@demo.asile.test"
+DEMO_APPLICANT = "1000000001"                       # activated, Arabic, phone +33612345678
+DEMO_APPLICANT_PASSWORD = "soleil-sur-la-loire-42"
+
+# A connection key as printed: four groups of four symbols of the key alphabet.
+KEY_PATTERN = re.compile(r"\b[0-9CDFHKMNPRTVWXY]{4}(?:-[0-9CDFHKMNPRTVWXY]{4}){3}\b")
+PARIS = "Europe/Paris"
+
+
+def unique_agdref() -> str:
+    """A random AGDREF number (10 digits starting with 5-8: never a demo one)."""
+    import random
+    return str(random.randint(5, 8)) + "".join(random.choices("0123456789", k=9))
+
+
+def unique_mobile() -> tuple[str, str]:
+    """A random French mobile number: (as typed, E.164)."""
+    import random
+    digits = "".join(random.choices("0123456789", k=8))
+    typed = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    return typed, "+336" + digits
+
+
+def unique_name(prefix: str = "Essai") -> str:
+    """A surname no other test uses (letters only, as people's names are)."""
+    import random
+    import string
+    return prefix + "".join(random.choices(string.ascii_lowercase, k=8))
+
+
+def unique_email(prefix: str = "usager") -> str:
+    import random
+    import string
+    return f"{prefix}.{''.join(random.choices(string.ascii_lowercase + string.digits, k=10))}@e2e.asile.test"
+
+
+def paris_today():
+    """Today's civil date in Paris (the procedure's legal clock)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo(PARIS)).date()
+
+
+def add_months(day, months: int):
+    """Same day number `months` later, clamped to the end of a shorter month (Domain.CivilDate)."""
+    import calendar
+    from datetime import date
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre")
+FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def french_date(day) -> str:
+    """`23 novembre 2026`: the day as both French date styles of the app write it."""
+    return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def french_full_date(day) -> str:
+    """`lundi 23 novembre 2026` (DisplayFormat.date in French)."""
+    return f"{FRENCH_WEEKDAYS[day.weekday()]} {french_date(day)}"
+
+
+def message_parts(template: str) -> list[str]:
+    """The fixed pieces of a catalogue message around its `{placeholders}`."""
+    return [p for p in re.split(r"\{[a-z_]+\}", template) if p.strip()]
+
+
+def minimal_pdf(text: str = "Convocation OFPRA", pad_to: int = 0) -> bytes:
+    """A small valid PDF (one page showing `text`), with a correct xref table. `pad_to` adds a
+    comment before the trailer so the file reaches that size (upload limits)."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    if pad_to:
+        # A PDF comment line per 1000 bytes: still a valid file, just bigger.
+        while len(out) < pad_to - 400:
+            out += b"%" + b"x" * 998 + b"\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for o in offsets:
+        out += f"{o:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def post_form(session: requests.Session, base_url: str, page_path: str, action: str, data: dict,
+              files: dict | None = None) -> requests.Response:
+    """Fills the form of `page_path` the way a browser would (its CSRF token) and posts it to
+    `action`; returns the unfollowed answer."""
+    token = fetch_csrf(session, base_url, page_path)
+    return session.post(base_url + action, data={"_csrf": token, **data}, files=files,
+                        allow_redirects=False, timeout=HTTP_TIMEOUT)
+
+
+def staff_session(base_url: str, email: str, password: str = DEMO_PASSWORD) -> requests.Session:
+    s = http_session()
+    r = http_login(s, base_url, email, password)
+    assert r.status_code == 303 and r.headers["Location"] == "/espace", \
+        f"login as {email} failed: {r.status_code} {r.headers.get('Location')}"
+    return s
+
+
+@dataclass
+class Person:
+    """An applicant a test created; `key` is the last key it knows, `password` the current one."""
+    id: int
+    surname: str
+    given_names: str
+    language: str
+    phone: str | None = None            # E.164
+    email: str | None = None
+    agdref: str | None = None
+    key: str | None = None
+    password: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.surname.upper()}"
+
+
+def enrol_person(base_url: str, *, language: str = "fr", phone: bool = True, email: str | None = None,
+                 given_names: str = "Samira", spada: requests.Session | None = None,
+                 guda: requests.Session | None = None) -> Person:
+    """Step 1: SPADA staff enrol a new person (unique surname, a new mobile number); the id is
+    read from the GUDA queue, as the agent finds the person."""
+    spada = spada or staff_session(base_url, SPADA_EMAIL)
+    guda = guda or staff_session(base_url, GUDA_EMAIL)
+    surname = unique_name()
+    typed_phone, e164 = unique_mobile() if phone else ("", None)
+    r = post_form(spada, base_url, "/pro/inscriptions/nouvelle", "/pro/inscriptions/nouvelle", {
+        "surname": surname, "given_names": given_names, "birth_date": "1992-05-17", "nationality": "soudanaise",
+        "language": language, "phone": typed_phone, "email": email or ""})
+    assert r.status_code == 303 and r.headers["Location"] == "/pro/inscriptions?notice=enrolled", \
+        f"enrolment refused: {r.status_code} {parse_html(r.text).text[:500]}"
+    queue = guda.get(base_url + "/agents/guda", params={"q": surname}, timeout=HTTP_TIMEOUT)
+    ids = re.findall(r'href="/agents/guda/personnes/(\d+)">[^<]*' + surname.upper(), queue.text)
+    assert len(ids) == 1, f"the GUDA queue does not list {surname} once: {ids}"
+    return Person(id=int(ids[0]), surname=surname, given_names=given_names, language=language, phone=e164, email=email)
+
+
+def key_on_notice(html: str) -> str:
+    """The key printed on a GUDA notice (the same in every language section)."""
+    keys = set(re.findall(r'<dd class="big key" dir="ltr">([^<]*)</dd>', html))
+    assert len(keys) == 1, f"expected one key on the notice, found {keys}"
+    key = keys.pop()
+    assert KEY_PATTERN.fullmatch(key), f"the key {key!r} is not of the form XXXX-XXXX-XXXX-XXXX"
+    return key
+
+
+def register_person(base_url: str, person: Person, guda: requests.Session | None = None) -> str:
+    """Step 2: the GUDA agent registers the person in scope (Rennes, today, normal procedure);
+    returns the notice page. Sets person.agdref and person.key."""
+    guda = guda or staff_session(base_url, GUDA_EMAIL)
+    agdref = unique_agdref()
+    path = f"/agents/guda/personnes/{person.id}"
+    r = post_form(guda, base_url, path, path, {"agdref": agdref, "site": "rennes",
+                                               "registered_on": paris_today().isoformat(), "procedure": "normal"})
+    assert r.status_code == 200 and "notice-sheet" in r.text, \
+        f"registration refused: {r.status_code} {parse_html(r.text).text[:500]}"
+    person.agdref, person.key = agdref, key_on_notice(r.text)
+    return r.text
+
+
+def open_space(base_url: str, person: Person, ofpra: requests.Session | None = None) -> None:
+    """Step 3: OFPRA opens the person's space."""
+    ofpra = ofpra or staff_session(base_url, OFPRA_EMAIL)
+    r = post_form(ofpra, base_url, "/agents/ofpra/espaces", f"/agents/ofpra/espaces/{person.id}", {"ofpra_number": ""})
+    assert r.status_code == 303 and r.headers["Location"] == "/agents/ofpra/espaces?notice=space_opened", \
+        f"opening the space failed: {r.status_code} {r.headers.get('Location')}"
+
+
+def activate_person(base_url: str, person: Person, password: str | None = None) -> requests.Session:
+    """Step 4: the person types identifier + key, then creates a password. Returns the logged-in session."""
+    import random
+    import string
+    person.password = password or "chemin-des-" + "".join(random.choices(string.ascii_lowercase, k=10))
+    s = http_session()
+    r = post_form(s, base_url, "/usager/activation", "/usager/activation", {"identifier": person.agdref, "key": person.key})
+    assert r.status_code == 303 and r.headers["Location"] == "/usager/activation/mot-de-passe", \
+        f"activation refused: {r.status_code} {parse_html(r.text).text[:400]}"
+    r = post_form(s, base_url, "/usager/activation/mot-de-passe", "/usager/activation/mot-de-passe",
+                  {"password": person.password, "confirmation": person.password})
+    assert r.status_code == 303 and r.headers["Location"].startswith("/usager/coordonnees"), \
+        f"password refused: {r.status_code} {parse_html(r.text).text[:400]}"
+    return s
+
+
+def new_person(base_url: str, *, language: str = "fr", phone: bool = True, email: str | None = None,
+               open: bool = True, activate: bool = True) -> Person:
+    """A person through steps 1-4 (as far as asked), each done by the right role's form."""
+    person = enrol_person(base_url, language=language, phone=phone, email=email)
+    register_person(base_url, person)
+    if open:
+        open_space(base_url, person)
+        if activate:
+            activate_person(base_url, person).close()
+    return person
+
+
+def applicant_session(base_url: str, identifier: str, password: str) -> requests.Session:
+    """An applicant logged in through /usager/connexion."""
+    s = http_session()
+    r = post_form(s, base_url, "/usager/connexion", "/usager/connexion", {"identifier": identifier, "password": password})
+    assert r.status_code == 303 and r.headers["Location"].startswith("/usager/coordonnees"), \
+        f"applicant login failed: {r.status_code} {parse_html(r.text).text[:400]}"
+    return s
+
+
+def browser_applicant_login(page: Page, identifier: str, password: str) -> None:
+    """Logs an applicant in through /usager/connexion (lands on the contact check)."""
+    page.goto("/usager/connexion")
+    page.locator("#f-identifier").fill(identifier)
+    page.locator("#f-password").fill(password)
+    submit_form(page)
+
+
+def deposit_document(base_url: str, database_url: str, person_id: int, kind: str, pdf: bytes,
+                     interview: dict | None = None, ofpra: requests.Session | None = None) -> str:
+    """An OFPRA agent deposits a document through the deposit form; returns its public id
+    (the newest document of the person)."""
+    ofpra = ofpra or staff_session(base_url, OFPRA_EMAIL)
+    path = f"/agents/ofpra/personnes/{person_id}"
+    r = post_form(ofpra, base_url, path, path + "/documents", {"kind": kind, **(interview or {})},
+                  files={"file": (f"{kind}.pdf", pdf, "application/pdf")})
+    assert r.status_code == 303 and r.headers["Location"].startswith(path + "?notice=deposited"), \
+        f"deposit refused: {r.status_code} {parse_html(r.text).text[:500]}"
+    return latest_document(database_url, person_id)
+
+
+def latest_document(database_url: str, person_id: int) -> str:
+    rows = psql(database_url, f"SELECT public_id FROM documents WHERE applicant_id = {int(person_id)} ORDER BY id DESC LIMIT 1")
+    assert rows, f"no document for applicant {person_id}"
+    return rows[0][0]
+
+
+def applicant_id(database_url: str, agdref: str) -> int:
+    rows = psql(database_url, f"SELECT id FROM applicants WHERE agdref = '{int(agdref)}'")
+    assert rows, f"no applicant {agdref}: run `asylum-admin seed-demo`"
+    return int(rows[0][0])
+
+
+def clear_address_throttle(database_url: str, scope: str) -> None:
+    """Forgets the failures counted against this machine's address for one scope: every test
+    comes from 127.0.0.1, and earlier tests' failures must not throttle this one."""
+    psql(database_url, f"DELETE FROM address_throttle WHERE scope = '{scope}' AND address IN ('127.0.0.1', '::1')")
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages: the spool folder the asylum-worker writes (ASYLUM_TRANSPORT=spool)
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Spooled:
+    """One delivered message: its file, headers and (decoded, plain-text) body."""
+    path: Path
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def recipient(self) -> str:
+        return self.headers.get("to", "")
+
+
+def spool_dir(rundir: Path) -> Path:
+    try:
+        configured = read_env_file(rundir).get("ASYLUM_SPOOL_DIR")
+    except OSError:
+        configured = None
+    return Path(configured) if configured else rundir / "spool"
+
+
+def read_spooled(path: Path) -> Spooled:
+    if path.name.endswith(".sms.txt"):
+        head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        headers = {}
+        for line in head.splitlines():
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return Spooled(path, headers, body.strip())
+    import email
+    import email.policy
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    plain = msg.get_body(preferencelist=("plain",))
+    headers = {k.lower(): str(v) for k, v in msg.items()}
+    return Spooled(path, headers, plain.get_content() if plain else "")
+
+
+def wait_for_spooled(rundir: Path, *, recipient: str | None = None, outbox_id: int | None = None,
+                     suffix: str = "", exclude: set[str] = frozenset(), match: Callable[[Spooled], bool] | None = None,
+                     timeout: float = 30) -> Spooled:
+    """Polls the spool until a message matching every given criterion appears; returns it (the
+    newest if several match). `exclude` holds file names seen before the action under test."""
+    folder = spool_dir(rundir)
+
+    def find():
+        found = []
+        for p in sorted(folder.glob("*" + suffix)):
+            if p.name.startswith(".") or p.name in exclude:
+                continue
+            if outbox_id is not None and not re.search(rf"-{outbox_id}\.(sms\.txt|eml)$", p.name):
+                continue
+            m = read_spooled(p)
+            if recipient is not None and m.recipient != recipient:
+                continue
+            if match is not None and not match(m):
+                continue
+            found.append(m)
+        return found[-1] if found else None
+
+    return wait_until(find, timeout, 0.2, what=f"a spooled message ({recipient or outbox_id}{suffix}) in {folder}")
+
+
+def spool_names(rundir: Path) -> set[str]:
+    return {p.name for p in spool_dir(rundir).iterdir()}

@@ -6,8 +6,10 @@ PAGES below is the single list of audited pages: a new page is covered by adding
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 import pytest
@@ -15,7 +17,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 import helpers
-from helpers import ADMIN_EMAIL, LANGUAGES
+from helpers import (ADMIN_EMAIL, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, GUDA_EMAIL, LANGUAGES, OFPRA_EMAIL,
+                     SPADA_EMAIL, Person)
 
 
 def _show_login_errors(page: Page) -> int:
@@ -38,6 +41,129 @@ def _show_empty_login_errors(page: Page) -> int:
     return nav.value.status
 
 
+# --- Accounts and vault pages: people created through the app's forms, once per session -------
+
+def _settings() -> helpers.Settings:
+    return helpers.Settings.from_environment()
+
+
+@functools.cache
+def _waiting_person() -> Person:
+    """Registered at the GUDA; OFPRA has not opened the space yet."""
+    return helpers.new_person(_settings().base_url, open=False)
+
+
+@functools.cache
+def _opened_person() -> Person:
+    """Space open, never activated: the key leads to the password form every time."""
+    return helpers.new_person(_settings().base_url, activate=False)
+
+
+@functools.cache
+def _person_with_documents() -> tuple[Person, str, str]:
+    """An activated person with a convocation (new) and a rejection they opened (deadlines run)."""
+    s = _settings()
+    person = helpers.new_person(s.base_url)
+    interview = {"interview_date": (helpers.paris_today() + timedelta(days=10)).isoformat(), "interview_time": "09:30",
+                 "interview_place": "OFPRA, salle 4", "interview_address": "201 rue Carnot, 94120 Fontenay-sous-Bois",
+                 "interpreter_language": "prs"}
+    convocation = helpers.deposit_document(s.base_url, s.database_url, person.id, "convocation", helpers.minimal_pdf(),
+                                           interview)
+    rejection = helpers.deposit_document(s.base_url, s.database_url, person.id, "decision_rejection",
+                                         helpers.minimal_pdf())
+    session = helpers.applicant_session(s.base_url, person.agdref, person.password)
+    assert session.get(f"{s.base_url}/usager/documents/{rejection}/pdf", timeout=helpers.HTTP_TIMEOUT).status_code == 200
+    return person, convocation, rejection
+
+
+def _as_staff(email: str) -> Callable[[Page], None]:
+    def login(page: Page) -> None:
+        helpers.browser_login(page, email)
+        assert page.url.endswith("/espace"), f"login as {email} landed on {page.url}"
+    return login
+
+
+def _as_demo_applicant(page: Page) -> None:
+    helpers.browser_applicant_login(page, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD)
+    assert "/usager/coordonnees" in page.url, f"the demo applicant's login landed on {page.url}"
+
+
+def _as_person_with_documents(page: Page) -> None:
+    person, _, _ = _person_with_documents()
+    helpers.browser_applicant_login(page, person.agdref, person.password)
+
+
+def _submit(page: Page) -> int:
+    with page.expect_navigation() as nav:
+        page.locator("main form button[type=submit]").click()
+    return nav.value.status
+
+
+def _show_applicant_login_errors(page: Page) -> int:
+    page.goto("/usager/connexion")
+    page.locator("#f-identifier").fill(helpers.unique_agdref())
+    page.locator("#f-password").fill("not-the-password")
+    status = _submit(page)
+    page.locator(".error-summary").wait_for()
+    return status
+
+
+def _show_empty_applicant_login_errors(page: Page) -> int:
+    page.goto("/usager/connexion")
+    status = _submit(page)
+    page.locator(".error-summary").wait_for()
+    return status
+
+
+def _activate_with_key(person: Person) -> Callable[[Page], int]:
+    def prepare(page: Page) -> int:
+        page.goto("/usager/activation")
+        page.locator("#f-identifier").fill(person.agdref)
+        page.locator("#f-key").fill(person.key)
+        return _submit(page)
+    return prepare
+
+
+def _show_not_yet_open(page: Page) -> int:
+    return _activate_with_key(_waiting_person())(page)
+
+
+def _show_new_password_form(page: Page) -> int:
+    status = _activate_with_key(_opened_person())(page)
+    assert page.url.endswith("/usager/activation/mot-de-passe"), page.url
+    return status
+
+
+def _show_lost_key_sent(page: Page) -> int:
+    # Each request counts against the address (the form sends messages): keep under the limit.
+    helpers.clear_address_throttle(_settings().database_url, "key-resend")
+    page.goto("/usager/cle-perdue")
+    page.locator("#f-identifier").fill(helpers.unique_agdref())
+    return _submit(page)
+
+
+def _show_document(which: int, suffix: str = "") -> Callable[[Page], int]:
+    def prepare(page: Page) -> int:
+        document = _person_with_documents()[which]
+        return page.goto(f"/usager/documents/{document}{suffix}").status
+    return prepare
+
+
+def _show_guda_registration_form(page: Page) -> int:
+    person = helpers.enrol_person(_settings().base_url, language="ar")
+    return page.goto(f"/agents/guda/personnes/{person.id}").status
+
+
+def _show_guda_notice(page: Page) -> int:
+    """Registers a newly enrolled person (Arabic speaker) through the form: the printed notice."""
+    person = helpers.enrol_person(_settings().base_url, language="ar")
+    page.goto(f"/agents/guda/personnes/{person.id}")
+    page.locator("#f-agdref").fill(helpers.unique_agdref())
+    status = _submit(page)
+    page.locator("article.notice-sheet").first.wait_for()
+    return status
+
+
 @dataclass(frozen=True)
 class AuditedPage:
     name: str
@@ -46,6 +172,7 @@ class AuditedPage:
     staff: bool = False                              # log in as the demo administrator first
     prepare: Callable[[Page], int] | None = None     # brings the page into the audited state;
                                                      # returns the final HTTP status
+    login: Callable[[Page], None] | None = None      # logs someone else in first (before prepare)
 
 
 PAGES = [
@@ -60,6 +187,38 @@ PAGES = [
     AuditedPage("logged-out-notice", "/?notice=logged_out"),
     AuditedPage("staff-home", "/espace", staff=True),
     AuditedPage("not-found", "/cette-page-n-existe-pas", status=404),
+    # Applicants: the ways in.
+    AuditedPage("usager-login", "/usager/connexion"),
+    AuditedPage("usager-login-failed", "/usager/connexion", status=422, prepare=_show_applicant_login_errors),
+    AuditedPage("usager-login-empty", "/usager/connexion", status=422, prepare=_show_empty_applicant_login_errors),
+    AuditedPage("usager-activation", "/usager/activation"),
+    AuditedPage("usager-not-yet-open", "/usager/activation", status=409, prepare=_show_not_yet_open),
+    AuditedPage("usager-new-password", "/usager/activation/mot-de-passe", prepare=_show_new_password_form),
+    AuditedPage("usager-reset", "/usager/mot-de-passe-oublie"),
+    AuditedPage("usager-lost-key", "/usager/cle-perdue"),
+    AuditedPage("usager-lost-key-sent", "/usager/cle-perdue", prepare=_show_lost_key_sent),
+    # Applicants: the space (demo applicant 1000000001, or a person with documents).
+    AuditedPage("usager-space", "/usager/espace", login=_as_demo_applicant),
+    AuditedPage("usager-contacts", "/usager/coordonnees", login=_as_demo_applicant),
+    AuditedPage("usager-account", "/usager/compte", login=_as_demo_applicant),
+    AuditedPage("usager-space-documents", "/usager/espace", login=_as_person_with_documents),
+    AuditedPage("usager-convocation", "/usager/documents/…", login=_as_person_with_documents, prepare=_show_document(1)),
+    AuditedPage("usager-decision", "/usager/documents/…", login=_as_person_with_documents, prepare=_show_document(2)),
+    AuditedPage("usager-receipt", "/usager/documents/…/accuse", login=_as_person_with_documents,
+                prepare=_show_document(2, "/accuse")),
+    # Staff: SPADA, GUDA, OFPRA, administration.
+    AuditedPage("pro-enrol", "/pro/inscriptions/nouvelle", login=_as_staff(SPADA_EMAIL)),
+    AuditedPage("pro-enrolments", "/pro/inscriptions", login=_as_staff(SPADA_EMAIL)),
+    AuditedPage("guda-queue", "/agents/guda", login=_as_staff(GUDA_EMAIL)),
+    AuditedPage("guda-register", "/agents/guda/personnes/…", login=_as_staff(GUDA_EMAIL),
+                prepare=_show_guda_registration_form),
+    AuditedPage("guda-notice", "/agents/guda/personnes/…", login=_as_staff(GUDA_EMAIL), prepare=_show_guda_notice),
+    AuditedPage("ofpra-spaces", "/agents/ofpra/espaces", login=_as_staff(OFPRA_EMAIL)),
+    AuditedPage("ofpra-search", "/agents/ofpra/personnes", login=_as_staff(OFPRA_EMAIL)),
+    AuditedPage("ofpra-person", f"/agents/ofpra/personnes?q={DEMO_APPLICANT}", login=_as_staff(OFPRA_EMAIL)),
+    AuditedPage("admin-personnel", "/admin/personnel", staff=True),
+    AuditedPage("admin-messages", "/admin/messages", staff=True),
+    AuditedPage("demo-messages", "/demo/messages"),
 ]
 
 CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in LANGUAGES]
@@ -72,6 +231,8 @@ def open_audited_page(context, base_url: str, audited: AuditedPage, lang: str) -
     page = context.new_page()
     if audited.staff:
         helpers.browser_login(page)
+    if audited.login:
+        audited.login(page)
     if audited.prepare:
         status = audited.prepare(page)
     else:

@@ -18,6 +18,7 @@ enum DocumentDeposit {
             let channels = DocumentNotices.firstChannels(person)
             let document = try Documents.insert(applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
                                                 unannounced: channels.isEmpty, by: staffId, db: tx)
+            try PostalDispatches.queueIfPaperMode(document: document, person: person, db: tx)
             try DocumentNotices.enqueue("document_deposited", for: document, to: person, channels: channels, step: "deposit", db: tx)
             return Outcome(document: document, unannounced: channels.isEmpty)
         }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -34,6 +35,7 @@ public struct Applicant: Sendable {
     public let lastFailedAt: Date?
     public let lockedAt: Date?
     public let closedAt: Date?
+    public let paperModeSince: Date?
 
     public var fullName: String { "\(givenNames) \(surname.uppercased())" }
     public var isInScope: Bool { eligibility == Applicants.inScope }
@@ -45,11 +47,11 @@ public struct Applicant: Sendable {
 public enum Applicants {
     public static let inScope = "in_scope"
 
-    static let columns = """
+    public static let columns = """
         id, surname, given_names, birth_date, nationality, language, spada_id, enrolled_at, phone, phone_verified_at,
         email, email_verified_at, agdref, guda_site, registered_on, procedure, requalified_on, unaccompanied_minor,
         overseas, eligibility, registered_at, space_available_at, ofpra_number, key_issued_at, activated_at,
-        last_login_at, failed_logins, last_failed_at, locked_at, closed_at
+        last_login_at, failed_logins, last_failed_at, locked_at, closed_at, paper_mode_since
         """
 
     public static func find(id: Int64, db: PGConnection) throws -> Applicant? {
@@ -79,6 +81,15 @@ public enum Applicants {
     /// Step 1 at the SPADA kiosk. Contact details typed by staff with the person count as verified:
     /// the person is there and confirms them.
     public static func enrol(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
+        try db.transaction { tx in
+            let a = try insertEnrolment(e, by: staffId, db: tx)
+            try FollowLinks.open(applicant: a.id, structure: e.spadaId, kind: .domiciliation,
+                                 startedOn: ParisCalendar.civilDate(of: a.enrolledAt).iso, by: staffId, db: tx)
+            return a
+        }
+    }
+
+    static func insertEnrolment(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
         guard let row = try db.query("""
             INSERT INTO applicants (surname, given_names, birth_date, nationality, language, phone, phone_verified_at,
                                     email, email_verified_at, spada_id, enrolled_by)
@@ -198,7 +209,14 @@ public enum Applicants {
         try db.query("UPDATE applicants SET email = $2, email_verified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END WHERE id = $1", [id, email])
     }
 
-    static func decode(_ r: PGRow) throws -> Applicant {
+    /// Ends the procedure's space: no more logins; data stay, read-only, for agents.
+    public static func close(id: Int64, reason: String, by staffId: Int64, db: PGConnection) throws -> Bool {
+        try db.query("""
+            UPDATE applicants SET closed_at = now(), closure_reason = $2, closed_by = $3 WHERE id = $1 AND closed_at IS NULL
+            """, [id, reason, staffId]).affectedRows == 1
+    }
+
+    public static func decode(_ r: PGRow) throws -> Applicant {
         Applicant(
             id: try r.get("id"), surname: try r.get("surname"), givenNames: try r.get("given_names"),
             birthDate: try r.get("birth_date"), nationality: try r.get("nationality"), language: try r.get("language"),
@@ -213,6 +231,6 @@ public enum Applicants {
             keyIssuedAt: try r.optional("key_issued_at"), activatedAt: try r.optional("activated_at"),
             lastLoginAt: try r.optional("last_login_at"), failedLogins: try r.get("failed_logins"),
             lastFailedAt: try r.optional("last_failed_at"), lockedAt: try r.optional("locked_at"),
-            closedAt: try r.optional("closed_at"))
+            closedAt: try r.optional("closed_at"), paperModeSince: try r.optional("paper_mode_since"))
     }
 }

@@ -22,3 +22,4 @@ public enum DisplayFormat {
         return f
     }
 }
+

@@ -58,6 +58,7 @@ enum GudaRoutes {
     static func showForm(_ ctx: RequestContext) throws -> Response {
         let person = try applicant(ctx)
         guard person.eligibility == nil else { return .redirect(to: "/agents/guda") }
+        try Audit.record(ctx, "view_person", applicant: person.id)
         var f = form(ctx)
         f.values["site"] = try agentSite(ctx) ?? ""
         f.values["registered_on"] = ParisCalendar.civilDate(of: Date()).iso
@@ -111,6 +112,7 @@ enum GudaRoutes {
                     return Response.redirect(to: "/agents/guda")
                 }
                 guard registered.isInScope else {
+                    try Audit.record(ctx, "register_application", applicant: registered.id, detail: code)
                     return ctx.page("agents/guda-out-of-scope", title: "guda.out_title", [
                         "name": registered.fullName, "agdref": agdref, "reason": ctx.text(code),
                         "reasonCode": code, "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
@@ -118,6 +120,7 @@ enum GudaRoutes {
                 }
                 let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .staff(ctx.staff!.id),
                                               address: ctx.request.remoteAddress, db: tx)
+                try Audit.record(ctx, "register_application", applicant: registered.id, detail: code)
                 ctx.logger.info("applicant \(registered.id) registered in scope by staff \(ctx.staff!.id)")
                 return try NoticePage.render(ctx, registered, key: key, db: tx)
             }
@@ -134,6 +137,7 @@ enum GudaRoutes {
         return try ctx.db.transaction { tx in
             let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff!.id),
                                           address: ctx.request.remoteAddress, db: tx)
+            try Audit.record(ctx, "reissue_key", applicant: person.id)
             return try NoticePage.render(ctx, person, key: key, db: tx)
         }
     }

@@ -11,6 +11,7 @@ enum OfpraFileRoutes {
         routes.add("GET", "/agents/ofpra/personnes", Route(.staff([.ofpraAgent]), search))
         routes.add("GET", "/agents/ofpra/personnes/:id", Route(.staff([.ofpraAgent]), show))
         routes.add("POST", "/agents/ofpra/personnes/:id/documents", Route(.staff([.ofpraAgent]), deposit))
+        routes.add("POST", "/agents/ofpra/personnes/:id/cloture", Route(.staff([.ofpraAgent]), close))
     }
 
     static func search(_ ctx: RequestContext) throws -> Response {
@@ -48,7 +49,28 @@ enum OfpraFileRoutes {
     }
 
     static func show(_ ctx: RequestContext) throws -> Response {
-        try render(ctx, try person(ctx), depositForm(ctx))
+        let p = try person(ctx)
+        try Audit.record(ctx, "view_person", applicant: p.id)
+        return try render(ctx, p, depositForm(ctx))
+    }
+
+    static let closureReasons = ["final_decision", "protection_granted", "withdrawal", "other"]
+
+    /// End of the procedure: the person can no longer log in; the file stays, read-only.
+    static func close(_ ctx: RequestContext) throws -> Response {
+        let p = try person(ctx)
+        let form = try ctx.request.form()
+        guard let reason = form["reason"], closureReasons.contains(reason) else {
+            return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=closure_reason_required#cloture")
+        }
+        let detail = String((form["detail"] ?? "").prefix(500))
+        try ctx.db.transaction { tx in
+            guard try Applicants.close(id: p.id, reason: detail.isEmpty ? reason : "\(reason): \(detail)", by: ctx.staff!.id, db: tx) else { return }
+            try ctx.app.sessions.endAll(subject: .applicant, id: p.id, db: tx)
+            try AuthEvents.record("space_closed", applicant: p.id, by: .staff(ctx.staff!.id), address: ctx.request.remoteAddress, db: tx)
+            try Audit.record(ctx, "close_space", applicant: p.id, detail: reason)
+        }
+        return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=space_closed")
     }
 
     static func render(_ ctx: RequestContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
@@ -72,6 +94,8 @@ enum OfpraFileRoutes {
         data["documents"] = documents
         data["personId"] = p.id
         data["canDeposit"] = p.isInScope && p.spaceAvailableAt != nil && p.closedAt == nil
+        data["canClose"] = p.isInScope && p.closedAt == nil
+        data["closureReasons"] = closureReasons.map { ["value": $0, "label": ctx.text("ofpra.closure.reasons.\($0)")] }
         return ctx.page("agents/ofpra-person", title: "ofpra.person_title", data, status: status)
     }
 
@@ -102,6 +126,7 @@ enum OfpraFileRoutes {
         }
         guard form.isValid, let kind, let file else { return try render(ctx, p, form, status: 422) }
         let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff?.id, db: ctx.db)
+        try Audit.record(ctx, "deposit_document", applicant: p.id, detail: kind.rawValue)
         ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff?.id ?? 0)")
         return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=\(outcome.unannounced ? "deposited_unannounced" : "deposited")")
     }

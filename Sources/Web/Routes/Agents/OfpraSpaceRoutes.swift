@@ -9,6 +9,7 @@ enum OfpraSpaceRoutes {
     }
 
     static func queue(_ ctx: RequestContext) throws -> Response {
+        try Audit.record(ctx, "view_space_queue")
         let people = try Applicants.awaitingSpace(db: ctx.db).map { a -> [String: Any] in
             ["id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
              "registered": a.registeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
@@ -24,7 +25,10 @@ enum OfpraSpaceRoutes {
             return .redirect(to: "/agents/ofpra/espaces?notice=ofpra_number_invalid")
         }
         let opened = try Applicants.openSpace(id: id, ofpraNumber: number.isEmpty ? nil : number, db: ctx.db)
-        if opened { ctx.logger.info("space of applicant \(id) opened by staff \(ctx.staff?.id ?? 0)") }
+        if opened {
+            ctx.logger.info("space of applicant \(id) opened by staff \(ctx.staff?.id ?? 0)")
+            try Audit.record(ctx, "open_space", applicant: id)
+        }
         return .redirect(to: "/agents/ofpra/espaces?notice=\(opened ? "space_opened" : "space_already_open")")
     }
 }

@@ -75,6 +75,7 @@ enum EnrolmentRoutes {
             surname: v["surname"]!, givenNames: v["given_names"]!, birthDate: birth.iso, nationality: v["nationality"]!,
             language: v["language"]!, phone: phone, email: email, spadaId: spadaId), by: ctx.staff?.id, db: ctx.db)
         ctx.logger.info("applicant \(applicant.id) enrolled by staff \(ctx.staff?.id ?? 0)")
+        try Audit.record(ctx, "enrol", applicant: applicant.id)
         return .redirect(to: "/pro/inscriptions?notice=enrolled")
     }
 

@@ -73,11 +73,14 @@ enum StaffAuthRoutes {
     /// The tools each role has, in the order people use them.
     static func menu(for role: Role) -> [(href: String, key: String)] {
         switch role {
-        case .administrator: [("/admin/personnel", "admin.personnel.title"), ("/admin/messages", "admin.messages.title")]
-        case .spadaStaff: [("/pro/inscriptions/nouvelle", "pro.enrol.title"), ("/pro/inscriptions", "pro.enrol.list_title")]
+        case .administrator: [("/admin/personnel", "admin.personnel.title"), ("/admin/messages", "admin.messages.title"),
+                              ("/admin/journal", "admin.journal.title")]
+        case .spadaStaff: [("/pro/suivi", "pro.follow.title"), ("/pro/inscriptions/nouvelle", "pro.enrol.title"),
+                           ("/pro/inscriptions", "pro.enrol.list_title")]
         case .gudaAgent: [("/agents/guda", "guda.queue_title")]
         case .ofpraAgent: [("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title")]
-        case .cadaStaff, .hudaStaff, .ofiiAgent, .prefectureInstructor: []
+        case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title")]
+        case .ofiiAgent, .prefectureInstructor: []
         }
     }
 

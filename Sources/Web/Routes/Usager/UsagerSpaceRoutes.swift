@@ -157,8 +157,14 @@ enum UsagerSpaceRoutes {
             ["what": ctx.text("history.\(e.event)"), "who": ctx.text("history.actor.\(e.actorKind)"),
              "when": DisplayFormat.dateTime(e.at, ctx.language)]
         }
+        // "Who accessed my file": structures and roles, not the staff members' names.
+        let accesses = try Audit.forApplicant(a.id, db: ctx.db).map { e -> [String: Any] in
+            ["when": DisplayFormat.dateTime(e.at, ctx.language), "role": ctx.text("roles.\(e.role)"),
+             "structure": e.structureName ?? "", "action": ctx.text("audit.actions.\(e.action)")]
+        }
         return ctx.page("usager/account", title: "usager.account.title", [
             "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
+            "accesses": accesses,
         ])
     }
 }

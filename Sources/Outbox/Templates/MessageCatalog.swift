@@ -1,0 +1,33 @@
+/// The message templates the code may queue, with the parameters each one needs.
+/// Views/messages/<lang>/<template>.*.mustache must match this list (a test checks it).
+///
+/// Parameters never carry document content: a deposit message says that a document exists,
+/// nothing about what it says.
+public enum MessageCatalog {
+    public static let templates: [String: Set<String>] = [
+        "document_deposited": [],
+        "key_reissued": ["key"],
+        "contact_code": ["code"],
+        "document_reminder": ["days"],
+        "login_reminder": ["days"],
+        "test_message": [],
+    ]
+
+    /// Added by the worker to every render: the portal's address and the text direction.
+    public static let workerParams: Set<String> = ["portal_url", "lang", "dir"]
+
+    /// Params removed from the row once the message is sent: secrets have no reason to stay
+    /// in the database after they reached the person.
+    public static let secretParams = ["key", "code"]
+
+    /// Realistic values, for the SMS length checks (start-up warning and tests).
+    public static let sampleParams: [String: String] = [
+        "key": "7KQ2-M9XD-4TPA",
+        "code": "482913",
+        "days": "12",
+    ]
+
+    public static func missingParams(template: String, params: [String: String]) -> [String] {
+        (templates[template] ?? []).filter { (params[$0] ?? "").isEmpty }.sorted()
+    }
+}

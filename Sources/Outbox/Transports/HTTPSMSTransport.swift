@@ -1,0 +1,69 @@
+import Foundation
+
+/// SMS through an HTTP provider: POST {"to", "text", "reference"} as JSON with a bearer token;
+/// the provider's id comes back as `id` in the JSON answer.
+///
+/// Outcomes: 2xx sent; timeouts, connection errors, 5xx, 408 and 429 temporary; 401 and 403
+/// also temporary (our token is wrong: every message would fail, so they wait for the fix);
+/// any other 4xx permanent (the provider refused this message or number).
+public final class HTTPSMSTransport: Transport {
+    public struct Settings: Sendable {
+        public var url: String
+        public var token: String
+        public var connectTimeout: Int = 5_000
+        public var totalTimeout: Int = 15_000
+
+        public init(url: String, token: String) {
+            self.url = url
+            self.token = token
+        }
+    }
+
+    let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    public func deliver(_ message: RenderedMessage) -> DeliveryResult {
+        guard case let .sms(text) = message.content else { return .permanentFailure("sms: not an SMS") }
+        let payload: [String: String] = ["to": message.recipient, "text": text, "reference": "outbox-\(message.outboxID)"]
+        let request: CurlRequest
+        do {
+            let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+            request = try CurlRequest()
+            try request.url(settings.url)
+            try request.timeouts(connectMilliseconds: settings.connectTimeout, totalMilliseconds: settings.totalTimeout)
+            try request.header("Content-Type: application/json; charset=utf-8")
+            try request.header("Accept: application/json")
+            try request.header("Authorization: Bearer \(settings.token)")
+            try request.postBody(Array(body))
+        } catch {
+            return .temporaryFailure("sms setup: \(error)")
+        }
+        do {
+            try request.perform()
+        } catch let failure as CurlRequest.Failure {
+            return .temporaryFailure("sms: \(failure.message)")
+        } catch {
+            return .temporaryFailure("sms: \(error)")
+        }
+        return Self.classify(status: request.responseCode, body: request.responseBody)
+    }
+
+    static func classify(status: Int, body: [UInt8]) -> DeliveryResult {
+        let snippet = String(decoding: body.prefix(300), as: UTF8.self)
+        switch status {
+        case 200...299:
+            let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            let id = json?["id"].map { "\($0)" }
+            return .sent(providerRef: id)
+        case 401, 403, 408, 429, 500...599:
+            return .temporaryFailure("sms http \(status): \(snippet)")
+        case 400...499:
+            return .permanentFailure("sms http \(status): \(snippet)")
+        default:
+            return .temporaryFailure("sms http \(status): \(snippet)")
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Postgres
+
+/// A message a worker has claimed (state sending, locked by it).
+public struct ClaimedMessage: Sendable, Equatable {
+    public let id: Int64
+    public let channel: Channel
+    public let recipient: String
+    public let template: String
+    public let language: String
+    public let params: [String: String]
+    /// Including this one.
+    public let attempts: Int
+}
+
+/// The worker's statements on the outbox table. Every change to a claimed message checks that
+/// this worker still holds it (locked_by = me AND state = sending): a worker whose lease was
+/// rescued while it was slow cannot overwrite what another worker did since.
+/// Times come from the worker's clock, so tests can move them.
+public struct OutboxQueue {
+    public let db: PGConnection
+    public let workerID: String
+
+    public init(db: PGConnection, workerID: String) {
+        self.db = db
+        self.workerID = workerID
+    }
+
+    /// Claims up to `limit` due messages in one statement. SKIP LOCKED lets workers claiming at
+    /// the same moment take disjoint sets instead of waiting for each other.
+    public func claim(limit: Int, now: Date) throws -> [ClaimedMessage] {
+        let rows = try db.prepared("outbox_claim", """
+            UPDATE outbox_messages m
+            SET state = 'sending', locked_by = $1, locked_at = $2, attempts = m.attempts + 1, updated_at = $2
+            WHERE m.id IN (
+                SELECT id FROM outbox_messages
+                WHERE state = 'pending' AND next_attempt_at <= $2
+                ORDER BY next_attempt_at, id
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED)
+            RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts
+            """, [workerID, now, limit]).rows
+        return try rows.map { row in
+            ClaimedMessage(
+                id: try row.get("id"),
+                channel: Channel(rawValue: try row.get("channel")) ?? .sms,
+                recipient: try row.get("recipient"),
+                template: try row.get("template"),
+                language: try row.get("language"),
+                params: ParamsJSON.decode(try row.get("params")),
+                attempts: try row.get("attempts"))
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// What became of a claimed message.
+    public struct Outcome: Sendable, Equatable {
+        public let id: Int64
+        /// sent, pending (retry at `retryAt`), dead or failed.
+        public let state: MessageState
+        public var providerRef: String?
+        public var error: String?
+        public var retryAt: Date?
+        public let at: Date
+
+        public static func sent(_ id: Int64, providerRef: String?, at: Date) -> Outcome {
+            Outcome(id: id, state: .sent, providerRef: providerRef, at: at)
+        }
+        public static func retry(_ id: Int64, error: String, at retryAt: Date, now: Date) -> Outcome {
+            Outcome(id: id, state: .pending, error: error, retryAt: retryAt, at: now)
+        }
+        /// `dead` (refused for good, or no attempts left) or `failed` (undeliverable as written).
+        public static func givenUp(_ id: Int64, _ state: MessageState, error: String, at: Date) -> Outcome {
+            precondition(state == .dead || state == .failed)
+            return Outcome(id: id, state: state, error: error, at: at)
+        }
+    }
+
+    /// Records outcomes in one statement (one round trip for many deliveries). Each row changes
+    /// only if this worker still holds it; returns the ids recorded, so the others are known
+    /// to have been taken back meanwhile. Secret params (connection keys, codes) leave the row
+    /// once they reached the person.
+    @discardableResult
+    public func record(_ outcomes: [Outcome]) throws -> Set<Int64> {
+        guard !outcomes.isEmpty else { return [] }
+        let json = JSONText.array(outcomes.map { o in
+            JSONText.object([
+                ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
+                ("at", JSONText.epoch(o.at)),
+                ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
+                ("error", o.error.map(JSONText.string) ?? "null"),
+                ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
+            ])
+        })
+        let recorded = try db.prepared("outbox_record", """
+            UPDATE outbox_messages m
+            SET state = o.state,
+                sent_at = CASE WHEN o.state = 'sent' THEN (timestamptz 'epoch' + o.at * interval '1 microsecond') END,
+                provider_ref = coalesce(o.provider_ref, m.provider_ref),
+                last_error = coalesce(o.error, m.last_error),
+                next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
+                params = CASE WHEN o.state = 'sent' THEN m.params - $3::text[] ELSE m.params END,
+                locked_by = NULL, locked_at = NULL, updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
+            FROM jsonb_to_recordset($2::jsonb)
+                AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
+            WHERE m.id = o.id AND m.locked_by = $1 AND m.state = 'sending'
+            RETURNING m.id
+            """, [workerID, json, "{" + MessageCatalog.secretParams.joined(separator: ",") + "}"])
+        return Set(try recorded.rows.map { try $0.get("id", as: Int64.self) })
+    }
+
+    /// One outcome; false if the message was taken back from this worker meanwhile.
+    @discardableResult
+    public func markSent(id: Int64, providerRef: String?, now: Date) throws -> Bool {
+        try record([.sent(id, providerRef: providerRef, at: now)]).contains(id)
+    }
+
+    /// Hands back claimed messages that were not attempted (shutdown): pending again, due at
+    /// once, and the claim does not count as an attempt. Wakes the other workers.
+    @discardableResult
+    public func release(ids: [Int64], now: Date) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let released = try db.query("""
+            UPDATE outbox_messages
+            SET state = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_at = NULL,
+                updated_at = $3
+            WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND state = 'sending'
+            """, ["{" + ids.map(String.init).joined(separator: ",") + "}", workerID, now]).affectedRows
+        try db.query("SELECT pg_notify('outbox', '')")
+        return released
+    }
+
+    /// Messages held longer than `lease` belong to a worker that died (or hangs): back to
+    /// pending, or dead when they used up their attempts (a message that kills every worker
+    /// that touches it must not loop forever). Any worker may run this.
+    @discardableResult
+    public func rescueExpiredLeases(lease: TimeInterval, maxAttempts: Int, now: Date) throws -> [Int64] {
+        try db.prepared("outbox_rescue", """
+            WITH expired AS (
+                SELECT id FROM outbox_messages
+                WHERE state = 'sending' AND locked_at < $1
+                FOR UPDATE SKIP LOCKED)
+            UPDATE outbox_messages m
+            SET state = CASE WHEN m.attempts >= $2 THEN 'dead' ELSE 'pending' END,
+                last_error = 'lease expired: ' || m.locked_by || ' claimed it at ' || m.locked_at::text
+                             || ' and never reported back',
+                locked_by = NULL, locked_at = NULL, next_attempt_at = $3, updated_at = $3
+            FROM expired
+            WHERE m.id = expired.id
+            RETURNING m.id
+            """, [now.addingTimeInterval(-lease), maxAttempts, now]).rows.map { try $0.get("id", as: Int64.self) }
+    }
+}
+
+/// Just enough JSON writing for the outcome rows (JSONSerialization costs more than the
+/// statement it feeds).
+enum JSONText {
+    static func string(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Values are JSON text already.
+    static func object(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    /// Microseconds since 1970, rounded like PGTimestamp (an integer: exact, unlike a float8).
+    static func epoch(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        let seconds = t.rounded(.down)
+        return String(Int64(seconds) * 1_000_000 + Int64(((t - seconds) * 1_000_000).rounded()))
+    }
+
+    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+}

@@ -1,0 +1,138 @@
+import Domain
+import Foundation
+import HTTP
+
+/// The OFII territorial office: requests addressed to it, the convocation date, then the signed
+/// form (date + scan), which reaches OFPRA as soon as it is recorded. An agent only ever sees
+/// the requests of their own office.
+enum OfiiRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/agents/ofii/renonciations", Route(.staff([.ofiiAgent]), queue))
+        routes.add("GET", "/agents/ofii/renonciations/:id", Route(.staff([.ofiiAgent]), show))
+        routes.add("POST", "/agents/ofii/renonciations/:id/convocation", Route(.staff([.ofiiAgent]), convoke))
+        routes.add("POST", "/agents/ofii/renonciations/:id/formulaire", Route(.staff([.ofiiAgent]), signedForm))
+    }
+
+    static func office(_ ctx: RequestContext) throws -> Int64 {
+        guard let id = ctx.staff?.structureId else { throw HTTPError(403, "OFII agent without an office") }
+        return id
+    }
+
+    static func queue(_ ctx: RequestContext) throws -> Response {
+        let office = try office(ctx)
+        let waiting = try PaperOptOuts.awaitingOffice(office, db: ctx.db)
+        let recent = try PaperOptOuts.recentlyForwarded(office: office, db: ctx.db)
+        for item in waiting + recent { try Audit.record(ctx, "optout_queue_view", applicant: item.optOut.applicantId) }
+        return ctx.page("agents/ofii-optouts", title: "optout.ofii.queue_title", [
+            "waiting": waiting.map { row($0, ctx) }, "recent": recent.map { row($0, ctx) },
+        ])
+    }
+
+    static func row(_ item: PaperOptOuts.Item, _ ctx: RequestContext) -> [String: Any] {
+        let o = item.optOut
+        return ["id": o.id, "name": item.personName, "agdref": item.agdref ?? "", "from": item.requestedFrom,
+                "requested": DisplayFormat.dateTime(o.requestedAt, ctx.language), "state": OptOutText.state(o, ctx),
+                "convoked": o.convokedOn.map { OptOutText.day($0, ctx) } ?? "",
+                "forwarded": o.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
+    }
+
+    /// The request, only if it is addressed to the agent's office (else 404: nothing to learn).
+    static func item(_ ctx: RequestContext) throws -> PaperOptOuts.Item {
+        let office = try office(ctx)
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let item = try PaperOptOuts.item(id: id, db: ctx.db),
+              item.optOut.ofiiOfficeId == office else { throw HTTPError.notFound }
+        return item
+    }
+
+    static func convocationForm() -> FormView {
+        FormView([.init(name: "convoked_on", labelKey: "optout.ofii.convoked_on", type: "date", hintKey: "optout.ofii.convoked_on_hint")])
+    }
+
+    static func signedFormForm() -> FormView {
+        FormView([
+            .init(name: "signed_on", labelKey: "optout.ofii.signed_on", type: "date", hintKey: "pro.enrol.date_hint"),
+            .init(name: "form_file", labelKey: "optout.ofii.form_file", type: "file", hintKey: "optout.ofii.form_file_hint",
+                  keepValue: false),
+        ])
+    }
+
+    static func show(_ ctx: RequestContext) throws -> Response {
+        let item = try item(ctx)
+        try Audit.record(ctx, "optout_view", applicant: item.optOut.applicantId)
+        var convocation = convocationForm()
+        convocation.values["convoked_on"] = item.optOut.convokedOn?.iso
+        return try render(ctx, item, convocation: convocation, signed: signedFormForm())
+    }
+
+    static func render(_ ctx: RequestContext, _ item: PaperOptOuts.Item, convocation: FormView, signed: FormView,
+                       status: Int = 200) throws -> Response {
+        let o = item.optOut
+        let person = try Applicants.find(id: o.applicantId, db: ctx.db)
+        // Only one of the two forms is ever submitted: its errors, or none (false stops the lookup).
+        let errors: Any = convocation.context(ctx)["errorSummary"] ?? signed.context(ctx)["errorSummary"] ?? false
+        var data: [String: Any] = [
+            "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
+            "phone": person?.verifiedPhone ?? "", "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx),
+            "state": OptOutText.state(o, ctx), "steps": OptOutText.steps(o, ctx), "errorSummary": errors,
+        ]
+        if o.forwardedAt == nil && o.isOpen {
+            data["convocation"] = convocation.context(ctx)
+            if o.convokedOn != nil { data["signed"] = signed.context(ctx) }
+        }
+        return ctx.page("agents/ofii-optout", title: "optout.ofii.detail_title", data, status: status)
+    }
+
+    static func convoke(_ ctx: RequestContext) throws -> Response {
+        let item = try item(ctx)
+        let o = item.optOut
+        guard o.forwardedAt == nil, o.isOpen else { throw HTTPError(409, "the form was already forwarded") }
+        var f = convocationForm()
+        f.read(try ctx.request.form())
+        let day = f.values["convoked_on"].flatMap(EnrolmentRoutes.parseDate)
+        if !(f.values["convoked_on"] ?? "").isEmpty, day == nil || day! < ParisCalendar.civilDate(of: o.requestedAt) {
+            f.fail("convoked_on", "optout.ofii.convocation_invalid")
+        }
+        guard f.isValid, let day else { return try render(ctx, item, convocation: f, signed: signedFormForm(), status: 422) }
+        let done = try ctx.db.transaction { tx -> Bool in
+            guard try PaperOptOuts.recordConvocation(id: o.id, office: o.ofiiOfficeId, on: day, db: tx) else { return false }
+            try Audit.record(ctx, "optout_convocation", applicant: o.applicantId, detail: day.iso)
+            return true
+        }
+        guard done else { throw HTTPError(409, "the form was forwarded meanwhile") }
+        return .redirect(to: "/agents/ofii/renonciations/\(o.id)?notice=optout_convoked")
+    }
+
+    static func signedForm(_ ctx: RequestContext) throws -> Response {
+        let item = try item(ctx)
+        let o = item.optOut
+        guard o.isOpen, o.forwardedAt == nil, let convokedOn = o.convokedOn else {
+            throw HTTPError(409, "no convocation recorded, or the form was already forwarded")
+        }
+        var f = signedFormForm()
+        let parts = try ctx.request.multipart()
+        var fields = FormData()
+        for part in parts where part.filename == nil { fields.append(part.name, String(decoding: part.body, as: UTF8.self)) }
+        f.read(fields)
+        let day = f.values["signed_on"].flatMap(EnrolmentRoutes.parseDate)
+        if !(f.values["signed_on"] ?? "").isEmpty, day == nil || day! < convokedOn || day! > ParisCalendar.civilDate(of: Date()) {
+            f.fail("signed_on", "optout.ofii.signed_on_invalid")
+        }
+        // The upload is checked by its bytes: a renamed image or a truncated scan is refused.
+        let file = parts.first { $0.name == "form_file" && $0.filename != nil }
+        if let problem = PDFCheck.problem(in: file?.body ?? []) { f.fail("form_file", problem.rawValue) }
+        guard f.isValid, let day, let file else {
+            var convocation = convocationForm()
+            convocation.values["convoked_on"] = convokedOn.iso
+            return try render(ctx, item, convocation: convocation, signed: f, status: 422)
+        }
+        let done = try ctx.db.transaction { tx -> Bool in
+            guard try PaperOptOuts.recordSignedForm(id: o.id, office: o.ofiiOfficeId, signedOn: day, pdf: file.body, db: tx)
+            else { return false }
+            try Audit.record(ctx, "optout_signed_form", applicant: o.applicantId, detail: day.iso)
+            return true
+        }
+        guard done else { throw HTTPError(409, "the request changed meanwhile") }
+        ctx.logger.info("opt-out \(o.id) forwarded to OFPRA by staff \(ctx.staff?.id ?? 0)")
+        return .redirect(to: "/agents/ofii/renonciations?notice=optout_forwarded")
+    }
+}

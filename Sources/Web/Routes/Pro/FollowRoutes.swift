@@ -1,0 +1,150 @@
+import Domain
+import Foundation
+import HTTP
+import Postgres
+
+/// The professional module: SPADA/CADA/HUDA staff follow the dates of the people their
+/// structure accompanies (never the documents), and recover a key for someone without contacts.
+enum FollowRoutes {
+    static let professionals: Set<Role> = [.spadaStaff, .cadaStaff, .hudaStaff]
+
+    static func register(_ routes: inout Routes) {
+        routes.add("GET", "/pro/suivi", Route(.staff(professionals), dashboard))
+        routes.add("GET", "/pro/personnes/:id", Route(.staff(professionals), detail))
+        routes.add("POST", "/pro/personnes/:id/cle", Route(.staff(professionals), recoverKey))
+        routes.add("POST", "/pro/personnes/:id/hebergement", Route(.staff([.spadaStaff]), openAccommodation))
+        routes.add("POST", "/pro/personnes/:id/hebergement/fin", Route(.staff(professionals), endAccommodation))
+    }
+
+    static func dashboard(_ ctx: RequestContext) throws -> Response {
+        let now = Date()
+        guard let structure = ctx.staff?.structureId else { throw HTTPError(403, "staff without structure") }
+        let filter = ctx.request.query["signal"].flatMap(FollowedPerson.Flag.init(rawValue:))
+        var people = try FollowedPeople.list(structure: structure, now: now, db: ctx.db)
+        if let filter { people = people.filter { $0.flags(now: now).contains(filter) } }
+        switch ctx.request.query["tri"] {
+        case "enregistrement": people.sort { ($0.applicant.registeredAt ?? .distantPast) > ($1.applicant.registeredAt ?? .distantPast) }
+        case "connexion": people.sort { ($0.applicant.lastLoginAt ?? .distantPast) < ($1.applicant.lastLoginAt ?? .distantPast) }
+        case "signaux": people.sort { $0.flags(now: now).count > $1.flags(now: now).count }
+        default: break
+        }
+        try Audit.record(ctx, "view_dashboard", detail: filter?.rawValue)
+        return ctx.page("pro/dashboard", title: "pro.follow.title", [
+            "people": people.map { row($0, now: now, ctx) },
+            "hasPeople": !people.isEmpty,
+            "filters": FollowedPerson.Flag.allCases.map { f in
+                ["href": "/pro/suivi?signal=\(f.rawValue)", "label": ctx.text("pro.flags.\(f.rawValue)"), "current": f == filter]
+            },
+            "sorts": ["nom", "enregistrement", "connexion", "signaux"].map { s in
+                ["href": "/pro/suivi?tri=\(s)" + (filter.map { "&signal=\($0.rawValue)" } ?? ""), "label": ctx.text("pro.follow.sort_\(s)")]
+            },
+        ])
+    }
+
+    static func row(_ p: FollowedPerson, now: Date, _ ctx: RequestContext) -> [String: Any] {
+        let a = p.applicant
+        func when(_ d: Date?) -> String { d.map { DisplayFormat.dateTime($0, ctx.language) } ?? "—" }
+        return [
+            "id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
+            "registered": a.registeredOn.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) } ?? ctx.text("pro.follow.not_registered"),
+            "space": a.activatedAt != nil ? ctx.text("pro.follow.activated_on", ["date": when(a.activatedAt)])
+                : a.spaceAvailableAt != nil ? ctx.text("pro.follow.open_since", ["date": when(a.spaceAvailableAt)])
+                : ctx.text("pro.follow.no_space"),
+            "lastLogin": when(a.lastLoginAt),
+            "hasPhone": ctx.text(a.verifiedPhone != nil ? "pro.follow.yes" : "pro.follow.no"),
+            "hasEmail": ctx.text(a.verifiedEmail != nil ? "pro.follow.yes" : "pro.follow.no"),
+            "flags": p.flags(now: now).map { ctx.text("pro.flags.\($0.rawValue)") },
+            "documents": p.documents.map { d -> [String: Any] in
+                var item: [String: Any] = ["category": ctx.text("pro.categories.\(d.category.rawValue)"),
+                                           "deposited": when(d.depositedAt)]
+                switch d.notification {
+                case .pending: item["notified"] = ctx.text("pro.follow.not_notified")
+                case .notified(let at, _): item["notified"] = when(at)
+                }
+                if let i = d.interview { item["interview"] = "\(VaultText.day(i.date, ctx)) \(i.time.hhmm)" }
+                return item
+            },
+        ]
+    }
+
+    /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
+    static func followed(_ ctx: RequestContext) throws -> FollowedPerson {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let structure = ctx.staff?.structureId,
+              let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first else {
+            try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
+            throw HTTPError.notFound
+        }
+        return person
+    }
+
+    static func detail(_ ctx: RequestContext) throws -> Response {
+        let p = try followed(ctx)
+        try Audit.record(ctx, "view_person", applicant: p.applicant.id)
+        var data = row(p, now: Date(), ctx)
+        let a = p.applicant
+        data["canRecoverKey"] = a.verifiedPhone == nil && a.verifiedEmail == nil && a.isInScope && a.closedAt == nil
+        data["closed"] = a.closedAt != nil
+        data["isSpada"] = ctx.staff?.role == .spadaStaff
+        let links = try ctx.db.query("""
+            SELECT f.kind, f.started_on, f.ended_on, s.id AS structure_id, s.name FROM follow_links f
+            JOIN structures s ON s.id = f.structure_id WHERE f.applicant_id = $1 ORDER BY f.started_on
+            """, [a.id]).rows
+        data["links"] = try links.map { r -> [String: Any] in
+            let ended: String? = try r.optional("ended_on")
+            let kind: String = try r.get("kind")
+            let structureId: Int64 = try r.get("structure_id")
+            let mayEnd = ctx.staff?.role == .spadaStaff || structureId == ctx.staff?.structureId
+            return ["kind": ctx.text("pro.links.\(kind)"), "name": try r.get("name", as: String.self),
+                    "from": try r.get("started_on", as: String.self), "until": ended ?? "",
+                    "canEnd": ended == nil && kind == "accommodation" && mayEnd, "structureId": structureId]
+        }
+        data["accommodations"] = try Structures.all(ctx.db).filter { $0.kind == .cada || $0.kind == .huda }
+            .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
+        data["today"] = ParisCalendar.civilDate(of: Date()).iso
+        return ctx.page("pro/person", title: "pro.follow.person_title", data)
+    }
+
+    /// For someone with neither phone nor e-mail: a new key and notice, the person present.
+    static func recoverKey(_ ctx: RequestContext) throws -> Response {
+        let p = try followed(ctx)
+        let a = p.applicant
+        guard a.verifiedPhone == nil, a.verifiedEmail == nil, a.isInScope, a.closedAt == nil else {
+            throw HTTPError(409, "key recovery is for people without contact details")
+        }
+        guard try ctx.request.form()["present"] == "1" else {
+            return .redirect(to: "/pro/personnes/\(a.id)?notice=presence_required#cle")
+        }
+        return try ctx.db.transaction { tx in
+            let key = try KeyIssuer.issue(for: a, event: "key_reissued", by: .staff(ctx.staff!.id),
+                                          address: ctx.request.remoteAddress, db: tx)
+            try Audit.record(ctx, "reissue_key", applicant: a.id, detail: "person present")
+            return try NoticePage.render(ctx, a, key: key, db: tx)
+        }
+    }
+
+    static func openAccommodation(_ ctx: RequestContext) throws -> Response {
+        let p = try followed(ctx)
+        let form = try ctx.request.form()
+        guard let structureId = Int64(form["structure"] ?? ""),
+              let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
+              let day = (form["started_on"]).flatMap(EnrolmentRoutes.parseDate) else {
+            return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_invalid")
+        }
+        try FollowLinks.open(applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
+                             by: ctx.staff?.id, db: ctx.db)
+        try Audit.record(ctx, "open_accommodation", applicant: p.applicant.id, detail: structure.name)
+        return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_saved")
+    }
+
+    static func endAccommodation(_ ctx: RequestContext) throws -> Response {
+        let p = try followed(ctx)
+        guard let structureId = Int64(try ctx.request.form()["structure"] ?? "") else { throw HTTPError.badRequest }
+        // The SPADA may end any accommodation link; a CADA/HUDA only its own.
+        guard ctx.staff?.role == .spadaStaff || ctx.staff?.structureId == structureId else { throw HTTPError.forbidden }
+        try FollowLinks.end(applicant: p.applicant.id, structure: structureId,
+                            endedOn: ParisCalendar.civilDate(of: Date()).iso, db: ctx.db)
+        try Audit.record(ctx, "end_accommodation", applicant: p.applicant.id)
+        let back = ctx.staff?.structureId == structureId ? "/pro/suivi" : "/pro/personnes/\(p.applicant.id)"
+        return .redirect(to: back + "?notice=accommodation_ended")
+    }
+}

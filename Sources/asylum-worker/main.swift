@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Outbox
+import Postgres
+
+/// Delivers the notifications outbox. Settings come from ASYLUM_* variables (see
+/// WorkerEnvironment); the options below tune one run.
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "asylum-worker",
+        abstract: "Delivers queued SMS and e-mails (the outbox).")
+
+    @Flag(help: "Deliver everything that is due, then exit (tests, benchmarks, cron).")
+    var once = false
+
+    @Option(help: "Messages claimed per statement.")
+    var batchSize = 100
+
+    @Option(help: "Seconds between polls when no NOTIFY arrives.")
+    var pollInterval: Double = 5
+
+    @Option(help: "Seconds after which a claimed message is taken back from a silent worker.")
+    var lease: Double = 300
+
+    @Option(help: "Attempts before a message goes dead.")
+    var maxAttempts = 8
+
+    @Flag(help: "Log at debug level (rendered bodies too, except in production).")
+    var verbose = false
+
+    func validate() throws {
+        guard batchSize > 0, pollInterval > 0, lease > 0, maxAttempts > 0 else {
+            throw ValidationError("batch size, poll interval, lease and max attempts must be positive")
+        }
+    }
+
+    func run() throws {
+        let level: Logger.Level = verbose ? .debug : .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "asylum-worker")
+        let env: WorkerEnvironment
+        let templates: MessageTemplates
+        do {
+            env = try WorkerEnvironment()
+            templates = try MessageTemplates(directory: env.templatesDirectory)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(2)
+        }
+
+        // Signals go to the signal thread only: blocked here before any other thread exists,
+        // so libpq, curl and the worker never see them, and the worker stops between messages.
+        let stop = StopFlag()
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+        let waiter = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGTERM)
+            sigaddset(&set, SIGINT)
+            var received: Int32 = 0
+            sigwait(&set, &received)
+            Logger(label: "asylum-worker").info("signal \(received): finishing the message in hand")
+            stop.set()
+        }
+        waiter.start()
+
+        var config = OutboxWorker.Configuration(workerID: env.workerID, portalURL: env.publicURL, production: env.isProduction)
+        config.batchSize = batchSize
+        config.pollInterval = pollInterval
+        config.lease = lease
+        config.retry.maxAttempts = maxAttempts
+
+        let db = PGConnection(conninfo: env.databaseURL)
+        let worker: OutboxWorker
+        do {
+            try db.connect()
+            worker = OutboxWorker(db: db, configuration: config, templates: templates,
+                                  transports: try env.makeTransports(), stop: stop)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        // A long ASYLUM_PUBLIC_URL can push an SMS over one segment (70 characters in Arabic).
+        for sms in (try? templates.smsLengths(portalURL: env.publicURL)) ?? [] where !sms.length.fitsOneSegment {
+            logger.warning("SMS \(sms.language)/\(sms.template) takes \(sms.length.segments) segments (\(sms.length.units) \(sms.length.encoding.rawValue) units)")
+        }
+        logger.info("started: \(env.summary) once=\(once) batch=\(batchSize) languages=\(templates.languages)")
+
+        if once {
+            do {
+                let report = try worker.drainOnce()
+                logger.info("drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued)")
+            } catch {
+                logger.error("drain failed: \(error)")
+                throw ExitCode(1)
+            }
+        } else {
+            worker.run()
+        }
+    }
+}
+
+Worker.main()

@@ -1,0 +1,146 @@
+import Domain
+import Foundation
+@testable import HTTP
+import Postgres
+import Security
+@testable import Web
+import XCTest
+
+/// What staff of accompaniment structures may see and do, record by record.
+final class ProfessionalModuleTests: XCTestCase {
+    var app: App!
+    var db: PGConnection!
+    let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
+
+    override func setUpWithError() throws {
+        (app, db) = try Fixtures.app()
+    }
+
+    /// A SPADA of its own with a logged-in staff member, so tests never see each other's people.
+    func structureWithStaff(_ kind: Structure.Kind, role: Role) throws -> (Structure, Browser) {
+        let structure = try Structures.upsert(kind: kind, name: "\(kind.rawValue) \(UUID())", city: "Rennes", db: db)
+        let email = "\(role.rawValue)-\(UUID().uuidString.prefix(8))@test.invalid"
+        _ = try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: "Staff \(kind.rawValue)", role: role,
+                                     structureId: structure.id, password: "fixture-password-1", hasher: .fastForTests, db: db)
+        let b = Browser(app: app)
+        try b.get("/connexion")
+        XCTAssertEqual(b.post("/connexion", ["email": email, "password": "fixture-password-1"]).status, 303)
+        return (structure, b)
+    }
+
+    func followedApplicant(by spada: Structure, phone: String? = nil) throws -> (Applicant, String) {
+        let (a, key) = try Fixtures.applicant(db, phone: phone)
+        try db.query("UPDATE applicants SET spada_id = $2 WHERE id = $1", [a.id, spada.id])
+        try FollowLinks.open(applicant: a.id, structure: spada.id, kind: .domiciliation, startedOn: "2024-01-01", by: nil, db: db)
+        return (try Applicants.find(id: a.id, db: db)!, key)
+    }
+
+    func testStaffSeeOnlyPeopleTheirStructureFollowsWhileTheLinkLasts() throws {
+        let (spadaA, staffA) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (_, staffB) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, _) = try followedApplicant(by: spadaA)
+        XCTAssertTrue(try staffA.get("/pro/suivi").html.contains(person.agdref!))
+        XCTAssertEqual(try staffA.get("/pro/personnes/\(person.id)").status, 200)
+        XCTAssertFalse(try staffB.get("/pro/suivi").html.contains(person.agdref!))
+        XCTAssertEqual(try staffB.get("/pro/personnes/\(person.id)").status, 404, "structure B does not follow this person")
+        try FollowLinks.end(applicant: person.id, structure: spadaA.id, endedOn: "2024-06-01", db: db)
+        XCTAssertEqual(try staffA.get("/pro/personnes/\(person.id)").status, 404, "the link ended")
+    }
+
+    func testTheDashboardShowsDatesButNeverDocumentsOrOutcomes() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, _) = try followedApplicant(by: spada)
+        let d = try DocumentDeposit.deposit(.decisionRejection, pdf: pdf, interview: nil, for: person, by: nil, db: db).document
+        let response = try staff.get("/pro/personnes/\(person.id)")
+        XCTAssertEqual(response.status, 200, response.html)
+        let page = response.html
+        XCTAssertTrue(page.contains(escapedHTML(app.catalogues[.french].text("pro.categories.decision"))))
+        XCTAssertFalse(page.contains(escapedHTML(app.catalogues[.french].text("documents.kinds.decision_rejection"))), "no outcome")
+        XCTAssertFalse(page.contains(d.publicId.uuidString.lowercased()), "no link to the document")
+        let direct = try staff.get("/usager/documents/\(d.publicId.uuidString.lowercased())/pdf")
+        XCTAssertEqual(direct.status, 403, "staff never reach a document, even by URL")
+    }
+
+    func testFlagsFilterThePeopleToCall() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (quiet, _) = try followedApplicant(by: spada, phone: nil)
+        let (reachable, _) = try followedApplicant(by: spada, phone: "+3365\(Int.random(in: 1_000_000...9_999_999))")
+        let d = try DocumentDeposit.deposit(.convocation, pdf: pdf, interview: InterviewAppointment(
+            date: CivilDate(year: 2030, month: 1, day: 15)!, time: TimeOfDay(hour: 9, minute: 30)!, place: "", address: "Fontenay",
+            interpreterLanguage: nil), for: reachable, by: nil, db: db).document
+        try db.query("UPDATE documents SET deposited_at = now() - interval '11 days' WHERE id = $1", [d.id])
+        let noContacts = try staff.get("/pro/suivi?signal=no_contacts").html
+        XCTAssertTrue(noContacts.contains(quiet.agdref!))
+        XCTAssertFalse(noContacts.contains(reachable.agdref!))
+        let unread = try staff.get("/pro/suivi?signal=unread10").html
+        XCTAssertTrue(unread.contains(reachable.agdref!))
+        XCTAssertFalse(unread.contains(quiet.agdref!))
+    }
+
+    func testKeyRecoveryNeedsThePersonPresentAndReplacesTheKey() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, oldKey) = try followedApplicant(by: spada, phone: nil)
+        let notPresent = staff.post("/pro/personnes/\(person.id)/cle", [:])
+        XCTAssertEqual(notPresent.location, "/pro/personnes/\(person.id)?notice=presence_required#cle")
+        let notice = staff.post("/pro/personnes/\(person.id)/cle", ["present": "1"])
+        XCTAssertEqual(notice.status, 200)
+        let range = try XCTUnwrap(notice.html.range(of: Delivered.keyPattern, options: .regularExpression))
+        let newKey = String(notice.html[range])
+        let applicant = Browser(app: app)
+        try applicant.get("/usager/activation")
+        XCTAssertEqual(applicant.post("/usager/activation", ["identifier": person.agdref!, "key": oldKey]).status, 422)
+        XCTAssertEqual(applicant.post("/usager/activation", ["identifier": person.agdref!, "key": newKey]).status, 303)
+        // People with contact details get their key by SMS/e-mail, not from the structure.
+        let (reachable, _) = try followedApplicant(by: spada, phone: "+3366\(Int.random(in: 1_000_000...9_999_999))")
+        XCTAssertEqual(staff.post("/pro/personnes/\(reachable.id)/cle", ["present": "1"]).status, 409)
+    }
+
+    func testTheApplicantSeesWhoLookedAtTheirFile() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, key) = try followedApplicant(by: spada)
+        try staff.get("/pro/personnes/\(person.id)")
+        let me = Browser(app: app)
+        try me.get("/usager/activation")
+        me.post("/usager/activation", ["identifier": person.agdref!, "key": key])
+        me.post("/usager/activation/mot-de-passe", ["password": "une phrase bien longue", "confirmation": "une phrase bien longue"])
+        let account = try me.get("/usager/compte").html
+        XCTAssertTrue(account.contains(escapedHTML(app.catalogues[.french].text("audit.actions.view_person"))))
+        XCTAssertTrue(account.contains(escapedHTML(spada.name)))
+    }
+
+    func testClosureEndsLoginsAndKeepsTheFileReadOnly() throws {
+        let (person, key) = try Fixtures.applicant(db)
+        let me = Browser(app: app)
+        try me.get("/usager/activation")
+        me.post("/usager/activation", ["identifier": person.agdref!, "key": key])
+        me.post("/usager/activation/mot-de-passe", ["password": "une phrase bien longue", "confirmation": "une phrase bien longue"])
+        XCTAssertEqual(try me.get("/usager/espace").status, 200)
+        _ = try Fixtures.staff(db, .ofpraAgent)
+        let ofpra = Browser(app: app)
+        try Fixtures.logInStaff(ofpra, .ofpraAgent)
+        try ofpra.get("/agents/ofpra/personnes/\(person.id)")
+        XCTAssertEqual(ofpra.post("/agents/ofpra/personnes/\(person.id)/cloture", ["reason": "final_decision"]).location,
+                       "/agents/ofpra/personnes/\(person.id)?notice=space_closed")
+        XCTAssertEqual(try me.get("/usager/espace").status, 303, "the open session ended")
+        try me.get("/usager/connexion")
+        let login = me.post("/usager/connexion", ["identifier": person.agdref!, "password": "une phrase bien longue"])
+        XCTAssertEqual(login.status, 403)
+        XCTAssertTrue(login.html.contains(escapedHTML(app.catalogues[.french].text("usager.closed.title"))))
+        let file = try ofpra.get("/agents/ofpra/personnes/\(person.id)")
+        XCTAssertEqual(file.status, 200, "agents still read the file")
+        XCTAssertFalse(file.html.contains("/documents\" enctype"), "no more deposits")
+    }
+
+    func testAdministratorsSearchTheAuditTrail() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, _) = try followedApplicant(by: spada)
+        try staff.get("/pro/personnes/\(person.id)")
+        _ = try Fixtures.staff(db, .administrator)
+        let admin = Browser(app: app)
+        try Fixtures.logInStaff(admin, .administrator)
+        let page = try admin.get("/admin/journal?personne=\(person.agdref!)")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.html.contains(escapedHTML(spada.name)))
+        XCTAssertEqual(try staff.get("/admin/journal").status, 403)
+    }
+}

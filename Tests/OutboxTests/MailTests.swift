@@ -1,0 +1,120 @@
+import Foundation
+@testable import Outbox
+import XCTest
+
+final class MailTests: XCTestCase {
+    func testSubjectIsEncodedInShortUTF8WordsThatDecodeBack() {
+        let subject = "تذكير: وثيقة لم تقرأها بعد في مساحتك لدى OFPRA"
+        let encoded = MIMEEncoding.encodedWords(subject)
+        for line in encoded.components(separatedBy: "\r\n") {
+            let word = line.trimmingCharacters(in: .whitespaces)
+            XCTAssertTrue(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="), word)
+            XCTAssertLessThanOrEqual(word.count, 75)
+        }
+        XCTAssertEqual(MIMEEncoding.decodeHeader(encoded), subject)
+        XCTAssertEqual(MIMEEncoding.encodedWords("Plain ASCII"), "Plain ASCII")
+        XCTAssertEqual(MIMEEncoding.decodeHeader("=?utf-8?q?caf=C3=A9_cr=C3=A8me?="), "café crème")
+    }
+
+    func testQuotedPrintableKeepsLinesShortAndRoundTrips() {
+        let text = "Bonjour,\n" + String(repeating: "Délai de recours à partir de la notification. ", count: 6)
+            + "\n.leading dot\ntrailing space \n= sign"
+        let encoded = MIMEEncoding.quotedPrintable(text)
+        for line in encoded.components(separatedBy: "\r\n") {
+            XCTAssertLessThanOrEqual(line.utf8.count, 76, line)
+            XCTAssertFalse(line.hasPrefix("."), "no line may start with a dot (SMTP)")
+            XCTAssertFalse(line.hasSuffix(" "))
+        }
+        XCTAssertTrue(encoded.utf8.allSatisfy { $0 < 128 })
+        XCTAssertEqual(String(decoding: MIMEEncoding.decodeQuotedPrintable(encoded), as: UTF8.self),
+                       text.replacingOccurrences(of: "\n", with: "\r\n"))
+    }
+
+    func testSpoolWritesAnEmailTheReaderAndRFC5322Understand() throws {
+        let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let from = try XCTUnwrap(MailAddress("Portail asile <ne-pas-repondre@asile.example.fr>"))
+        let spool = try SpoolTransport(directory: dir, from: from)
+        let content = try sharedTemplates.render(template: "document_reminder", language: "ar", channel: .email,
+                                                 params: ["days": "12"], portalURL: samplePortalURL)
+        let result = spool.deliver(RenderedMessage(outboxID: 42, recipient: "amina@example.org", language: "ar", content: content))
+        guard case let .sent(ref?) = result else { return XCTFail("\(result)") }
+        XCTAssertTrue(ref.hasSuffix("-42.eml"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [ref], "no temp file left behind")
+
+        let raw = try String(contentsOfFile: dir + "/" + ref, encoding: .utf8)
+        let (headerBlock, _) = try XCTUnwrap(raw.range(of: "\r\n\r\n").map { (raw[..<$0.lowerBound], raw[$0.upperBound...]) })
+        for name in ["Date: ", "From: \"Portail asile\" <ne-pas-repondre@asile.example.fr>", "To: amina@example.org",
+                     "Subject: =?UTF-8?B?", "Message-ID: <outbox.42@asile.example.fr>", "MIME-Version: 1.0",
+                     "Content-Type: multipart/alternative; boundary="] {
+            XCTAssertTrue(headerBlock.contains(name), name)
+        }
+        XCTAssertFalse(raw.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "CRLF line ends only")
+
+        let entry = try XCTUnwrap(SpoolReader(directory: dir).list().first)
+        XCTAssertEqual(entry.channel, .email)
+        XCTAssertEqual(entry.outboxID, 42)
+        XCTAssertEqual(entry.recipient, "amina@example.org")
+        XCTAssertEqual(entry.subject, "تذكير: وثيقة لم تقرأها بعد في مساحتك لدى OFPRA")
+        XCTAssertTrue(entry.text.contains("عدد الأيام منذ إيداعها: 12"), entry.text)
+        XCTAssertTrue(entry.text.contains(samplePortalURL))
+    }
+
+    func testSpoolSMSFileAndNewestFirstListing() throws {
+        let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
+        for id in [7, 8, 9] as [Int64] {
+            _ = spool.deliver(RenderedMessage(outboxID: id, recipient: "+33612345678", language: "fr",
+                                              content: .sms(text: "Code \(id) à saisir")))
+            usleep(2000)
+        }
+        let entries = SpoolReader(directory: dir).list()
+        XCTAssertEqual(entries.map(\.outboxID), [9, 8, 7])
+        XCTAssertEqual(entries.first?.text, "Code 9 à saisir")
+        XCTAssertEqual(entries.first?.recipient, "+33612345678")
+        let raw = try String(contentsOfFile: dir + "/" + entries[0].fileName, encoding: .utf8)
+        XCTAssertTrue(raw.contains("Length: 15\nEncoding: GSM-7\n"), raw)
+        XCTAssertNil(SpoolReader(directory: dir).entry(named: "../" + entries[0].fileName))
+    }
+
+    func testMailFromParsing() {
+        XCTAssertEqual(MailAddress("Portail asile <no-reply@example.fr>")?.address, "no-reply@example.fr")
+        XCTAssertEqual(MailAddress("no-reply@example.fr")?.name, nil)
+        XCTAssertNil(MailAddress("Evil\r\nBcc: x <a@b.fr>"))
+        XCTAssertEqual(MailAddress("Café asile <x@example.fr>")?.header, "=?UTF-8?B?Q2Fmw6kgYXNpbGU=?= <x@example.fr>")
+    }
+}
+
+final class TransportClassificationTests: XCTestCase {
+    func testHTTPStatusesMapToOutcomes() {
+        XCTAssertEqual(HTTPSMSTransport.classify(status: 201, body: Array(#"{"id":"abc-1"}"#.utf8)), .sent(providerRef: "abc-1"))
+        for status in [500, 502, 503, 429, 408, 401, 403] {
+            guard case .temporaryFailure = HTTPSMSTransport.classify(status: status, body: []) else {
+                return XCTFail("\(status) should be temporary")
+            }
+        }
+        for status in [400, 404, 422] {
+            guard case .permanentFailure = HTTPSMSTransport.classify(status: status, body: []) else {
+                return XCTFail("\(status) should be permanent")
+            }
+        }
+    }
+
+    func testSMTPRepliesMapToOutcomes() {
+        let sendError = CurlRequest.Failure(code: 55, message: "RCPT failed")  // CURLE_SEND_ERROR
+        guard case .permanentFailure = SMTPTransport.classify(sendError, reply: 550) else { return XCTFail("550") }
+        guard case .temporaryFailure = SMTPTransport.classify(sendError, reply: 451) else { return XCTFail("451") }
+        let refused = CurlRequest.Failure(code: 7, message: "connection refused")  // CURLE_COULDNT_CONNECT
+        guard case .temporaryFailure = SMTPTransport.classify(refused, reply: 0) else { return XCTFail("connect") }
+        let login = CurlRequest.Failure(code: 67, message: "login denied")  // CURLE_LOGIN_DENIED
+        guard case .temporaryFailure = SMTPTransport.classify(login, reply: 535) else { return XCTFail("our password") }
+    }
+
+    func testRealHTTPTransportReportsAnUnreachableProviderAsTemporary() {
+        // Port 9 on loopback: nothing listens, the connection is refused at once.
+        let transport = HTTPSMSTransport(settings: .init(url: "http://127.0.0.1:9/sms", token: "t"))
+        let result = transport.deliver(RenderedMessage(outboxID: 1, recipient: "+33612345678", language: "fr", content: .sms(text: "x")))
+        guard case .temporaryFailure = result else { return XCTFail("\(result)") }
+    }
+}

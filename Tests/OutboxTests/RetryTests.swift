@@ -1,0 +1,155 @@
+import Foundation
+import Outbox
+import Postgres
+import XCTest
+
+/// Backoff, giving up, lease rescue and shutdown, with time moved by hand (no sleeps).
+final class RetryTests: XCTestCase {
+    var database: IsolatedDatabase!
+
+    override func setUpWithError() throws { database = try IsolatedDatabase() }
+    override func tearDown() { database?.drop() }
+
+    func testBackoffDoublesUpToTheCapThenTheMessageIsDead() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        let clock = TestClock()
+        let transport = RecordingTransport { _ in .temporaryFailure("provider 503") }
+        let policy = RetryPolicy(baseDelay: 30, maxDelay: 3600, maxAttempts: 10)
+        let worker = makeWorker(database.connect(), transport: transport, clock: clock, retry: policy)
+
+        let expected: [TimeInterval] = [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+        for (index, delay) in expected.enumerated() {
+            try worker.drainOnce()
+            let record = try XCTUnwrap(Outbox.message(id: id, db))
+            XCTAssertEqual(record.state, .pending)
+            XCTAssertEqual(record.attempts, index + 1)
+            XCTAssertEqual(record.lastError, "provider 503")
+            XCTAssertEqual(record.nextAttemptAt.timeIntervalSince(clock.now()), delay, accuracy: 0.001,
+                           "delay after attempt \(index + 1)")
+            clock.advance(delay - 1)
+            try worker.drainOnce()
+            XCTAssertEqual(transport.delivered.count, index + 1, "not retried before it is due")
+            clock.advance(1)
+        }
+        try worker.drainOnce()
+        let record = try XCTUnwrap(Outbox.message(id: id, db))
+        XCTAssertEqual(record.state, .dead)
+        XCTAssertEqual(record.attempts, 10)
+        XCTAssertEqual(record.lastError, "gave up after 10 attempts: provider 503")
+        clock.advance(86_400)
+        try worker.drainOnce()
+        XCTAssertEqual(transport.delivered.count, 10, "a dead message is not tried again")
+    }
+
+    func testDefaultPolicyGivesUpAfterEightAttempts() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        let clock = TestClock()
+        let worker = makeWorker(database.connect(), transport: RecordingTransport { _ in .temporaryFailure("timeout") },
+                                clock: clock)
+        for _ in 1...8 {
+            try worker.drainOnce()
+            clock.advance(3600)
+        }
+        let record = try XCTUnwrap(Outbox.message(id: id, db))
+        XCTAssertEqual(record.state, .dead)
+        XCTAssertEqual(record.attempts, 8)
+    }
+
+    func testJitterOnlyShortensTheDelayByAQuarterAtMost() {
+        let policy = RetryPolicy()
+        XCTAssertEqual(policy.delay(afterAttempts: 1, random: 0), 30)
+        XCTAssertEqual(policy.delay(afterAttempts: 3, random: 0.5), 120 * 0.875)
+        XCTAssertEqual(policy.delay(afterAttempts: 20, random: 0.999_999), 3600 * 0.75, accuracy: 0.01)
+        XCTAssertEqual(policy.delay(afterAttempts: 20, random: 0), 3600)
+    }
+
+    func testPermanentFailureIsDeadAtOnce() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        try makeWorker(database.connect(), transport: RecordingTransport { _ in .permanentFailure("sms http 400: invalid number") })
+            .drainOnce()
+        let record = try XCTUnwrap(Outbox.message(id: id, db))
+        XCTAssertEqual(record.state, .dead)
+        XCTAssertEqual(record.attempts, 1)
+        XCTAssertEqual(record.lastError, "sms http 400: invalid number")
+        XCTAssertNil(record.lockedBy)
+    }
+
+    func testMessageThatCannotBeRenderedIsFailedWithoutReachingTheTransport() throws {
+        let db = database.connect()
+        // Rows written by hand in SQL skip enqueue's checks.
+        try db.query("""
+            INSERT INTO outbox_messages (channel, recipient, template, language, params)
+            VALUES ('sms', '+33612345678', 'key_reissued', 'fr', '{}'), ('email', 'not-an-address', 'test_message', 'fr', '{}')
+            """)
+        let transport = RecordingTransport()
+        let report = try makeWorker(database.connect(), transport: transport).drainOnce()
+        XCTAssertEqual(report.failed, 2)
+        XCTAssertTrue(transport.delivered.isEmpty)
+        let failed = try Outbox.undelivered(db)
+        XCTAssertEqual(failed.map(\.state), [.failed, .failed])
+        XCTAssertTrue(failed.contains { $0.lastError?.contains("needs key") == true })
+    }
+
+    func testExpiredLeaseIsRescuedAndTheSlowWorkerCannotOverwrite() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        let clock = TestClock()
+        let slow = OutboxQueue(db: database.connect(), workerID: "slow")
+        XCTAssertEqual(try slow.claim(limit: 10, now: clock.now()).map(\.id), [id])
+
+        let transport = RecordingTransport()
+        let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock)
+        clock.advance(299)
+        XCTAssertEqual(try rescuer.drainOnce().rescued, 0)
+        XCTAssertTrue(transport.delivered.isEmpty, "still within the lease")
+        XCTAssertEqual(try Outbox.message(id: id, db)?.lockedBy, "slow")
+
+        clock.advance(2)
+        let report = try rescuer.drainOnce()
+        XCTAssertEqual(report.rescued, 1)
+        XCTAssertEqual(transport.delivered.map(\.outboxID), [id])
+        XCTAssertFalse(try slow.markSent(id: id, providerRef: "late", now: clock.now()), "the slow worker lost it")
+        let record = try XCTUnwrap(Outbox.message(id: id, db))
+        XCTAssertEqual(record.state, .sent)
+        XCTAssertEqual(record.providerRef, "ref-\(id)")
+        XCTAssertEqual(record.attempts, 2)
+    }
+
+    func testRescueOfAMessageWithNoAttemptsLeftMakesItDead() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        try db.query("UPDATE outbox_messages SET attempts = 7 WHERE id = $1", [id])
+        let clock = TestClock()
+        _ = try OutboxQueue(db: database.connect(), workerID: "crashing").claim(limit: 1, now: clock.now())
+        clock.advance(301)
+        let transport = RecordingTransport()
+        try makeWorker(database.connect(), transport: transport, clock: clock).drainOnce()
+        let record = try XCTUnwrap(Outbox.message(id: id, db))
+        XCTAssertEqual(record.state, .dead)
+        XCTAssertTrue(record.lastError?.hasPrefix("lease expired: crashing") == true, record.lastError ?? "")
+        XCTAssertTrue(transport.delivered.isEmpty)
+    }
+
+    func testStopFinishesTheMessageInHandAndReleasesTheRest() throws {
+        let db = database.connect()
+        let ids = try enqueue((1...10).map { testSMS($0) }, db)
+        let stop = StopFlag()
+        let transport = RecordingTransport()
+        transport.answer = { message in
+            if message.outboxID == ids[2] { stop.set() }  // SIGTERM arrives during the third delivery
+            return .sent(providerRef: nil)
+        }
+        let report = try makeWorker(database.connect(), transport: transport, batchSize: 10, stop: stop).drainOnce()
+        XCTAssertEqual(report.sent, 3)
+        XCTAssertEqual(report.released, 7)
+        let rows = try db.query("SELECT id, state, attempts, locked_by FROM outbox_messages ORDER BY id").rows
+        for (index, row) in rows.enumerated() {
+            XCTAssertEqual(try row.get("state", as: String.self), index < 3 ? "sent" : "pending")
+            XCTAssertEqual(try row.get("attempts", as: Int.self), index < 3 ? 1 : 0, "a released claim is not an attempt")
+            XCTAssertTrue(row.isNull("locked_by"))
+        }
+    }
+}
