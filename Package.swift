@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "asylum-admin", dependencies: [
-            "Web", "Postgres", "Security", "Domain",
+            "Web", "Postgres", "Security", "Domain", "PDF",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

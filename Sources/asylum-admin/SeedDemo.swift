@@ -98,7 +98,40 @@ struct SeedDemo: ParsableCommand {
             let key = try KeyIssuer.issue(for: waiting, event: "key_issued", by: .system, address: nil, db: db)
             print("  awaiting OFPRA      1000000003 / key \(key) (space not open yet)")
         }
-        print("  no contact details  (enrol one from the SPADA account to try key recovery by the structure)")
+        let silent = try demo("1000000004", person("Ahmadi", "Fatima", "1988-07-30", "iranienne", "ar", phone: nil, email: nil),
+                              registeredOn: today, open: true, db: db, spadaStaff: spadaStaff, gudaStaff: gudaStaff)
+        if let silent, silent.activatedAt == nil, try Applicants.credentials(id: silent.id, db: db).keyHash == nil {
+            _ = try KeyIssuer.issue(for: silent, event: "key_issued", by: .system, address: nil, db: db)
+        }
+        print("  no contact details  1000000004 (key recovery by the SPADA: /pro/personnes)")
+        if let activated {
+            try FollowLinks.open(applicant: activated.id, structure: s.cada.id, kind: .accommodation,
+                                 startedOn: ParisCalendar.civilDate(of: Date()).adding(days: -30).iso, by: spadaStaff, db: db)
+            try documents(for: activated, db: db)
+        }
+    }
+
+    /// Letters at various ages for the activated demo person: new today, read, unread past
+    /// day 15 (deemed notified), and a rejection whose appeal deadline is running.
+    func documents(for person: Applicant, db: PGConnection) throws {
+        guard try Documents.forApplicant(person.id, db: db).isEmpty else { return }
+        let today = ParisCalendar.civilDate(of: Date())
+        let interview = InterviewAppointment(date: today.adding(days: 12), time: TimeOfDay(hour: 9, minute: 30)!,
+                                             place: "OFPRA, salle 4", address: "201 rue Carnot, 94120 Fontenay-sous-Bois",
+                                             interpreterLanguage: "prs")
+        let plan: [(DocumentKind, Int, Bool)] = [(.introductionLetter, 40, true), (.sixMonthLetter, 16, false),
+                                                 (.decisionRejection, 20, false), (.convocation, 0, false)]
+        for (kind, age, read) in plan {
+            let pdf = try DemoLetters.pdf(kind, for: person, interview: kind == .convocation ? interview : nil)
+            let d = try DocumentDeposit.deposit(kind, pdf: pdf, interview: kind == .convocation ? interview : nil,
+                                                for: person, by: nil, db: db).document
+            try db.query("""
+                UPDATE documents SET deposited_at = now() - make_interval(days => $2),
+                       first_consulted_at = CASE WHEN $3 THEN now() - make_interval(days => $2) + interval '2 hours' END
+                WHERE id = $1
+                """, [d.id, age, read])
+        }
+        print("  documents           1000000001 has a new convocation, a read letter, an unread one past day 15 and a rejection")
     }
 
     /// Enrols and registers a demo person in scope at GUDA Rennes, once.

@@ -53,21 +53,12 @@ struct Worker: ParsableCommand {
             throw ExitCode(2)
         }
 
-        // Signals go to the signal thread only: blocked here before any other thread exists,
-        // so libpq, curl and the worker never see them, and the worker stops between messages.
+        // SIGTERM/SIGINT only reach this thread (blocked everywhere else since the first line):
+        // it sets the flag the worker checks between messages.
         let stop = StopFlag()
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        signal(SIGPIPE, SIG_IGN)
         let waiter = Thread {
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGTERM)
-            sigaddset(&set, SIGINT)
             var received: Int32 = 0
+            var set = stopSignals
             sigwait(&set, &received)
             Logger(label: "asylum-worker").info("signal \(received): finishing the message in hand")
             stop.set()
@@ -109,5 +100,18 @@ struct Worker: ParsableCommand {
         }
     }
 }
+
+/// SIGTERM and SIGINT, blocked before any thread exists so that every thread inherits the
+/// mask: only the sigwait thread receives them. SIGPIPE is ignored (a closed socket is an error, not death).
+let stopSignals: sigset_t = {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    return set
+}()
+var blocked = stopSignals
+pthread_sigmask(SIG_BLOCK, &blocked, nil)
+signal(SIGPIPE, SIG_IGN)
 
 Worker.main()

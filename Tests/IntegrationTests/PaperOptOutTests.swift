@@ -34,6 +34,13 @@ final class PaperOptOutTests: XCTestCase {
         try staff("optout-cada", .cadaStaff, try Structures.upsert(kind: .cada, name: "CADA Renonciation Test", city: "Rennes", db: db).id)
     }
 
+    /// XCTest keeps every test-case instance until the suite ends: release the connection now.
+    override func tearDown() {
+        db?.close()
+        db = nil
+        app = nil
+    }
+
     // MARK: helpers
 
     @discardableResult
@@ -109,6 +116,11 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(panel["none"] as? Bool, true)
         let form = try XCTUnwrap(panel["form"] as? [String: Any])
         XCTAssertEqual(form["action"] as? String, "/pro/personnes/\(p.id)/renonciation")
+        // The person is told how to ask, and nothing else yet.
+        let untouched = try XCTUnwrap(OptOutRoutes.applicantStatus(try context(applicant: p), p))
+        let howTo = app.views.render("partials/optout-status", ["optoutStatus": untouched, "t": app.catalogues[.french].tree])
+        XCTAssertTrue(howTo.contains(text("optout.status.none")))
+        XCTAssertFalse(howTo.contains("<dl"))
 
         XCTAssertEqual(request(p, by: spadaBrowser).location, "/pro/personnes/\(p.id)?notice=optout_requested")
         XCTAssertTrue(try audited("optout_request", p))
@@ -116,6 +128,9 @@ final class PaperOptOutTests: XCTestCase {
         // A deposit before the acceptance is not for the mail room.
         let before = try deposit(.convocationCancellation, for: p)
         XCTAssertFalse(try PostalDispatches.isQueued(document: before.id, db: db))
+
+        let ofpra = try logIn("optout-ofpra")
+        XCTAssertFalse(try ofpra.get("/agents/ofpra/courrier").html.contains(escapedHTML(p.fullName)))
 
         // OFII: the request is in the office's queue; convocation, then the signed form.
         let ofii = try logIn("optout-ofii")
@@ -127,15 +142,14 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).location,
                        "/agents/ofii/renonciations/\(id)?notice=optout_convoked")
         XCTAssertEqual(try latest(p).step, .convoked)
-        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).location,
-                       "/agents/ofii/renonciations?notice=optout_forwarded")
+        let upload = ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf)
+        XCTAssertEqual(upload.location, "/agents/ofii/renonciations?notice=optout_forwarded", upload.html)
         let sent = try latest(p)
         XCTAssertEqual(sent.step, .forwarded)
         XCTAssertEqual(sent.signedFormSha256, Digest.sha256(pdf))
         XCTAssertTrue(try audited("optout_signed_form", p))
 
         // OFPRA: the form is in its queue and opens as the PDF OFII sent.
-        let ofpra = try logIn("optout-ofpra")
         XCTAssertTrue(try ofpra.get("/agents/ofpra/renonciations").html.contains(escapedHTML(p.fullName)))
         let detail = try ofpra.get("/agents/ofpra/renonciations/\(id)")
         XCTAssertEqual(detail.status, 200)
@@ -179,8 +193,8 @@ final class PaperOptOutTests: XCTestCase {
 
         // The SPADA and the person see the state with each step's date.
         let after = try OptOutRoutes.panel(try context(staff: "optout-spada"), inPaper)
-        XCTAssertNotNil(after["paperSince"])
-        XCTAssertNil(after["form"], "no second request once in paper mode")
+        XCTAssertNotNil(after["paperSince"] as? String)
+        XCTAssertNil(after["form"] as? [String: Any], "no second request once in paper mode")
         let steps = try XCTUnwrap((after["request"] as? [String: Any])?["steps"] as? [[String: Any]])
         XCTAssertEqual(steps.count, 5)
         let mine = try XCTUnwrap(OptOutRoutes.applicantStatus(try context(applicant: inPaper), inPaper))
@@ -211,7 +225,10 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertTrue(shown.contains("Formulaire incomplet"))
         let panel = try OptOutRoutes.panel(try context(staff: "optout-spada"), still)
         XCTAssertEqual((panel["request"] as? [String: Any])?["refusalReason"] as? String, "Formulaire incomplet")
-        XCTAssertNotNil(panel["form"])
+        XCTAssertNotNil(panel["form"] as? [String: Any])
+        let spadaPage = app.views.render("pro/optout-request", ["optout": panel, "t": app.catalogues[.french].tree])
+        XCTAssertTrue(spadaPage.contains("Formulaire incomplet"))
+        XCTAssertTrue(spadaPage.contains(text("optout.states.refused")))
         XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(o.id)/acceptation", [:]).location,
                        "/agents/ofpra/renonciations/\(o.id)?notice=optout_already_decided")
         XCTAssertNil(try Applicants.find(id: p.id, db: db)?.paperModeSince)
@@ -237,6 +254,19 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(try otherOfii.get("/agents/ofpra/renonciations").status, 403)
         XCTAssertEqual(try otherOfii.get("/agents/ofpra/courrier").status, 403)
         XCTAssertEqual(try stranger.get("/agents/ofii/renonciations").status, 403)
+        // A CADA hosting the person sees the state and dates, not the reason, and records nothing.
+        let cada = try XCTUnwrap(StaffAccounts.credentials(email: "optout-cada@test.invalid", db: db)).account
+        try FollowLinks.open(applicant: p.id, structure: try XCTUnwrap(cada.structureId), kind: .accommodation,
+                             startedOn: today, by: nil, db: db)
+        let seen = try OptOutRoutes.panel(try context(staff: "optout-cada"), p)
+        let request = try XCTUnwrap(seen["request"] as? [String: Any])
+        XCTAssertEqual(request["reason"] as? String, "")
+        XCTAssertEqual((request["steps"] as? [[String: Any]])?.count, 1)
+        XCTAssertNil(seen["form"] as? [String: Any])
+        let cadaPage = app.views.render("pro/optout-request", ["optout": seen, "t": app.catalogues[.french].tree])
+        XCTAssertTrue(cadaPage.contains(text("optout.states.requested")))
+        XCTAssertFalse(cadaPage.contains(text("optout.reason")))
+        XCTAssertFalse(cadaPage.contains("<form"))
     }
 
     func testTheScannedFormMustBeAPDF() throws {
@@ -273,7 +303,7 @@ final class PaperOptOutTests: XCTestCase {
         // One request at a time.
         XCTAssertEqual(request(p, by: spadaBrowser).location, "/pro/personnes/\(p.id)?notice=optout_already_open")
         XCTAssertEqual(try db.query("SELECT count(*) AS n FROM paper_optouts WHERE applicant_id = $1", [p.id]).first?.get("n", as: Int.self), 1)
-        XCTAssertNil(try OptOutRoutes.panel(try context(staff: "optout-spada"), p)["form"])
+        XCTAssertNil(try OptOutRoutes.panel(try context(staff: "optout-spada"), p)["form"] as? [String: Any])
         // The database refuses a skipped step even without the routes.
         XCTAssertThrowsError(try db.query("UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'refused', refusal_reason = 'x' WHERE id = $1",
                                           [id, try XCTUnwrap(StaffAccounts.credentials(email: "optout-ofpra@test.invalid", db: db)).account.id]))

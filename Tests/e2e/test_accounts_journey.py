@@ -105,9 +105,9 @@ def test_enrolment_registration_notice_activation_and_login_in_a_real_browser(ne
     # The notice: identifiers and the one-time key, in French and in the person's language.
     french = staff.locator('article.notice-sheet[lang="fr"][dir="ltr"]')
     arabic = staff.locator('article.notice-sheet[lang="ar"][dir="rtl"]')
-    expect(french.locator("h1")).to_have_text(fr["notice.title"])
-    expect(arabic.locator("h2")).to_have_text(ar["notice.help_title"])
-    expect(arabic).to_contain_text(ar["notice.intro"])
+    for sheet, catalogue in ((french, fr), (arabic, ar)):
+        for text in ("notice.title", "notice.intro", "notice.when", "notice.help_title"):
+            expect(sheet).to_contain_text(catalogue[text])
     key = french.locator("dd.key").inner_text().strip()
     assert KEY_PATTERN.fullmatch(key), f"the notice's key {key!r} is not XXXX-XXXX-XXXX-XXXX"
     expect(arabic.locator("dd.key")).to_have_text(key)
@@ -479,6 +479,11 @@ def test_admin_creates_a_structure_and_a_staff_account_and_roles_are_enforced(ne
     browser_login(page, email, password)
     assert page.url.endswith("/espace"), page.url
     expect(page.locator("header .who")).to_contain_text(f"Nina Kerbrat · {fr['roles.spada']}")
+    # Its workspace offers the SPADA's tools, and only those.
+    menu = page.locator("main ul.staff-menu a")
+    expect(menu).to_have_text([fr["pro.enrol.title"], fr["pro.enrol.list_title"]])
+    assert [menu.nth(i).get_attribute("href") for i in range(menu.count())] == ["/pro/inscriptions/nouvelle",
+                                                                                "/pro/inscriptions"]
 
     # A SPADA member may not use the GUDA's or the administrator's pages.
     for path in ("/agents/guda", "/admin/personnel"):

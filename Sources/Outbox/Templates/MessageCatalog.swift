@@ -22,7 +22,7 @@ public enum MessageCatalog {
 
     /// Realistic values, for the SMS length checks (start-up warning and tests).
     public static let sampleParams: [String: String] = [
-        "key": "7KQ2-M9XD-4TPA",
+        "key": "K7CF-MX4R-9TWC-HN3P",  // Domain.ConnectionKey printed form
         "code": "482913",
         "days": "12",
     ]

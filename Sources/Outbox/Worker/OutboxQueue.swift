@@ -41,9 +41,12 @@ public struct OutboxQueue {
             RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts
             """, [workerID, now, limit]).rows
         return try rows.map { row in
-            ClaimedMessage(
+            guard let channel = Channel(rawValue: try row.get("channel")) else {
+                throw PGError(.decoding, "unknown channel")
+            }
+            return ClaimedMessage(
                 id: try row.get("id"),
-                channel: Channel(rawValue: try row.get("channel")) ?? .sms,
+                channel: channel,
                 recipient: try row.get("recipient"),
                 template: try row.get("template"),
                 language: try row.get("language"),
@@ -149,41 +152,4 @@ public struct OutboxQueue {
             RETURNING m.id
             """, [now.addingTimeInterval(-lease), maxAttempts, now]).rows.map { try $0.get("id", as: Int64.self) }
     }
-}
-
-/// Just enough JSON writing for the outcome rows (JSONSerialization costs more than the
-/// statement it feeds).
-enum JSONText {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    /// Values are JSON text already.
-    static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-
-    /// Microseconds since 1970, rounded like PGTimestamp (an integer: exact, unlike a float8).
-    static func epoch(_ date: Date) -> String {
-        let t = date.timeIntervalSince1970
-        let seconds = t.rounded(.down)
-        return String(Int64(seconds) * 1_000_000 + Int64(((t - seconds) * 1_000_000).rounded()))
-    }
-
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 }

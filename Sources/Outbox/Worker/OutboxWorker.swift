@@ -72,13 +72,10 @@ public final class OutboxWorker {
     @discardableResult
     public func drainOnce() throws -> Report {
         var report = Report()
-        let rescued = try queue.rescueExpiredLeases(
-            lease: configuration.lease, maxAttempts: configuration.retry.maxAttempts, now: clock.now())
-        if !rescued.isEmpty {
-            report.rescued = rescued.count
-            logger.warning("rescued messages from an expired lease", metadata: ["outbox_ids": "\(rescued)"])
-        }
+        try rescue(into: &report)
         while !stop.isSet {
+            // A drain can last as long as messages keep coming: rescue on the way too.
+            if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
             let batch = try queue.claim(limit: configuration.batchSize, now: clock.now())
             if batch.isEmpty { break }
             report.claimed += batch.count
@@ -111,6 +108,19 @@ public final class OutboxWorker {
         logger.info("worker stopped")
     }
 
+    private var lastRescue = Date.distantPast
+
+    private func rescue(into report: inout Report) throws {
+        let now = clock.now()
+        let rescued = try queue.rescueExpiredLeases(
+            lease: configuration.lease, maxAttempts: configuration.retry.maxAttempts, now: now)
+        lastRescue = now
+        if !rescued.isEmpty {
+            report.rescued += rescued.count
+            logger.warning("rescued messages from an expired lease", metadata: ["outbox_ids": "\(rescued)"])
+        }
+    }
+
     // MARK: delivery
 
     private func deliver(_ batch: [ClaimedMessage], into report: inout Report) throws {
@@ -123,7 +133,9 @@ public final class OutboxWorker {
                 logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(rest)"])
                 return
             }
-            outcomes.add(deliver(message, into: &report))
+            let started = Date()
+            let outcome = deliver(message, into: &report)
+            outcomes.add(outcome, took: Date().timeIntervalSince(started))
             if outcomes.isDue { try flush(&outcomes, into: &report) }
         }
         try flush(&outcomes, into: &report)
@@ -235,30 +247,5 @@ public final class OutboxWorker {
             "claimed": "\(r.claimed)", "sent": "\(r.sent)", "retried": "\(r.retried)", "dead": "\(r.dead)",
             "failed": "\(r.failed)", "released": "\(r.released)", "lost_leases": "\(r.lostLeases)", "rescued": "\(r.rescued)",
         ])
-    }
-}
-
-/// Outcomes waiting to be recorded: written together when there are many or when the oldest
-/// has waited long enough, so a fast transport costs one round trip per group, not per message,
-/// while a crash can only repeat the few deliveries of the last fraction of a second.
-struct OutcomeBuffer {
-    static let maxCount = 100
-    static let maxAge: TimeInterval = 0.2
-
-    private(set) var outcomes = [OutboxQueue.Outcome]()
-    private var oldest: Date?
-
-    mutating func add(_ outcome: OutboxQueue.Outcome) {
-        if outcomes.isEmpty { oldest = Date() }
-        outcomes.append(outcome)
-    }
-
-    var isDue: Bool {
-        outcomes.count >= Self.maxCount || (oldest.map { Date().timeIntervalSince($0) >= Self.maxAge } ?? false)
-    }
-
-    mutating func clear() {
-        outcomes.removeAll(keepingCapacity: true)
-        oldest = nil
     }
 }

@@ -21,7 +21,7 @@ enum CourrierPostLetter {
         let domiciliation = address.map { [$0.structureName, $0.address, $0.city].filter { !$0.isEmpty }.joined(separator: ", ") } ?? ""
         return Letter(
             heading: fr.text("optout.letter.heading"),
-            reference: fr.text("optout.letter.reference", ["identifier": person.ofpraNumber ?? person.agdref ?? ""]),
+            reference: reference(person, fr),
             date: fr.text("optout.letter.date", ["date": day(now)]),
             recipientLines: recipient,
             title: fr.text("optout.letter.title"),
@@ -33,5 +33,11 @@ enum CourrierPostLetter {
                 fr.text("optout.letter.collect"),
             ],
             signature: fr.text("optout.letter.signature"))
+    }
+
+    /// OFPRA's file number once known, else the AGDREF number the person logs in with.
+    static func reference(_ p: Applicant, _ fr: Catalogue) -> String {
+        if let number = p.ofpraNumber { return fr.text("optout.letter.reference_ofpra", ["identifier": number]) }
+        return fr.text("optout.letter.reference_agdref", ["identifier": p.agdref ?? ""])
     }
 }

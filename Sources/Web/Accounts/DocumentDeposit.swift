@@ -5,14 +5,14 @@ import Postgres
 
 /// OFPRA deposits a document: one transaction writes the document and the message that tells
 /// the person (never its content). Either both exist or neither does.
-enum DocumentDeposit {
-    struct Outcome {
-        let document: DocumentRecord
+public enum DocumentDeposit {
+    public struct Outcome {
+        public let document: DocumentRecord
         /// No verified phone or e-mail: nobody could be told (the agent is shown this).
-        let unannounced: Bool
+        public let unannounced: Bool
     }
 
-    static func deposit(_ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
+    public static func deposit(_ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
                         by staffId: Int64?, db: PGConnection) throws -> Outcome {
         try db.transaction { tx in
             let channels = DocumentNotices.firstChannels(person)

@@ -51,8 +51,9 @@ enum OfiiRoutes {
     static func signedFormForm() -> FormView {
         FormView([
             .init(name: "signed_on", labelKey: "optout.ofii.signed_on", type: "date", hintKey: "pro.enrol.date_hint"),
+            // Not read as text: PDFCheck says whether it is missing, too large or not a PDF.
             .init(name: "form_file", labelKey: "optout.ofii.form_file", type: "file", hintKey: "optout.ofii.form_file_hint",
-                  keepValue: false),
+                  keepValue: false, required: false),
         ])
     }
 
@@ -72,7 +73,7 @@ enum OfiiRoutes {
         let errors: Any = convocation.context(ctx)["errorSummary"] ?? signed.context(ctx)["errorSummary"] ?? false
         var data: [String: Any] = [
             "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
-            "phone": person?.verifiedPhone ?? "", "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx),
+            "phone": person?.verifiedPhone ?? "", "hasPhone": person?.verifiedPhone != nil, "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx),
             "state": OptOutText.state(o, ctx), "steps": OptOutText.steps(o, ctx), "errorSummary": errors,
         ]
         if o.forwardedAt == nil && o.isOpen {

@@ -50,11 +50,11 @@ enum OfpraOptOutRoutes {
         var data = refusal.context(ctx)
         data.merge([
             "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
-            "ofpraNumber": item.ofpraNumber ?? "", "office": item.officeName, "from": item.requestedFrom,
+            "ofpraNumber": item.ofpraNumber ?? "", "hasOfpraNumber": item.ofpraNumber != nil, "office": item.officeName, "from": item.requestedFrom,
             "reason": OptOutText.reason(o, ctx), "state": OptOutText.state(o, ctx), "steps": OptOutText.steps(o, ctx),
-            "refusalReason": o.refusalReason ?? "",
+            "refused": o.decision == .refused, "refusalReason": o.refusalReason ?? "",
             "fingerprint": (o.signedFormSha256 ?? []).map { String(format: "%02x", $0) }.joined(),
-            "address": address.map { ([$0.name] + OptOutText.addressLines($0, ctx)).joined(separator: ", ") } ?? "",
+            "hasAddress": address != nil, "address": address.map { ([$0.name] + OptOutText.addressLines($0, ctx)).joined(separator: ", ") } ?? "",
             "undecided": o.isOpen, "canAccept": o.isOpen && hasOpenSpace(person),
             "noSpace": o.isOpen && !hasOpenSpace(person),
         ]) { _, new in new }

@@ -32,22 +32,27 @@ enum OptOutRoutes {
     static func panel(_ ctx: RequestContext, _ person: Applicant, form submitted: FormView?) throws -> [String: Any] {
         guard let staff = ctx.staff, try FollowLinks.isFollowing(structure: staff.structureId, applicant: person.id, db: ctx.db)
         else { throw HTTPError.notFound }
-        var data: [String: Any] = ["personId": person.id]
+        // Every section key is present (false when off): Mustache would otherwise look it up in the host page.
+        var data: [String: Any] = ["personId": person.id, "request": false, "paperSince": false, "none": false,
+                                   "unavailable": false, "noOffice": false, "form": false]
         let latest = try PaperOptOuts.latest(applicant: person.id, db: ctx.db)
         if let o = latest {
-            data["request"] = ["state": OptOutText.state(o, ctx), "reason": OptOutText.reason(o, ctx),
-                               "steps": OptOutText.steps(o, ctx), "refusalReason": o.refusalReason ?? "",
-                               "open": o.isOpen]
+            // The reason may say the person is vulnerable: only the SPADA, which recorded it, sees it.
+            // (Sections test booleans: this Mustache treats an empty string as true.)
+            data["request"] = ["state": OptOutText.state(o, ctx), "showReason": staff.role == .spadaStaff,
+                               "reason": staff.role == .spadaStaff ? OptOutText.reason(o, ctx) : "",
+                               "steps": OptOutText.steps(o, ctx), "refused": o.step == .refused,
+                               "refusalReason": o.refusalReason ?? ""]
         }
         if let since = person.paperModeSince {
             data["paperSince"] = ctx.text("optout.panel.paper_since", ["date": DisplayFormat.dateTime(since, ctx.language)])
-        } else if latest == nil {
-            data["none"] = true
-        }
-        if let blocked = unavailable(person) {
-            if person.paperModeSince == nil { data["unavailable"] = ctx.text(blocked) }
             return data
         }
+        if let blocked = unavailable(person) {
+            data["unavailable"] = ctx.text(blocked)
+            return data
+        }
+        if latest == nil { data["none"] = true }
         guard staff.role == .spadaStaff, latest?.isOpen != true else { return data }
         let offices = try ofiiOffices(ctx)
         guard !offices.isEmpty else {
@@ -83,10 +88,13 @@ enum OptOutRoutes {
         return offices.first { $0.city.lowercased() == own.city.lowercased() } ?? offices.first
     }
 
+    /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followedPerson(_ ctx: RequestContext) throws -> Applicant {
         guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let p = try Applicants.find(id: id, db: ctx.db),
-              try FollowLinks.isFollowing(structure: ctx.staff?.structureId, applicant: p.id, db: ctx.db)
-        else { throw HTTPError.notFound }
+              try FollowLinks.isFollowing(structure: ctx.staff?.structureId, applicant: p.id, db: ctx.db) else {
+            try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
+            throw HTTPError.notFound
+        }
         return p
     }
 
@@ -104,6 +112,7 @@ enum OptOutRoutes {
         let office = offices.first { $0.id.description == f.values["optout_office"] }
         if office == nil { f.fail("optout_office", "form.choose") }
         guard f.isValid, let reason, let office else {
+            try Audit.record(ctx, "view_optout", applicant: person.id)
             return ctx.page("pro/optout-request", title: "optout.form.page_title", [
                 "name": person.fullName, "personId": person.id, "optout": try panel(ctx, person, form: f),
             ], status: 422)
@@ -122,8 +131,9 @@ enum OptOutRoutes {
     static func applicantStatus(_ ctx: RequestContext, _ me: Applicant) throws -> [String: Any]? {
         guard me.isInScope, me.spaceAvailableAt != nil else { return nil }
         guard let o = try PaperOptOuts.latest(applicant: me.id, db: ctx.db) else {
-            guard let since = me.paperModeSince else { return ["text": ctx.text("optout.status.none")] }
-            return ["text": ctx.text("optout.status.accepted", ["date": DisplayFormat.date(since, ctx.language)])]
+            guard let since = me.paperModeSince else { return ["text": ctx.text("optout.status.none"), "steps": [], "refused": false] }
+            return ["text": ctx.text("optout.status.accepted", ["date": DisplayFormat.date(since, ctx.language)]),
+                    "steps": [], "refused": false]
         }
         let text: String
         switch o.step {
@@ -134,8 +144,7 @@ enum OptOutRoutes {
             text = ctx.text("optout.status.accepted", ["date": DisplayFormat.date(me.paperModeSince ?? o.decidedAt ?? Date(), ctx.language)])
         case .refused: text = ctx.text("optout.status.refused", ["date": DisplayFormat.date(o.decidedAt ?? Date(), ctx.language)])
         }
-        var data: [String: Any] = ["text": text, "steps": OptOutText.steps(o, ctx)]
-        if o.step == .refused, let r = o.refusalReason { data["refusalReason"] = r }
-        return data
+        return ["text": text, "steps": OptOutText.steps(o, ctx), "refused": o.step == .refused,
+                "refusalReason": o.refusalReason ?? ""]
     }
 }

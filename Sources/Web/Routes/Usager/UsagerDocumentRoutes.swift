@@ -1,7 +1,9 @@
 import Domain
 import Foundation
 import HTTP
+import PDF
 import Postgres
+import Security
 
 /// The vault: the applicant's documents, each with its legal dates; opening the file is the
 /// consultation that notifies it. Nobody else ever gets a document through these URLs.
@@ -100,13 +102,41 @@ enum UsagerDocumentRoutes {
     static func receipt(_ ctx: RequestContext) throws -> Response {
         let (d, me) = try owned(ctx)
         let state = d.notification(now: Date())
+        if ctx.request.query["format"] == "pdf" { return try receiptPDF(d, me, state, ctx) }
         return ctx.page("usager/receipt", title: "documents.receipt.title", [
+            "pdf": "/usager/documents/\(d.publicId.uuidString.lowercased())/accuse?format=pdf",
             "name": me.fullName, "agdref": me.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
             "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
             "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ctx.text("documents.receipt.not_consulted"),
             "notification": VaultText.notification(state, ctx),
-            "sha256": d.sha256.map { String(format: "%02x", $0) }.joined(),
+            "sha256": Hex.encode(d.sha256),
             "issued": DisplayFormat.dateTime(Date(), ctx.language),
         ])
+    }
+
+    /// The same receipt as a PDF, in French: it is meant to be shown to a court or a lawyer.
+    static func receiptPDF(_ d: DocumentRecord, _ me: Applicant, _ state: NotificationState, _ ctx: RequestContext) throws -> Response {
+        let fr = ctx.app.catalogues[.french]
+        func when(_ date: Date) -> String { DisplayFormat.dateTime(date, .french) }
+        let notification: String
+        switch state {
+        case .pending(let at): notification = fr.text("documents.notification.pending", ["date": when(at)])
+        case .notified(let at, .consulted): notification = fr.text("documents.notification.consulted", ["date": when(at)])
+        case .notified(let at, .deemed): notification = fr.text("documents.notification.deemed", ["date": when(at)])
+        }
+        let pdf = try ReceiptRenderer.render(Receipt(title: fr.text("documents.receipt.title"), rows: [
+            (fr.text("notice.name"), me.fullName),
+            (fr.text("notice.agdref"), me.agdref ?? ""),
+            (fr.text("documents.deposit.kind"), fr.text("documents.kinds.\(d.kind.rawValue)")),
+            (fr.text("documents.deposited"), when(d.depositedAt)),
+            (fr.text("documents.consulted"), d.firstConsultedAt.map(when) ?? fr.text("documents.receipt.not_consulted")),
+            (fr.text("documents.notification_title"), notification),
+            (fr.text("documents.receipt.fingerprint"), Hex.encode(d.sha256)),
+        ], footer: fr.text("documents.receipt.issued") + " " + when(Date())))
+        return Response(status: 200, headers: [
+            ("Content-Type", "application/pdf"),
+            ("Content-Disposition", "attachment; filename=\"accuse-\(d.fileName)\""),
+            ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'"),
+        ], body: pdf)
     }
 }
