@@ -47,9 +47,11 @@ bench_http() {
 
 # Hook for the outbox drain benchmark (asylum-worker): enqueue N messages, time how long the
 # worker takes to spool them all, print a row. Nothing to measure until the worker exists.
+# The outbox drain rate: 100,000 pending messages, one worker then two (target ≥ 5,000/s).
 bench_outbox_drain() {
-    [ -x .build/release/asylum-worker ] || return 0
-    : # to be written with the worker
+    echo
+    echo "outbox drain (spool transport, 100,000 messages)"
+    scripts/bench-outbox.sh "$ASYLUM_DATABASE_URL" .build/release/asylum-worker 100000
 }
 
 echo

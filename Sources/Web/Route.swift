@@ -1,8 +1,7 @@
 import Domain
 import HTTP
 
-/// A route: who may call it and what answers. `access` is the single place the
-/// authorization rule of a route is written, so one test can walk them all.
+/// A route: who may call it (from `AccessMatrix`) and what answers.
 public struct Route: Sendable {
     public enum Access: Sendable, Equatable {
         /// Anyone, logged in or not.
@@ -17,6 +16,9 @@ public struct Route: Sendable {
         case activation
         /// Only when ASYLUM_ENV=test (hooks for the end-to-end suite).
         case testOnly
+        /// Anyone may ask; the handler serves the document only to the applicant it belongs to
+        /// and records every other attempt (403 for staff and logged-out visitors, 404 for others).
+        case documentOwner
     }
 
     public let access: Access

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Logging
 import Outbox
 import Postgres
@@ -26,11 +27,14 @@ struct Worker: ParsableCommand {
     @Option(help: "Attempts before a message goes dead.")
     var maxAttempts = 8
 
+    @Option(help: "Seconds between runs of the reminder job (unread documents, absent applicants).")
+    var reminderInterval: Double = 300
+
     @Flag(help: "Log at debug level (rendered bodies too, except in production).")
     var verbose = false
 
     func validate() throws {
-        guard batchSize > 0, pollInterval > 0, lease > 0, maxAttempts > 0 else {
+        guard batchSize > 0, pollInterval > 0, lease > 0, maxAttempts > 0, reminderInterval > 0 else {
             throw ValidationError("batch size, poll interval, lease and max attempts must be positive")
         }
     }
@@ -53,7 +57,7 @@ struct Worker: ParsableCommand {
             throw ExitCode(2)
         }
 
-        // SIGTERM/SIGINT only reach this thread (blocked everywhere else since the first line):
+        // SIGTERM/SIGINT only reach this thread (blocked in every thread before Worker.main()):
         // it sets the flag the worker checks between messages.
         let stop = StopFlag()
         let waiter = Thread {
@@ -96,9 +100,37 @@ struct Worker: ParsableCommand {
                 throw ExitCode(1)
             }
         } else {
+            startReminders(conninfo: env.databaseURL, every: reminderInterval, stop: stop)
             worker.run()
         }
     }
+}
+
+/// The reminder job on its own thread and connection. An advisory lock lets only one of several
+/// workers run it at a time; the outbox's deduplication keys make a second run harmless anyway.
+func startReminders(conninfo: String, every interval: Double, stop: StopFlag) {
+    let thread = Thread {
+        let logger = Logger(label: "reminders")
+        let db = PGConnection(conninfo: conninfo)
+        let job = ReminderJob(logger: logger)
+        var next = Date()
+        while !stop.isSet {
+            if Date() >= next {
+                do {
+                    if try db.query("SELECT pg_try_advisory_lock(727275) AS ok").first?.get("ok", as: Bool.self) == true {
+                        defer { _ = try? db.query("SELECT pg_advisory_unlock(727275)") }
+                        try job.run(db, now: Date())
+                    }
+                } catch {
+                    logger.error("reminder run failed: \(error)")
+                }
+                next = Date().addingTimeInterval(interval)
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+    }
+    thread.name = "reminders"
+    thread.start()
 }
 
 /// SIGTERM and SIGINT, blocked before any thread exists so that every thread inherits the

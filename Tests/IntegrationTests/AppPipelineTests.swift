@@ -24,6 +24,14 @@ final class AppPipelineTests: XCTestCase {
                                  role: .ofpraAgent, password: "pipeline-password-1", hasher: .fastForTests, db: db)
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        handler = nil
+        app = nil
+        db = nil
+    }
+
     func get(_ path: String, cookies: [String: String] = [:], secure: Bool = false, query: String = "") throws -> Response {
         handler.handle(Request(method: "GET", path: path, query: try FormData.parseURLEncoded(query),
                                cookies: cookies, isSecure: secure))

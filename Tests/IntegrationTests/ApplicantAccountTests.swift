@@ -16,6 +16,13 @@ final class ApplicantAccountTests: XCTestCase {
         (app, db) = try Fixtures.app()
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        app = nil
+        db = nil
+    }
+
     func fr(_ key: String) -> String { escapedHTML(app.catalogues[.french].text(key)) }
 
     func activate(_ b: Browser, _ person: Applicant, key: String, password: String = "une phrase assez longue") throws {

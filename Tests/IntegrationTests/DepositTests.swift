@@ -15,6 +15,13 @@ final class DepositTests: XCTestCase {
         (app, db) = try Fixtures.app()
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        app = nil
+        db = nil
+    }
+
     func counts(_ person: Applicant) throws -> (documents: Int, messages: Int) {
         let d: Int = try db.query("SELECT count(*) AS n FROM documents WHERE applicant_id = $1", [person.id]).first!.get("n")
         let m: Int = try db.query("""

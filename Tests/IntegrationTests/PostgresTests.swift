@@ -11,6 +11,12 @@ final class PostgresTests: XCTestCase {
         try db.execute("TRUNCATE t")
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        db = nil
+    }
+
     func testValuesTravelAsParametersNotSQL() throws {
         let hostile = "Robert'); DROP TABLE t; --"
         try db.query("INSERT INTO t (name) VALUES ($1)", [hostile])

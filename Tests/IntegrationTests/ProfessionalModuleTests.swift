@@ -16,6 +16,13 @@ final class ProfessionalModuleTests: XCTestCase {
         (app, db) = try Fixtures.app()
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        app = nil
+        db = nil
+    }
+
     /// A SPADA of its own with a logged-in staff member, so tests never see each other's people.
     func structureWithStaff(_ kind: Structure.Kind, role: Role) throws -> (Structure, Browser) {
         let structure = try Structures.upsert(kind: kind, name: "\(kind.rawValue) \(UUID())", city: "Rennes", db: db)

@@ -18,6 +18,13 @@ final class RegistrationTests: XCTestCase {
         _ = try Fixtures.staff(db, .ofpraAgent)
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        app = nil
+        db = nil
+    }
+
     func enrol(surname: String) throws -> Int64 {
         let spada = Browser(app: app)
         try Fixtures.logInStaff(spada, .spadaStaff)

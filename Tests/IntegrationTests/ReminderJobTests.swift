@@ -16,6 +16,12 @@ final class ReminderJobTests: XCTestCase {
         (_, db) = try Fixtures.app()
     }
 
+    /// XCTest keeps every test instance until the end: release the connections now.
+    override func tearDown() {
+        db?.close()
+        db = nil
+    }
+
     func deposit(for person: Applicant) throws -> DocumentRecord {
         try DocumentDeposit.deposit(.decisionRejection, pdf: pdf, interview: nil, for: person, by: nil, db: db).document
     }

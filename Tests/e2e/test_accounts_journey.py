@@ -238,6 +238,28 @@ def test_password_reset_with_the_key_changes_the_password_and_logs_out_other_ses
     assert page.url.endswith("/usager/coordonnees?apres=connexion"), page.url
 
 
+def test_a_reset_with_the_key_before_the_space_is_open_neither_activates_nor_logs_in(page, base_url, database_url,
+                                                                                      catalogues):
+    """The notice's key must not open, through "forgotten password", a space OFPRA has not opened
+    yet: the person gets the same "not open yet" answer as at activation."""
+    fr = catalogues["fr"]
+    someone = helpers.new_person(base_url, open=False)
+    password = new_password()
+    page.goto("/usager/mot-de-passe-oublie")
+    page.locator("#f-identifier").fill(someone.agdref)
+    page.locator("#f-key").fill(someone.key)
+    page.locator("#f-password").fill(password)
+    page.locator("#f-confirmation").fill(password)
+    status = submit(page)
+    assert psql(database_url, f"SELECT password_hash IS NULL, activated_at IS NULL FROM applicants "
+                              f"WHERE id = {someone.id}") == [["t", "t"]], \
+        "a reset before step 3 set a password and activated the space"
+    assert status == 409, status
+    expect(page.locator("h1")).to_have_text(fr["usager.not_open.title"])
+    browser_applicant_login(page, someone.agdref, password)
+    assert "/usager/coordonnees" not in page.url and "/usager/espace" not in page.url, page.url
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. A lost key, sent again by SMS
 # ---------------------------------------------------------------------------------------------
@@ -266,6 +288,12 @@ def test_lost_key_is_sent_by_sms_and_replaces_the_old_one(page, base_url, settin
                                    match=lambda m: bool(KEY_PATTERN.search(m.text)))
     new_key = KEY_PATTERN.search(sms.text).group(0)
     assert new_key != someone.key
+    # Once sent, the key is no longer kept in the outbox.
+    outbox_id = int(sms.headers["outbox-id"])
+    helpers.wait_until(lambda: psql(database_url, f"SELECT state FROM outbox_messages WHERE id = {outbox_id}") == [["sent"]],
+                       15, 0.2, what=f"outbox message {outbox_id} marked sent")
+    (params,), = psql(database_url, f"SELECT params::text FROM outbox_messages WHERE id = {outbox_id}")
+    assert new_key not in params and new_key.replace("-", "") not in params, f"the sent key stays in the outbox: {params}"
 
     # The old key is refused, at activation and for a reset.
     password = new_password()

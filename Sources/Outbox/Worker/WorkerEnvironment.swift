@@ -117,7 +117,13 @@ public struct WorkerEnvironment: Sendable {
     public var summary: String {
         "env=\(environment) worker=\(workerID) email=\(emailTransport.rawValue) sms=\(smsTransport.rawValue)"
             + (emailTransport == .spool || smsTransport == .spool ? " spool=\(spoolDirectory)" : "")
-            + (smtp.map { " smtp=\($0.url) starttls=\($0.startTLS)" } ?? "")
-            + (sms.map { " sms_url=\($0.url)" } ?? "")
+            + (smtp.map { " smtp=\(Self.redacted($0.url)) starttls=\($0.startTLS)" } ?? "")
+            + (sms.map { " sms_url=\(Self.redacted($0.url))" } ?? "")
+    }
+
+    /// A URL without its user:password@ part, for logs.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + "…@" + url[url.index(after: at)...]
     }
 }

@@ -6,9 +6,9 @@ import Security
 /// Administrators create structures (SPADA, CADA, HUDA, GUDA sites, OFII offices) and staff accounts.
 enum PersonnelRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/admin/personnel", Route(.staff([.administrator]), show))
-        routes.add("POST", "/admin/structures", Route(.staff([.administrator]), createStructure))
-        routes.add("POST", "/admin/personnel", Route(.staff([.administrator]), createStaff))
+        routes.add("GET", "/admin/personnel", show)
+        routes.add("POST", "/admin/structures", createStructure)
+        routes.add("POST", "/admin/personnel", createStaff)
     }
 
     static func structureForm(_ ctx: RequestContext) -> FormView {

@@ -7,10 +7,10 @@ import Postgres
 /// printed notice; out of scope → no space, and the agent sees why.
 enum GudaRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/guda", Route(.staff([.gudaAgent]), queue))
-        routes.add("GET", "/agents/guda/personnes/:id", Route(.staff([.gudaAgent]), showForm))
-        routes.add("POST", "/agents/guda/personnes/:id", Route(.staff([.gudaAgent]), submit))
-        routes.add("POST", "/agents/guda/personnes/:id/notice", Route(.staff([.gudaAgent]), reprintNotice))
+        routes.add("GET", "/agents/guda", queue)
+        routes.add("GET", "/agents/guda/personnes/:id", showForm)
+        routes.add("POST", "/agents/guda/personnes/:id", submit)
+        routes.add("POST", "/agents/guda/personnes/:id/notice", reprintNotice)
     }
 
     static func queue(_ ctx: RequestContext) throws -> Response {

@@ -7,10 +7,10 @@ import HTTP
 /// the requests of their own office.
 enum OfiiRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofii/renonciations", Route(.staff([.ofiiAgent]), queue))
-        routes.add("GET", "/agents/ofii/renonciations/:id", Route(.staff([.ofiiAgent]), show))
-        routes.add("POST", "/agents/ofii/renonciations/:id/convocation", Route(.staff([.ofiiAgent]), convoke))
-        routes.add("POST", "/agents/ofii/renonciations/:id/formulaire", Route(.staff([.ofiiAgent]), signedForm))
+        routes.add("GET", "/agents/ofii/renonciations", queue)
+        routes.add("GET", "/agents/ofii/renonciations/:id", show)
+        routes.add("POST", "/agents/ofii/renonciations/:id/convocation", convoke)
+        routes.add("POST", "/agents/ofii/renonciations/:id/formulaire", signedForm)
     }
 
     static func office(_ ctx: RequestContext) throws -> Int64 {

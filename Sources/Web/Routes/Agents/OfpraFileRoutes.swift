@@ -8,10 +8,10 @@ import Postgres
 /// each message and the notification date, and deposit new documents.
 enum OfpraFileRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofpra/personnes", Route(.staff([.ofpraAgent]), search))
-        routes.add("GET", "/agents/ofpra/personnes/:id", Route(.staff([.ofpraAgent]), show))
-        routes.add("POST", "/agents/ofpra/personnes/:id/documents", Route(.staff([.ofpraAgent]), deposit))
-        routes.add("POST", "/agents/ofpra/personnes/:id/cloture", Route(.staff([.ofpraAgent]), close))
+        routes.add("GET", "/agents/ofpra/personnes", search)
+        routes.add("GET", "/agents/ofpra/personnes/:id", show)
+        routes.add("POST", "/agents/ofpra/personnes/:id/documents", deposit)
+        routes.add("POST", "/agents/ofpra/personnes/:id/cloture", close)
     }
 
     static func search(_ ctx: RequestContext) throws -> Response {
@@ -29,7 +29,9 @@ enum OfpraFileRoutes {
     static func depositForm(_ ctx: RequestContext) -> FormView {
         FormView([
             .init(name: "kind", labelKey: "documents.deposit.kind",
-                  options: DocumentKind.allCases.map { ($0.rawValue, ctx.text("documents.kinds.\($0.rawValue)")) }),
+                  // COURRIER_POST only comes from an accepted opt-out (it switches the person to paper).
+                  options: DocumentKind.allCases.filter { $0 != .courrierPost }
+                      .map { ($0.rawValue, ctx.text("documents.kinds.\($0.rawValue)")) }),
             .init(name: "file", labelKey: "documents.deposit.file", type: "file", hintKey: "documents.deposit.file_hint",
                   keepValue: false, required: false),
             .init(name: "interview_date", labelKey: "documents.deposit.interview_date", type: "date",
@@ -109,7 +111,7 @@ enum OfpraFileRoutes {
         form.read(fields)
         let file = parts.first { $0.name == "file" && $0.filename != nil }
         if let problem = PDFCheck.problem(in: file?.body ?? []) { form.fail("file", problem.rawValue) }
-        let kind = DocumentKind(rawValue: form.values["kind"] ?? "")
+        let kind = DocumentKind(rawValue: form.values["kind"] ?? "").flatMap { $0 == .courrierPost ? nil : $0 }
         if kind == nil { form.fail("kind", "form.choose") }
         var interview: InterviewAppointment?
         if kind == .convocation {

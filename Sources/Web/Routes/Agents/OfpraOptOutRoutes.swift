@@ -6,11 +6,11 @@ import HTTP
 /// letter (the opt-out takes effect then); a refusal says why, to the person and their SPADA.
 enum OfpraOptOutRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofpra/renonciations", Route(.staff([.ofpraAgent]), queue))
-        routes.add("GET", "/agents/ofpra/renonciations/:id", Route(.staff([.ofpraAgent]), show))
-        routes.add("GET", "/agents/ofpra/renonciations/:id/formulaire", Route(.staff([.ofpraAgent]), form))
-        routes.add("POST", "/agents/ofpra/renonciations/:id/acceptation", Route(.staff([.ofpraAgent]), accept))
-        routes.add("POST", "/agents/ofpra/renonciations/:id/refus", Route(.staff([.ofpraAgent]), refuse))
+        routes.add("GET", "/agents/ofpra/renonciations", queue)
+        routes.add("GET", "/agents/ofpra/renonciations/:id", show)
+        routes.add("GET", "/agents/ofpra/renonciations/:id/formulaire", form)
+        routes.add("POST", "/agents/ofpra/renonciations/:id/acceptation", accept)
+        routes.add("POST", "/agents/ofpra/renonciations/:id/refus", refuse)
     }
 
     static let maxRefusal = 2000

@@ -4,8 +4,8 @@ import HTTP
 /// Step 3: the GUDA data reach OFPRA, which opens the space (and may attach its file number).
 enum OfpraSpaceRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofpra/espaces", Route(.staff([.ofpraAgent]), queue))
-        routes.add("POST", "/agents/ofpra/espaces/:id", Route(.staff([.ofpraAgent]), open))
+        routes.add("GET", "/agents/ofpra/espaces", queue)
+        routes.add("POST", "/agents/ofpra/espaces/:id", open)
     }
 
     static func queue(_ ctx: RequestContext) throws -> Response {

@@ -6,8 +6,8 @@ import HTTP
 /// to (their SPADA domiciliation), as a printable list; staff mark each one posted.
 enum PostalRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofpra/courrier", Route(.staff([.ofpraAgent]), list))
-        routes.add("POST", "/agents/ofpra/courrier/:id/poste", Route(.staff([.ofpraAgent]), markPosted))
+        routes.add("GET", "/agents/ofpra/courrier", list)
+        routes.add("POST", "/agents/ofpra/courrier/:id/poste", markPosted)
     }
 
     static func list(_ ctx: RequestContext) throws -> Response {

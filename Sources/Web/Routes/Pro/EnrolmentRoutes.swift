@@ -5,9 +5,9 @@ import HTTP
 /// Step 1: SPADA staff enrol a person for a digital account at the kiosk.
 enum EnrolmentRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/pro/inscriptions", Route(.staff([.spadaStaff]), list))
-        routes.add("GET", "/pro/inscriptions/nouvelle", Route(.staff([.spadaStaff]), showForm))
-        routes.add("POST", "/pro/inscriptions/nouvelle", Route(.staff([.spadaStaff]), submit))
+        routes.add("GET", "/pro/inscriptions", list)
+        routes.add("GET", "/pro/inscriptions/nouvelle", showForm)
+        routes.add("POST", "/pro/inscriptions/nouvelle", submit)
     }
 
     static func form(_ ctx: RequestContext) -> FormView {

@@ -6,14 +6,13 @@ import Postgres
 /// The professional module: SPADA/CADA/HUDA staff follow the dates of the people their
 /// structure accompanies (never the documents), and recover a key for someone without contacts.
 enum FollowRoutes {
-    static let professionals: Set<Role> = [.spadaStaff, .cadaStaff, .hudaStaff]
 
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/pro/suivi", Route(.staff(professionals), dashboard))
-        routes.add("GET", "/pro/personnes/:id", Route(.staff(professionals), detail))
-        routes.add("POST", "/pro/personnes/:id/cle", Route(.staff(professionals), recoverKey))
-        routes.add("POST", "/pro/personnes/:id/hebergement", Route(.staff([.spadaStaff]), openAccommodation))
-        routes.add("POST", "/pro/personnes/:id/hebergement/fin", Route(.staff(professionals), endAccommodation))
+        routes.add("GET", "/pro/suivi", dashboard)
+        routes.add("GET", "/pro/personnes/:id", detail)
+        routes.add("POST", "/pro/personnes/:id/cle", recoverKey)
+        routes.add("POST", "/pro/personnes/:id/hebergement", openAccommodation)
+        routes.add("POST", "/pro/personnes/:id/hebergement/fin", endAccommodation)
     }
 
     static func dashboard(_ ctx: RequestContext) throws -> Response {
@@ -101,6 +100,7 @@ enum FollowRoutes {
         data["accommodations"] = try Structures.all(ctx.db).filter { $0.kind == .cada || $0.kind == .huda }
             .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
         data["today"] = ParisCalendar.civilDate(of: Date()).iso
+        data["optout"] = try OptOutRoutes.panel(ctx, a)
         return ctx.page("pro/person", title: "pro.follow.person_title", data)
     }
 

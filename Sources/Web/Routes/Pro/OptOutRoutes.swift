@@ -7,7 +7,7 @@ import HTTP
 /// the person sees the same progress on their account page (`applicantStatus`).
 enum OptOutRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("POST", "/pro/personnes/:id/renonciation", Route(.staff([.spadaStaff]), submit))
+        routes.add("POST", "/pro/personnes/:id/renonciation", submit)
     }
 
     static let maxDetail = 1000

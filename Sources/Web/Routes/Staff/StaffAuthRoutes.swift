@@ -6,10 +6,10 @@ import Security
 /// Staff (professionals and agents) log in with e-mail and password.
 enum StaffAuthRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/connexion", Route(.anyone, showLogin))
-        routes.add("POST", "/connexion", Route(.anyone, submitLogin))
-        routes.add("POST", "/deconnexion", Route(.anyone, logout))
-        routes.add("GET", "/espace", Route(.anyStaff, staffHome))
+        routes.add("GET", "/connexion", showLogin)
+        routes.add("POST", "/connexion", submitLogin)
+        routes.add("POST", "/deconnexion", logout)
+        routes.add("GET", "/espace", staffHome)
     }
 
     static func loginForm() -> FormView {
@@ -78,9 +78,11 @@ enum StaffAuthRoutes {
         case .spadaStaff: [("/pro/suivi", "pro.follow.title"), ("/pro/inscriptions/nouvelle", "pro.enrol.title"),
                            ("/pro/inscriptions", "pro.enrol.list_title")]
         case .gudaAgent: [("/agents/guda", "guda.queue_title")]
-        case .ofpraAgent: [("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title")]
+        case .ofpraAgent: [("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title"),
+                           ("/agents/ofpra/renonciations", "optout.ofpra.queue_title"), ("/agents/ofpra/courrier", "postal.title")]
         case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title")]
-        case .ofiiAgent, .prefectureInstructor: []
+        case .ofiiAgent: [("/agents/ofii/renonciations", "optout.ofii.queue_title")]
+        case .prefectureInstructor: []
         }
     }
 

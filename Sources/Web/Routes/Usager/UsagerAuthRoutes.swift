@@ -8,16 +8,16 @@ import Security
 /// a lost password (identifier + key) and a lost key (sent to the contacts on file).
 enum UsagerAuthRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/usager/connexion", Route(.anyone, showLogin))
-        routes.add("POST", "/usager/connexion", Route(.anyone, submitLogin))
-        routes.add("GET", "/usager/activation", Route(.anyone, showActivation))
-        routes.add("POST", "/usager/activation", Route(.anyone, submitActivation))
-        routes.add("GET", "/usager/activation/mot-de-passe", Route(.activation, showNewPassword))
-        routes.add("POST", "/usager/activation/mot-de-passe", Route(.activation, submitNewPassword))
-        routes.add("GET", "/usager/mot-de-passe-oublie", Route(.anyone, showReset))
-        routes.add("POST", "/usager/mot-de-passe-oublie", Route(.anyone, submitReset))
-        routes.add("GET", "/usager/cle-perdue", Route(.anyone, showLostKey))
-        routes.add("POST", "/usager/cle-perdue", Route(.anyone, submitLostKey))
+        routes.add("GET", "/usager/connexion", showLogin)
+        routes.add("POST", "/usager/connexion", submitLogin)
+        routes.add("GET", "/usager/activation", showActivation)
+        routes.add("POST", "/usager/activation", submitActivation)
+        routes.add("GET", "/usager/activation/mot-de-passe", showNewPassword)
+        routes.add("POST", "/usager/activation/mot-de-passe", submitNewPassword)
+        routes.add("GET", "/usager/mot-de-passe-oublie", showReset)
+        routes.add("POST", "/usager/mot-de-passe-oublie", submitReset)
+        routes.add("GET", "/usager/cle-perdue", showLostKey)
+        routes.add("POST", "/usager/cle-perdue", submitLostKey)
     }
 
     static let identifierField = FormView.Field(name: "identifier", labelKey: "usager.identifier",

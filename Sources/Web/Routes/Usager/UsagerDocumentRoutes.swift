@@ -9,11 +9,11 @@ import Security
 /// consultation that notifies it. Nobody else ever gets a document through these URLs.
 enum UsagerDocumentRoutes {
     static func register(_ routes: inout Routes) {
-        // `.anyone`: the owner check below refuses (and records) everyone else with 403/404.
-        routes.add("GET", "/usager/documents/:id", Route(.anyone, show))
-        routes.add("GET", "/usager/documents/:id/pdf", Route(.anyone, file))
-        routes.add("GET", "/usager/documents/:id/calendrier.ics", Route(.anyone, calendar))
-        routes.add("GET", "/usager/documents/:id/accuse", Route(.anyone, receipt))
+        // `.documentOwner`: the owner check below refuses (and records) everyone else.
+        routes.add("GET", "/usager/documents/:id", show)
+        routes.add("GET", "/usager/documents/:id/pdf", file)
+        routes.add("GET", "/usager/documents/:id/calendrier.ics", calendar)
+        routes.add("GET", "/usager/documents/:id/accuse", receipt)
     }
 
     /// The document if it belongs to the logged-in applicant; otherwise the refusal is recorded.

@@ -8,13 +8,13 @@ import Postgres
 /// confirmed by a code before use) and the history of what happened on the account.
 enum UsagerSpaceRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/usager/espace", Route(.applicant, home))
-        routes.add("GET", "/usager/coordonnees", Route(.applicant, contacts))
-        routes.add("POST", "/usager/coordonnees/telephone", Route(.applicant) { try requestCode($0, channel: .sms) })
-        routes.add("POST", "/usager/coordonnees/email", Route(.applicant) { try requestCode($0, channel: .email) })
-        routes.add("GET", "/usager/coordonnees/verifier/:id", Route(.applicant, showVerify))
-        routes.add("POST", "/usager/coordonnees/verifier/:id", Route(.applicant, submitVerify))
-        routes.add("GET", "/usager/compte", Route(.applicant, account))
+        routes.add("GET", "/usager/espace", home)
+        routes.add("GET", "/usager/coordonnees", contacts)
+        routes.add("POST", "/usager/coordonnees/telephone") { try requestCode($0, channel: .sms) }
+        routes.add("POST", "/usager/coordonnees/email") { try requestCode($0, channel: .email) }
+        routes.add("GET", "/usager/coordonnees/verifier/:id", showVerify)
+        routes.add("POST", "/usager/coordonnees/verifier/:id", submitVerify)
+        routes.add("GET", "/usager/compte", account)
     }
 
     static func me(_ ctx: RequestContext) throws -> Applicant {
@@ -165,6 +165,7 @@ enum UsagerSpaceRoutes {
         return ctx.page("usager/account", title: "usager.account.title", [
             "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
             "accesses": accesses,
+            "optoutStatus": try OptOutRoutes.applicantStatus(ctx, a) as Any,
         ])
     }
 }
