@@ -6,7 +6,7 @@
 # running asylum-admin by hand. Both commands are idempotent; `start` on a running stack restarts
 # the app and the worker and reloads nginx.
 # Optional environment: ASYLUM_ENV (default development), ASYLUM_THREADS (4),
-# ASYLUM_TRANSPORT (spool), ASYLUM_PG_FAST=1 (see pg.sh), NGINX (/usr/sbin/nginx).
+# ASYLUM_EMAIL_TRANSPORT / ASYLUM_SMS_TRANSPORT (spool), ASYLUM_PG_FAST=1 (see pg.sh), NGINX (/usr/sbin/nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
@@ -87,11 +87,14 @@ start_all() {
     export ASYLUM_SECRET_FILE=$RUN/secret
     export ASYLUM_ENV=${ASYLUM_ENV:-development}
     export ASYLUM_SPOOL_DIR=$RUN/spool
-    export ASYLUM_TRANSPORT=${ASYLUM_TRANSPORT:-spool}
+    export ASYLUM_EMAIL_TRANSPORT=${ASYLUM_EMAIL_TRANSPORT:-spool}
+    export ASYLUM_SMS_TRANSPORT=${ASYLUM_SMS_TRANSPORT:-spool}
+    # Printed on notices and put in messages: the address this stack answers on.
+    export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-http://127.0.0.1:$http_port}
     {
         echo "# Written by scripts/services.sh start: the app's environment."
         for v in ASYLUM_DATABASE_URL ASYLUM_SOCKET ASYLUM_THREADS ASYLUM_ROOT ASYLUM_SECRET_FILE \
-                 ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_TRANSPORT; do
+                 ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_EMAIL_TRANSPORT ASYLUM_SMS_TRANSPORT ASYLUM_PUBLIC_URL; do
             printf 'export %s=%q\n' "$v" "${!v}"
         done
     } >"$RUN/env"

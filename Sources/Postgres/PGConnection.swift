@@ -51,9 +51,12 @@ public final class PGConnection {
     /// Runs one parameterised statement (PQexecParams, text format).
     @discardableResult
     public func query(_ sql: String, _ params: [PGEncodable?] = []) throws -> PGResult {
-        try run { c in
-            withCStrings(params.map { $0?.pgText }) { values in
-                PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
+        try retryingAfterTermination {
+            try connect()
+            return try run { c in
+                withCStrings(params.map { $0?.pgText }) { values in
+                    PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
+                }
             }
         }
     }
@@ -61,12 +64,27 @@ public final class PGConnection {
     /// Runs a statement prepared once per connection under `name`: for hot queries.
     @discardableResult
     public func prepared(_ name: String, _ sql: String, _ params: [PGEncodable?] = []) throws -> PGResult {
+        try retryingAfterTermination { try preparedOnce(name, sql, params) }
+    }
+
+    private func preparedOnce(_ name: String, _ sql: String, _ params: [PGEncodable?]) throws -> PGResult {
         try connect()
+        // Connect once, then prepare and execute on that same connection.
         if !prepared.contains(name) {
             _ = try run { c in PQprepare(c, name, sql, Int32(params.count), nil) }
             prepared.insert(name)
         }
-        return try run { c in
+        do {
+            return try execPrepared(name, params)
+        } catch let error as PGError where error.sqlState == "26000" {
+            // The server forgot it (a pooler or a restart we did not see): prepare again, once.
+            _ = try run { c in PQprepare(c, name, sql, Int32(params.count), nil) }
+            return try execPrepared(name, params)
+        }
+    }
+
+    private func execPrepared(_ name: String, _ params: [PGEncodable?]) throws -> PGResult {
+        try run { c in
             withCStrings(params.map { $0?.pgText }) { values in
                 PQexecPrepared(c, name, Int32(params.count), values, nil, nil, 0)
             }
@@ -76,7 +94,8 @@ public final class PGConnection {
     /// Runs a script without parameters (several statements allowed): for migrations only.
     @discardableResult
     public func execute(_ script: String) throws -> PGResult {
-        try run { c in PQexec(c, script) }
+        try connect()
+        return try run { c in PQexec(c, script) }
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
@@ -139,20 +158,37 @@ public final class PGConnection {
 
     // MARK: internals
 
+    /// A server that was restarted or terminated our backend leaves its goodbye (57P01..03) on
+    /// the idle connection; the statement we sent was never run. Outside a transaction it is
+    /// safe to run it once more on a new connection, so the first request after a database
+    /// restart succeeds instead of answering 503.
+    private func retryingAfterTermination<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PGError where transactionDepth == 0 && ["57P01", "57P02", "57P03"].contains(error.sqlState ?? "") {
+            close()
+            return try body()
+        }
+    }
+
     /// An idle connection has nothing to read unless the server said goodbye (restart,
     /// terminated backend). Checking costs one non-blocking poll and saves the first request
     /// after a database restart from a needless 503.
     private func droppedWhileIdle() -> Bool {
         guard let c = conn else { return true }
-        var pfd = pollfd(fd: PQsocket(c), events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, 0) > 0 else { return false }
-        if PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK { return true }
-        // A notification (LISTEN) is not a failure: leave it for waitForNotifications.
+        // A terminated backend sends its error, then closes: read until quiet or closed.
+        for _ in 0..<3 {
+            var pfd = pollfd(fd: PQsocket(c), events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 0) > 0 else { return false }
+            if PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK { return true }
+            // A notification (LISTEN) is not a failure: it stays queued for waitForNotifications.
+            if pfd.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+        }
         return false
     }
 
+    /// Runs one libpq call on the current connection (callers connect first, once).
     private func run(_ exec: (OpaquePointer) -> OpaquePointer?) throws -> PGResult {
-        try connect()
         guard let c = conn else { throw PGError(.connection, "not connected") }
         guard let res = exec(c) else {
             let msg = String(cString: PQerrorMessage(c))

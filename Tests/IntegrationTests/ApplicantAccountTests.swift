@@ -8,20 +8,7 @@ import Security
 import XCTest
 
 /// The rules of the applicant's credentials, through the real pipeline and database.
-final class ApplicantAccountTests: XCTestCase {
-    var app: App!
-    var db: PGConnection!
-
-    override func setUpWithError() throws {
-        (app, db) = try Fixtures.app()
-    }
-
-    /// XCTest keeps every test instance until the end: release the connections now.
-    override func tearDown() {
-        db?.close()
-        app = nil
-        db = nil
-    }
+final class ApplicantAccountTests: IntegrationTestCase {
 
     func fr(_ key: String) -> String { escapedHTML(app.catalogues[.french].text(key)) }
 

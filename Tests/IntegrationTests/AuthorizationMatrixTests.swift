@@ -8,20 +8,7 @@ import XCTest
 
 /// Walks every registered route with every role, an applicant, a person mid-activation and a
 /// logged-out visitor, and checks that what happens is what `AccessMatrix` says.
-final class AuthorizationMatrixTests: XCTestCase {
-    var app: App!
-    var db: PGConnection!
-
-    override func setUpWithError() throws {
-        (app, db) = try Fixtures.app()
-    }
-
-    override func tearDown() {
-        db?.close()
-        app = nil
-        db = nil
-    }
-
+final class AuthorizationMatrixTests: IntegrationTestCase {
     enum Actor: CustomStringConvertible {
         case anonymous, applicant(Int64), activating(Int64), staff(StaffAccount)
         var description: String {

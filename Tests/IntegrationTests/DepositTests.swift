@@ -6,21 +6,8 @@ import Postgres
 import XCTest
 
 /// A deposit writes the document and the message that announces it together, or neither.
-final class DepositTests: XCTestCase {
-    var db: PGConnection!
-    var app: App!
+final class DepositTests: IntegrationTestCase {
     let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
-
-    override func setUpWithError() throws {
-        (app, db) = try Fixtures.app()
-    }
-
-    /// XCTest keeps every test instance until the end: release the connections now.
-    override func tearDown() {
-        db?.close()
-        app = nil
-        db = nil
-    }
 
     func counts(_ person: Applicant) throws -> (documents: Int, messages: Int) {
         let d: Int = try db.query("SELECT count(*) AS n FROM documents WHERE applicant_id = $1", [person.id]).first!.get("n")

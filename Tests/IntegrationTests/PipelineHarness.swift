@@ -59,6 +59,23 @@ func escapedHTML(_ s: String) -> String {
         .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
 }
 
+/// Integration tests get the app and a database connection, and give the connection back
+/// after each test (XCTest keeps every test instance until the end of the run).
+class IntegrationTestCase: XCTestCase {
+    var app: App!
+    var db: PGConnection!
+
+    override func setUpWithError() throws {
+        (app, db) = try Fixtures.app()
+    }
+
+    override func tearDown() {
+        db?.close()
+        app = nil
+        db = nil
+    }
+}
+
 enum Fixtures {
     static func app() throws -> (App, PGConnection) {
         let db = try TestDatabase.connect()

@@ -7,21 +7,8 @@ import Security
 import XCTest
 
 /// What staff of accompaniment structures may see and do, record by record.
-final class ProfessionalModuleTests: XCTestCase {
-    var app: App!
-    var db: PGConnection!
+final class ProfessionalModuleTests: IntegrationTestCase {
     let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
-
-    override func setUpWithError() throws {
-        (app, db) = try Fixtures.app()
-    }
-
-    /// XCTest keeps every test instance until the end: release the connections now.
-    override func tearDown() {
-        db?.close()
-        app = nil
-        db = nil
-    }
 
     /// A SPADA of its own with a logged-in staff member, so tests never see each other's people.
     func structureWithStaff(_ kind: Structure.Kind, role: Role) throws -> (Structure, Browser) {

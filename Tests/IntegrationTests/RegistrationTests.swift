@@ -7,22 +7,12 @@ import Security
 import XCTest
 
 /// From the SPADA kiosk to the printed notice, with the role checks on the way.
-final class RegistrationTests: XCTestCase {
-    var app: App!
-    var db: PGConnection!
-
+final class RegistrationTests: IntegrationTestCase {
     override func setUpWithError() throws {
-        (app, db) = try Fixtures.app()
+        try super.setUpWithError()
         _ = try Fixtures.staff(db, .spadaStaff)
         _ = try Fixtures.staff(db, .gudaAgent)
         _ = try Fixtures.staff(db, .ofpraAgent)
-    }
-
-    /// XCTest keeps every test instance until the end: release the connections now.
-    override func tearDown() {
-        db?.close()
-        app = nil
-        db = nil
     }
 
     func enrol(surname: String) throws -> Int64 {

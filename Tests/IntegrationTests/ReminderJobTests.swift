@@ -7,20 +7,9 @@ import Postgres
 import XCTest
 
 /// Reminders at their edges, with the clock injected (no sleeps).
-final class ReminderJobTests: XCTestCase {
-    var db: PGConnection!
+final class ReminderJobTests: IntegrationTestCase {
     let job = ReminderJob()
     let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
-
-    override func setUpWithError() throws {
-        (_, db) = try Fixtures.app()
-    }
-
-    /// XCTest keeps every test instance until the end: release the connections now.
-    override func tearDown() {
-        db?.close()
-        db = nil
-    }
 
     func deposit(for person: Applicant) throws -> DocumentRecord {
         try DocumentDeposit.deposit(.decisionRejection, pdf: pdf, interview: nil, for: person, by: nil, db: db).document

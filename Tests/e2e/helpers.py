@@ -804,3 +804,105 @@ def wait_for_spooled(rundir: Path, *, recipient: str | None = None, outbox_id: i
 
 def spool_names(rundir: Path) -> set[str]:
     return {p.name for p in spool_dir(rundir).iterdir()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Professional module: structures that follow people, and the opt-out (paper mail) chain
+# SPADA → OFII → OFPRA, each step done through its role's form (professional-journey suites)
+# ---------------------------------------------------------------------------------------------
+
+CADA_EMAIL = "cada.rennes@demo.asile.test"          # CADA Rennes Nord
+HUDA_EMAIL = "huda.lyon@demo.asile.test"            # HUDA Lyon Est
+OFII_EMAIL = "ofii.rennes@demo.asile.test"          # OFII Rennes
+
+
+@dataclass(frozen=True)
+class StructureInfo:
+    id: int
+    name: str
+    address: str
+    city: str
+
+
+def staff_structure(database_url: str, email: str) -> StructureInfo:
+    """The structure a demo staff member belongs to (its id, name and postal address)."""
+    rows = psql(database_url, "SELECT s.id, s.name, coalesce(s.address, ''), coalesce(s.city, '') FROM staff_accounts a "
+                              f"JOIN structures s ON s.id = a.structure_id WHERE lower(a.email) = lower('{email}')")
+    assert rows, f"no structure for staff {email}: run `asylum-admin seed-demo`"
+    sid, name, address, city = rows[0]
+    return StructureInfo(int(sid), name, address, city)
+
+
+def request_optout(base_url: str, database_url: str, person: Person, reason: str = "other_departement",
+                   detail: str = "", spada: requests.Session | None = None) -> None:
+    """SPADA staff record the person's request for letters by post, for OFII Rennes."""
+    spada = spada or staff_session(base_url, SPADA_EMAIL)
+    office = staff_structure(database_url, OFII_EMAIL).id
+    path = f"/pro/personnes/{person.id}"
+    r = post_form(spada, base_url, path, path + "/renonciation",
+                  {"optout_reason": reason, "optout_detail": detail, "optout_office": str(office)})
+    assert r.status_code == 303 and r.headers["Location"] == path + "?notice=optout_requested", \
+        f"opt-out request refused: {r.status_code} {r.headers.get('Location')} {parse_html(r.text).text[:500]}"
+
+
+def optout_id_in_ofii_queue(base_url: str, person: Person, ofii: requests.Session | None = None) -> int:
+    """The request's id, as the OFII Rennes agent finds it in their queue (by the person's name)."""
+    ofii = ofii or staff_session(base_url, OFII_EMAIL)
+    queue = ofii.get(base_url + "/agents/ofii/renonciations", timeout=HTTP_TIMEOUT)
+    ids = set(re.findall(r'href="/agents/ofii/renonciations/(\d+)">' + re.escape(person.full_name) + "<", queue.text))
+    assert len(ids) == 1, f"the OFII queue does not list {person.full_name} once: {ids}"
+    return int(ids.pop())
+
+
+def ofii_convoke(base_url: str, optout: int, day=None, ofii: requests.Session | None = None) -> None:
+    ofii = ofii or staff_session(base_url, OFII_EMAIL)
+    path = f"/agents/ofii/renonciations/{optout}"
+    r = post_form(ofii, base_url, path, path + "/convocation", {"convoked_on": (day or paris_today()).isoformat()})
+    assert r.status_code == 303 and r.headers["Location"] == path + "?notice=optout_convoked", \
+        f"convocation refused: {r.status_code} {parse_html(r.text).text[:500]}"
+
+
+def ofii_forward_signed_form(base_url: str, optout: int, pdf: bytes, day=None,
+                             ofii: requests.Session | None = None) -> None:
+    ofii = ofii or staff_session(base_url, OFII_EMAIL)
+    path = f"/agents/ofii/renonciations/{optout}"
+    r = post_form(ofii, base_url, path, path + "/formulaire", {"signed_on": (day or paris_today()).isoformat()},
+                  files={"form_file": ("formulaire-signe.pdf", pdf, "application/pdf")})
+    assert r.status_code == 303 and r.headers["Location"] == "/agents/ofii/renonciations?notice=optout_forwarded", \
+        f"signed form refused: {r.status_code} {parse_html(r.text).text[:500]}"
+
+
+def ofpra_decide_optout(base_url: str, optout: int, accept: bool, refusal_reason: str = "",
+                        ofpra: requests.Session | None = None) -> None:
+    ofpra = ofpra or staff_session(base_url, OFPRA_EMAIL)
+    path = f"/agents/ofpra/renonciations/{optout}"
+    if accept:
+        r = post_form(ofpra, base_url, path, path + "/acceptation", {})
+        expected = "/agents/ofpra/renonciations?notice=optout_accepted"
+    else:
+        r = post_form(ofpra, base_url, path, path + "/refus", {"refusal_reason": refusal_reason})
+        expected = "/agents/ofpra/renonciations?notice=optout_refused"
+    assert r.status_code == 303 and r.headers["Location"] == expected, \
+        f"decision refused: {r.status_code} {r.headers.get('Location')} {parse_html(r.text).text[:500]}"
+
+
+OPTOUT_STAGES = ("requested", "convoked", "forwarded", "accepted", "refused")
+
+
+def optout_to_stage(base_url: str, database_url: str, person: Person, stage: str, reason: str = "other_departement",
+                    refusal_reason: str = "Le formulaire n'est pas signé.") -> int:
+    """Takes a person (space open) through the opt-out chain up to `stage`; returns the request id."""
+    assert stage in OPTOUT_STAGES, stage
+    request_optout(base_url, database_url, person, reason)
+    ofii = staff_session(base_url, OFII_EMAIL)
+    optout = optout_id_in_ofii_queue(base_url, person, ofii)
+    if stage == "requested":
+        return optout
+    ofii_convoke(base_url, optout, ofii=ofii)
+    if stage == "convoked":
+        return optout
+    ofii_forward_signed_form(base_url, optout, minimal_pdf("Formulaire de renonciation signe"), ofii=ofii)
+    if stage == "forwarded":
+        return optout
+    ofpra_decide_optout(base_url, optout, accept=stage == "accepted", refusal_reason=refusal_reason)
+    return optout

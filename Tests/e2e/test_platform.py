@@ -137,11 +137,12 @@ def test_404_page_follows_the_language_chosen_earlier(base_url, catalogues):
 
 
 # Routing comes before the CSRF check, so even a form-less POST gets the 405 it deserves.
+# HEAD is served wherever GET is, so Allow lists it too.
 @pytest.mark.parametrize("method,path,allowed", [
-    ("POST", "/", {"GET"}),
+    ("POST", "/", {"GET", "HEAD"}),
     ("GET", "/deconnexion", {"POST"}),
-    ("PUT", "/connexion", {"GET", "POST"}),
-    ("DELETE", "/espace", {"GET"}),
+    ("PUT", "/connexion", {"GET", "HEAD", "POST"}),
+    ("DELETE", "/espace", {"GET", "HEAD"}),
 ])
 def test_wrong_method_shows_the_405_page_with_an_allow_header(http, base_url, catalogues, method, path, allowed):
     r = http.request(method, f"{base_url}{path}?lang=en", allow_redirects=False, timeout=HTTP_TIMEOUT)

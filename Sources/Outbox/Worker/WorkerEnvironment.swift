@@ -43,7 +43,7 @@ public struct WorkerEnvironment: Sendable {
         root = value("ASYLUM_ROOT") ?? FileManager.default.currentDirectoryPath
         spoolDirectory = value("ASYLUM_SPOOL_DIR") ?? root + "/.run/spool"
         workerID = value("ASYLUM_WORKER_ID") ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
-        publicURL = value("ASYLUM_PUBLIC_URL") ?? "http://localhost:8080"
+        publicURL = value("ASYLUM_PUBLIC_URL") ?? "http://127.0.0.1:8080"
         spoolDelayMilliseconds = environment == "test" ? Int(value("ASYLUM_SPOOL_DELAY_MS") ?? "") ?? 0 : 0
         spoolSync = value("ASYLUM_SPOOL_FSYNC") == "1"
 
