@@ -67,6 +67,18 @@ public enum MultipartParser {
         return out
     }
 
+    /// The text fields among the parts (file parts excluded), as a form.
+    public static func fields(of parts: [MultipartPart]) throws -> FormData {
+        var form = FormData()
+        for part in parts where part.filename == nil {
+            guard let value = String(validating: part.body, as: UTF8.self) else {
+                throw HTTPError(400, "multipart field is not UTF-8")
+            }
+            form.append(part.name, value)
+        }
+        return form
+    }
+
     static func dispositionParameter(_ key: String, in header: String) -> String? {
         for piece in header.split(separator: ";").dropFirst() {
             let kv = piece.split(separator: "=", maxSplits: 1)

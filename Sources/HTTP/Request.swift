@@ -40,14 +40,7 @@ public struct Request: Sendable {
             return try FormData.parseURLEncoded(body)
         }
         if type.hasPrefix("multipart/form-data") {
-            var form = FormData()
-            for part in try multipart() where part.filename == nil {
-                guard let value = String(validating: part.body, as: UTF8.self) else {
-                    throw HTTPError(400, "multipart field is not UTF-8")
-                }
-                form.append(part.name, value)
-            }
-            return form
+            return try MultipartParser.fields(of: try multipart())
         }
         if body.isEmpty { return FormData() }
         throw HTTPError(415, "unsupported content type \(type)")

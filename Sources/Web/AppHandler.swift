@@ -53,7 +53,7 @@ public final class AppHandler: RequestHandler {
         }
         try loadSession(ctx)
         if !["GET", "HEAD"].contains(ctx.request.method) {
-            let submitted = try ctx.request.form()[CSRF.fieldName]
+            let submitted = try ctx.form()[CSRF.fieldName]
             guard app.csrf.isValid(submitted, bindingTo: ctx.csrfBinding) else {
                 throw HTTPError(403, "missing or invalid CSRF token")
             }

@@ -43,6 +43,30 @@ public final class RequestContext {
         }
     }
 
+    private var parsedForm: FormData?
+    private var parsedParts: [MultipartPart]?
+
+    /// The submitted form, parsed once per request (the CSRF check and the handler share it).
+    public func form() throws -> FormData {
+        if let parsedForm { return parsedForm }
+        let form: FormData
+        if request.contentType.lowercased().hasPrefix("multipart/form-data") {
+            form = try MultipartParser.fields(of: try multipart())
+        } else {
+            form = try request.form()
+        }
+        parsedForm = form
+        return form
+    }
+
+    /// The parts of a multipart body, parsed once per request.
+    public func multipart() throws -> [MultipartPart] {
+        if let parsedParts { return parsedParts }
+        let parts = try request.multipart()
+        parsedParts = parts
+        return parts
+    }
+
     public var logger: Logger {
         var l = app.logger
         l[metadataKey: "request_id"] = .string(request.requestId)

@@ -14,12 +14,11 @@ import random
 import re
 import string
 
-import pytest
 from playwright.sync_api import Page, expect
 
 import helpers
-from helpers import (ADMIN_EMAIL, DEMO_PASSWORD, GUDA_EMAIL, KEY_PATTERN, OFPRA_EMAIL, SPADA_EMAIL, browser_applicant_login,
-                     browser_login, psql, submit_form)
+from helpers import (ADMIN_EMAIL, GUDA_EMAIL, KEY_PATTERN, OFPRA_EMAIL, SPADA_EMAIL, browser_applicant_login, browser_login,
+                     psql)
 
 
 def fill(template: str, **values) -> str:

@@ -13,13 +13,12 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import requests
 from playwright.sync_api import Page, expect
 
 import helpers
 from helpers import (DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, HTTP_TIMEOUT, OFPRA_EMAIL, SPADA_EMAIL, LANGUAGES,
                      assert_translated_error_page, browser_applicant_login, browser_login, french_date,
-                     french_full_date, message_parts, minimal_pdf, psql)
+                     french_full_date, minimal_pdf, psql)
 
 INTERVIEW_ADDRESS = "201 rue Carnot, 94120 Fontenay-sous-Bois"
 INTERVIEW_PLACE = "OFPRA, bâtiment B, salle 12"

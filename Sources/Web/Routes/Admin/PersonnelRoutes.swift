@@ -63,7 +63,7 @@ enum PersonnelRoutes {
 
     static func createStructure(_ ctx: RequestContext) throws -> Response {
         var form = structureForm(ctx)
-        form.read(try ctx.request.form())
+        form.read(try ctx.form())
         let kind = Structure.Kind(rawValue: form.values["kind"] ?? "")
         if kind == nil { form.fail("kind", "form.choose") }
         guard form.isValid, let kind else {
@@ -77,7 +77,7 @@ enum PersonnelRoutes {
     static func createStaff(_ ctx: RequestContext) throws -> Response {
         let structures = try Structures.all(ctx.db)
         var form = staffForm(ctx, structures: structures)
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         form.read(submitted)
         let email = EmailAddress(form.values["email"] ?? "")
         let role = Role(rawValue: form.values["role"] ?? "")

@@ -75,7 +75,7 @@ enum GudaRoutes {
     static func submit(_ ctx: RequestContext) throws -> Response {
         let person = try applicant(ctx)
         var f = form(ctx)
-        f.read(try ctx.request.form())
+        f.read(try ctx.form())
         let v = f.values
         let agdref = (v["agdref"] ?? "").filter { !$0.isWhitespace }
         if !agdref.isEmpty && (agdref.count != 10 || !agdref.allSatisfy(\.isASCII) || !agdref.allSatisfy(\.isNumber)) {

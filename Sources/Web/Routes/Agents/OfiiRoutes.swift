@@ -88,7 +88,7 @@ enum OfiiRoutes {
         let o = item.optOut
         guard o.forwardedAt == nil, o.isOpen else { throw HTTPError(409, "the form was already forwarded") }
         var f = convocationForm()
-        f.read(try ctx.request.form())
+        f.read(try ctx.form())
         let day = f.values["convoked_on"].flatMap(EnrolmentRoutes.parseDate)
         if !(f.values["convoked_on"] ?? "").isEmpty, day == nil || day! < ParisCalendar.civilDate(of: o.requestedAt) {
             f.fail("convoked_on", "optout.ofii.convocation_invalid")
@@ -110,10 +110,8 @@ enum OfiiRoutes {
             throw HTTPError(409, "no convocation recorded, or the form was already forwarded")
         }
         var f = signedFormForm()
-        let parts = try ctx.request.multipart()
-        var fields = FormData()
-        for part in parts where part.filename == nil { fields.append(part.name, String(decoding: part.body, as: UTF8.self)) }
-        f.read(fields)
+        let parts = try ctx.multipart()
+        f.read(try ctx.form())
         let day = f.values["signed_on"].flatMap(EnrolmentRoutes.parseDate)
         if !(f.values["signed_on"] ?? "").isEmpty, day == nil || day! < convokedOn || day! > ParisCalendar.civilDate(of: Date()) {
             f.fail("signed_on", "optout.ofii.signed_on_invalid")

@@ -61,7 +61,7 @@ enum OfpraFileRoutes {
     /// End of the procedure: the person can no longer log in; the file stays, read-only.
     static func close(_ ctx: RequestContext) throws -> Response {
         let p = try person(ctx)
-        let form = try ctx.request.form()
+        let form = try ctx.form()
         guard let reason = form["reason"], closureReasons.contains(reason) else {
             return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=closure_reason_required#cloture")
         }
@@ -105,10 +105,8 @@ enum OfpraFileRoutes {
         let p = try person(ctx)
         guard p.isInScope, p.spaceAvailableAt != nil, p.closedAt == nil else { throw HTTPError(409, "no open space") }
         var form = depositForm(ctx)
-        let parts = try ctx.request.multipart()
-        var fields = FormData()
-        for part in parts where part.filename == nil { fields.append(part.name, String(decoding: part.body, as: UTF8.self)) }
-        form.read(fields)
+        let parts = try ctx.multipart()
+        form.read(try ctx.form())
         let file = parts.first { $0.name == "file" && $0.filename != nil }
         if let problem = PDFCheck.problem(in: file?.body ?? []) { form.fail("file", problem.rawValue) }
         let kind = DocumentKind(rawValue: form.values["kind"] ?? "").flatMap { $0 == .courrierPost ? nil : $0 }

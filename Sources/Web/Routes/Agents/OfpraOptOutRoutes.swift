@@ -105,7 +105,7 @@ enum OfpraOptOutRoutes {
         guard o.isOpen else { return .redirect(to: "/agents/ofpra/renonciations/\(o.id)?notice=optout_already_decided") }
         guard let staff = ctx.staff else { throw HTTPError(403, "no staff") }
         var f = refusalForm()
-        f.read(try ctx.request.form())
+        f.read(try ctx.form())
         let reason = f.values["refusal_reason"] ?? ""
         if reason.count > maxRefusal { f.fail("refusal_reason", "form.too_long") }
         guard f.isValid else { return try render(ctx, item, f, status: 422) }

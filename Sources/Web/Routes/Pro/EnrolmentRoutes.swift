@@ -50,7 +50,7 @@ enum EnrolmentRoutes {
     static func submit(_ ctx: RequestContext) throws -> Response {
         guard let spadaId = ctx.staff?.structureId else { throw HTTPError(403, "SPADA staff without a structure") }
         var f = form(ctx)
-        f.read(try ctx.request.form())
+        f.read(try ctx.form())
         let v = f.values
         let birth = v["birth_date"].flatMap(parseDate)
         if !(v["birth_date"] ?? "").isEmpty {

@@ -111,7 +111,7 @@ enum FollowRoutes {
         guard a.verifiedPhone == nil, a.verifiedEmail == nil, a.isInScope, a.closedAt == nil else {
             throw HTTPError(409, "key recovery is for people without contact details")
         }
-        guard try ctx.request.form()["present"] == "1" else {
+        guard try ctx.form()["present"] == "1" else {
             return .redirect(to: "/pro/personnes/\(a.id)?notice=presence_required#cle")
         }
         return try ctx.db.transaction { tx in
@@ -124,7 +124,7 @@ enum FollowRoutes {
 
     static func openAccommodation(_ ctx: RequestContext) throws -> Response {
         let p = try followed(ctx)
-        let form = try ctx.request.form()
+        let form = try ctx.form()
         guard let structureId = Int64(form["structure"] ?? ""),
               let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
               let day = (form["started_on"]).flatMap(EnrolmentRoutes.parseDate) else {
@@ -138,7 +138,7 @@ enum FollowRoutes {
 
     static func endAccommodation(_ ctx: RequestContext) throws -> Response {
         let p = try followed(ctx)
-        guard let structureId = Int64(try ctx.request.form()["structure"] ?? "") else { throw HTTPError.badRequest }
+        guard let structureId = Int64(try ctx.form()["structure"] ?? "") else { throw HTTPError.badRequest }
         // The SPADA may end any accommodation link; a CADA/HUDA only its own.
         guard ctx.staff?.role == .spadaStaff || ctx.staff?.structureId == structureId else { throw HTTPError.forbidden }
         try FollowLinks.end(applicant: p.applicant.id, structure: structureId,

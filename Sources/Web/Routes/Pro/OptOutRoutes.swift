@@ -103,7 +103,7 @@ enum OptOutRoutes {
         guard let staff = ctx.staff, unavailable(person) == nil else { throw HTTPError(409, "no opt-out possible for this person") }
         let offices = try ofiiOffices(ctx)
         var f = form(ctx, offices: offices)
-        f.read(try ctx.request.form())
+        f.read(try ctx.form())
         let reason = PaperOptOut.Reason(rawValue: f.values["optout_reason"] ?? "")
         if reason == nil { f.fail("optout_reason", "form.choose") }
         let detail = f.values["optout_detail"] ?? ""

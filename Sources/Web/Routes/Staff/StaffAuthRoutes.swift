@@ -27,7 +27,7 @@ enum StaffAuthRoutes {
 
     static func submitLogin(_ ctx: RequestContext) throws -> Response {
         var form = loginForm()
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         form.read(submitted)
         guard form.isValid else { return render(form, ctx, status: 422) }
         let email = form.values["email"] ?? ""
@@ -101,7 +101,7 @@ enum StaffAuthRoutes {
 
     static func render(_ form: FormView, _ ctx: RequestContext, status: Int = 200, wait: String? = nil) -> Response {
         var data = form.context(ctx)
-        if let next = safeNext(ctx.request.query["next"] ?? (try? ctx.request.form())?["next"]) { data["next"] = next }
+        if let next = safeNext(ctx.request.query["next"] ?? (try? ctx.form())?["next"]) { data["next"] = next }
         if let wait { data["wait"] = wait }
         return ctx.page("staff/login", title: "staff.login.title", data, status: status)
     }

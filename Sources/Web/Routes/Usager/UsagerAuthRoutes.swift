@@ -45,7 +45,7 @@ enum UsagerAuthRoutes {
 
     static func submitLogin(_ ctx: RequestContext) throws -> Response {
         var form = loginForm()
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         form.read(submitted)
         guard form.isValid else { return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422) }
         let checker = ApplicantCredentials(ctx: ctx, scope: "applicant-login")
@@ -89,7 +89,7 @@ enum UsagerAuthRoutes {
 
     static func submitActivation(_ ctx: RequestContext) throws -> Response {
         var form = activationForm()
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         form.read(submitted)
         guard form.isValid else {
             return ctx.page("usager/activation", title: "usager.activation.title", form.context(ctx), status: 422)
@@ -124,7 +124,7 @@ enum UsagerAuthRoutes {
             throw HTTPError.forbidden
         }
         var form = FormView(newPasswordFields)
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         let password = submitted["password"] ?? ""
         validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person, key: nil)
         // The key was typed on the previous page: compare with its stored hash instead.
@@ -163,7 +163,7 @@ enum UsagerAuthRoutes {
 
     static func submitReset(_ ctx: RequestContext) throws -> Response {
         var form = resetForm()
-        let submitted = try ctx.request.form()
+        let submitted = try ctx.form()
         form.read(submitted)
         let password = submitted["password"] ?? ""
         guard form.isValid else { return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422) }
@@ -200,7 +200,7 @@ enum UsagerAuthRoutes {
     /// Always the same answer, whether or not the identifier exists or has contacts on file.
     static func submitLostKey(_ ctx: RequestContext) throws -> Response {
         var form = FormView([identifierField])
-        form.read(try ctx.request.form())
+        form.read(try ctx.form())
         guard form.isValid else {
             return ctx.page("usager/lost-key", title: "usager.lost_key.title", form.context(ctx), status: 422)
         }

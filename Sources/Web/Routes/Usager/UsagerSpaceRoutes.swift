@@ -64,7 +64,7 @@ enum UsagerSpaceRoutes {
         let name = channel == .sms ? "phone" : "email"
         var form = FormView([.init(name: name, labelKey: channel == .sms ? "usager.contacts.new_phone" : "usager.contacts.new_email",
                                    type: channel == .sms ? "tel" : "email")])
-        form.read(try ctx.request.form())
+        form.read(try ctx.form())
         var target: String?
         if form.isValid {
             let raw = form.values[name]!
@@ -123,7 +123,7 @@ enum UsagerSpaceRoutes {
         let a = try me(ctx)
         let p = try pending(ctx)
         var form = verifyForm()
-        form.read(try ctx.request.form())
+        form.read(try ctx.form())
         guard form.isValid else { return renderVerify(ctx, p, form, status: 422) }
         let typed = form.values["code"]!.compactMap { $0.wholeNumberValue.map(String.init) }.joined()
         if p.code.usedAt != nil || Date() >= p.code.expiresAt || p.attempts >= ContactVerifications.maxAttempts {
