@@ -102,7 +102,7 @@ public final class RequestContext {
 
     /// Renders a page inside the layout. `data` holds the page's own values.
     public func page(_ template: String, title titleKey: String, _ data: [String: Any] = [:], status: Int = 200) -> Response {
-        var context = data
+        var context = data.mapValues(PageValues.normalized)
         context["t"] = catalogue.tree
         context["title"] = text(titleKey)
         context["lang"] = ["code": language.code, "dir": language.dir]

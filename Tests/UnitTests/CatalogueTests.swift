@@ -45,6 +45,21 @@ final class CatalogueTests: XCTestCase {
         XCTAssertGreaterThan(used, 3)
     }
 
+    /// Every action the audit trail records is shown to people: each needs its words.
+    func testEveryAuditedActionHasALabel() throws {
+        let keys = Set(catalogues.byCode["fr"]!.flat.keys)
+        let pattern = try NSRegularExpression(pattern: #"Audit\.record\(ctx, "([a-z_]+)""#)
+        var used = 0
+        for (path, text) in try files(under: projectRoot + "/Sources/Web", suffix: ".swift") {
+            for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let action = String(text[Range(m.range(at: 1), in: text)!])
+                used += 1
+                XCTAssertTrue(keys.contains("audit.actions.\(action)"), "\(path) records \(action) with no audit.actions label")
+            }
+        }
+        XCTAssertGreaterThan(used, 10)
+    }
+
     func testArabicIsRightToLeftAndOthersAreNot() {
         XCTAssertEqual(Language.arabic.dir, "rtl")
         XCTAssertEqual(Language.french.dir, "ltr")

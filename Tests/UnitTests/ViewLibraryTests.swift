@@ -50,3 +50,16 @@ final class ViewLibraryTests: XCTestCase {
         XCTAssertEqual(template.render(["items": [[String: Any]]()]), "none")
     }
 }
+
+extension ViewLibraryTests {
+    /// swift-mustache renders a section for an empty string; page data turn "" into a blank
+    /// that prints nothing, is absent for sections, and does not reach for a parent's key.
+    func testEmptyValuesShowNoSectionAndNoParentValue() throws {
+        let template = try MustacheTemplate(string: "{{#x}}[{{x}}]{{/x}}{{^x}}none{{/x}}{{#inner}}<{{name}}>{{/inner}}")
+        XCTAssertEqual(template.render(["x": ""]), "[]", "the library's own behaviour, which PageValues works around")
+        let data: [String: Any] = ["x": "", "name": "outer", "inner": ["name": ""]]
+        let normalized = data.mapValues(PageValues.normalized)
+        XCTAssertEqual(template.render(normalized), "none<>")
+        XCTAssertEqual(template.render(["x": "a"].mapValues(PageValues.normalized)), "[a]")
+    }
+}

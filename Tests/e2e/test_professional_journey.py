@@ -337,7 +337,7 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     spada.locator("#present").check()
     assert submit(spada, form) == 200
     sheet = spada.locator('article.notice-sheet[lang="fr"]')
-    expect(sheet.locator("h1")).to_have_text(fr["notice.title"])
+    expect(sheet.locator(".sheet-title")).to_have_text(fr["notice.title"])
     expect(sheet).to_contain_text(person.full_name)
     expect(sheet).to_contain_text(person.agdref)
     new_key = sheet.locator("dd.key").inner_text().strip()

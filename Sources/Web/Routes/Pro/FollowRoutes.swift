@@ -93,8 +93,9 @@ enum FollowRoutes {
             let kind: String = try r.get("kind")
             let structureId: Int64 = try r.get("structure_id")
             let mayEnd = ctx.staff?.role == .spadaStaff || structureId == ctx.staff?.structureId
+            func day(_ iso: String?) -> String { iso.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) } ?? "" }
             return ["kind": ctx.text("pro.links.\(kind)"), "name": try r.get("name", as: String.self),
-                    "from": try r.get("started_on", as: String.self), "until": ended ?? "",
+                    "from": day(try r.get("started_on", as: String.self)), "until": day(ended),
                     "canEnd": ended == nil && kind == "accommodation" && mayEnd, "structureId": structureId]
         }
         data["accommodations"] = try Structures.all(ctx.db).filter { $0.kind == .cada || $0.kind == .huda }
@@ -117,7 +118,7 @@ enum FollowRoutes {
         return try ctx.db.transaction { tx in
             let key = try KeyIssuer.issue(for: a, event: "key_reissued", by: .staff(ctx.staff!.id),
                                           address: ctx.request.remoteAddress, db: tx)
-            try Audit.record(ctx, "reissue_key", applicant: a.id, detail: "person present")
+            try Audit.record(ctx, "reissue_key", applicant: a.id)
             return try NoticePage.render(ctx, a, key: key, db: tx)
         }
     }
