@@ -70,7 +70,9 @@ public final class AppHandler: RequestHandler {
             ctx.csrfBinding = session.token
             switch session.subject {
             case .staff: ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
-            case .applicant: ctx.applicant = try Applicants.find(id: session.subjectId, db: db).flatMap { $0.closedAt == nil ? $0 : nil }
+            // Only an open space makes a logged-in applicant (belt and braces for every way in).
+            case .applicant: ctx.applicant = try Applicants.find(id: session.subjectId, db: db)
+                .flatMap { $0.closedAt == nil && $0.spaceAvailableAt != nil ? $0 : nil }
             case .activation: ctx.activatingApplicantId = session.subjectId
             case .anef: break
             }

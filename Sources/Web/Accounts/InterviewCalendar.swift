@@ -9,7 +9,7 @@ enum InterviewCalendar {
         // Interviews last a few hours; the exact end does not matter for a reminder.
         let end = start.addingTimeInterval(3 * 3600)
         var description = i.place
-        if let interpreter { description += (description.isEmpty ? "" : "\\n") + interpreter }
+        if let interpreter { description += (description.isEmpty ? "" : "\n") + interpreter }
         let lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//AsylumPortal//Convocation//FR", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", "BEGIN:VEVENT",

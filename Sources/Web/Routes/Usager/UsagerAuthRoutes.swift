@@ -170,6 +170,11 @@ enum UsagerAuthRoutes {
         let checker = ApplicantCredentials(ctx: ctx, scope: "key")
         switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
         case .success(let person):
+            // The key must not open, through a reset, a space OFPRA has not opened (or has closed).
+            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
+            guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
+                return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
+            }
             validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person,
                                 key: ConnectionKey.normalize(submitted["key"] ?? ""))
             guard form.isValid else {
