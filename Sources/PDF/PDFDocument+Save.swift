@@ -6,6 +6,9 @@ extension PDFDocument {
     public func data() throws -> [UInt8] {
         guard pageCount > 0 else { throw PDFError.noPages }
         try check(HPDF_SaveToStream(handle), "HPDF_SaveToStream")
+        // Saving rebuilds libharu's memory stream but leaves the read pointer in the old buffers
+        // (freed): rewind before reading, or a second save can return stale bytes.
+        try check(HPDF_ResetStream(handle), "HPDF_ResetStream")
         let size = Int(HPDF_GetStreamSize(handle))
         try check(HaruStatus.ok, "HPDF_GetStreamSize")
         var bytes = [UInt8](repeating: 0, count: size)
@@ -21,8 +24,6 @@ extension PDFDocument {
             try check(status, "HPDF_ReadFromStream")
             if chunk == 0 { break }
         }
-        // Rewind so a later call can read the stream again.
-        _ = HPDF_ResetStream(handle)
         discardError()
         return Array(bytes[..<filled])
     }
