@@ -120,7 +120,9 @@ final class ApplicantAccountTests: IntegrationTestCase {
         let known = b.post("/usager/cle-perdue", ["identifier": person.agdref!])
         let unknown = b.post("/usager/cle-perdue", ["identifier": Fixtures.agdref()])
         XCTAssertEqual(known.status, 200)
-        XCTAssertEqual(known.html, unknown.html.replacingOccurrences(of: unknown.html, with: known.html))
+        // The same page whether or not the identifier exists (form tokens aside).
+        func strip(_ html: String) -> String { html.replacingOccurrences(of: #"value="[^"]*""#, with: "", options: .regularExpression) }
+        XCTAssertEqual(strip(known.html), strip(unknown.html))
         XCTAssertTrue(unknown.html.contains(fr("usager.lost_key.sent")))
         let messages = try Outbox.messages(subjectRef: "applicant:\(person.id)", db)
         XCTAssertTrue(messages.contains { $0.template == "key_reissued" && $0.channel == .sms && $0.recipient == phone })
