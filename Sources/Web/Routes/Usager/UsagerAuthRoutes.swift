@@ -51,7 +51,7 @@ enum UsagerAuthRoutes {
         let checker = ApplicantCredentials(ctx: ctx, scope: "applicant-login")
         switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["password"] ?? "", kind: .password) {
         case .success(let person):
-            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
+            if let refusal = spaceRefusal(person, ctx) { return refusal }
             try ctx.db.transaction { tx in
                 try Applicants.recordLogin(id: person.id, db: tx)
                 try AuthEvents.record("login_succeeded", applicant: person.id, by: .applicant(person.id),
@@ -67,6 +67,16 @@ enum UsagerAuthRoutes {
         case .throttled(let seconds):
             return throttledPage(ctx, "usager/login", "usager.login.title", form, seconds)
         }
+    }
+
+    /// The clear page for a person whose space is closed, or not opened yet by OFPRA (step 3),
+    /// whichever way they came in (login, activation, reset); nil when the space is open.
+    static func spaceRefusal(_ person: Applicant, _ ctx: RequestContext) -> Response? {
+        if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
+        guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
+            return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
+        }
+        return nil
     }
 
     static func throttledPage(_ ctx: RequestContext, _ template: String, _ title: String, _ form: FormView, _ seconds: Int) -> Response {
@@ -97,11 +107,7 @@ enum UsagerAuthRoutes {
         let checker = ApplicantCredentials(ctx: ctx, scope: "key")
         switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
         case .success(let person):
-            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
-            guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
-                // Step 3 has not happened yet: say so plainly, and when to come back.
-                return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
-            }
+            if let refusal = spaceRefusal(person, ctx) { return refusal }
             if person.activatedAt != nil {
                 return ctx.page("usager/already-active", title: "usager.already.title", [:])
             }
@@ -170,11 +176,8 @@ enum UsagerAuthRoutes {
         let checker = ApplicantCredentials(ctx: ctx, scope: "key")
         switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
         case .success(let person):
-            // The key must not open, through a reset, a space OFPRA has not opened (or has closed).
-            if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
-            guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
-                return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
-            }
+            // A reset must not open a space OFPRA has not opened (or has closed) either.
+            if let refusal = spaceRefusal(person, ctx) { return refusal }
             validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person,
                                 key: ConnectionKey.normalize(submitted["key"] ?? ""))
             guard form.isValid else {
