@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// Settings read once at start-up from the environment (see README for the list).
 public struct Config: Sendable {
@@ -46,13 +47,7 @@ public struct Config: Sendable {
         guard let hex = text?.trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw ConfigError(description: "set ASYLUM_SECRET_FILE (a file with 64 hex characters)")
         }
-        var bytes = [UInt8]()
-        var it = hex.makeIterator()
-        while let h = it.next(), let l = it.next() {
-            guard let v = UInt8(String([h, l]), radix: 16) else { break }
-            bytes.append(v)
-        }
-        guard bytes.count >= 32, bytes.count * 2 == hex.count else {
+        guard let bytes = Hex.decode(hex), bytes.count >= 32 else {
             throw ConfigError(description: "the secret must be at least 64 hex characters")
         }
         return bytes

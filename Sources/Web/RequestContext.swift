@@ -77,6 +77,11 @@ public final class RequestContext {
         catalogue.text(key, args)
     }
 
+    /// "Wait N minute(s)" for a throttled form, rounded up to whole minutes.
+    func waitMessage(seconds: Int) -> String {
+        text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))])
+    }
+
     public var csrfToken: String { app.csrf.token(bindingTo: csrfBinding) }
 
     // MARK: sessions

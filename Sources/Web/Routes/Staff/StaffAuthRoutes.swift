@@ -94,7 +94,7 @@ enum StaffAuthRoutes {
     static func throttled(_ form: FormView, _ ctx: RequestContext, _ seconds: Int) -> Response {
         var f = form
         f.fail("email", "usager.throttled")
-        var r = render(f, ctx, status: 429, wait: ctx.text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))]))
+        var r = render(f, ctx, status: 429, wait: ctx.waitMessage(seconds: seconds))
         r.setHeader("Retry-After", String(seconds))
         return r
     }

@@ -83,7 +83,7 @@ enum UsagerAuthRoutes {
         var f = form
         f.fail("identifier", "usager.throttled")
         var data = f.context(ctx)
-        data["wait"] = ctx.text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))])
+        data["wait"] = ctx.waitMessage(seconds: seconds)
         var r = ctx.page(template, title: title, data, status: 429)
         r.setHeader("Retry-After", String(seconds))
         return r
