@@ -490,9 +490,11 @@ def unique_agdref() -> str:
 
 
 def unique_mobile() -> tuple[str, str]:
-    """A random French mobile number: (as typed, E.164)."""
+    """A random mainland French mobile number: (as typed, E.164). 06 39 and 06 90–06 97 are
+    overseas mobiles (Mayotte, Guadeloupe, Réunion, Guyane, Martinique) with their own country
+    codes, so the second digit avoids 3 and 9."""
     import random
-    digits = "".join(random.choices("0123456789", k=8))
+    digits = random.choice("01245678") + "".join(random.choices("0123456789", k=7))
     typed = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
     return typed, "+336" + digits
 
