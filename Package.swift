@@ -21,12 +21,17 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
 
         .target(name: "HTTP", dependencies: ["CFastCGI", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Security", dependencies: ["CSodium"]),
         .target(name: "Domain"),
         .target(name: "PDF", dependencies: ["CHaru"]),
+        // Reading uploaded PDFs with qpdf: a C++ shim (qpdf's C API can only decode a stream whole)
+        // and the Swift wrapper that turns its report into Domain's PDFCheck.Findings.
+        .target(name: "QPDFScan", dependencies: ["CQPDF"]),
+        .target(name: "PDFValidation", dependencies: ["QPDFScan", "Domain"]),
         // Periodic work the worker process runs (reminders): plain SQL over the app's tables.
         .target(name: "Jobs", dependencies: ["Postgres", "Outbox", "Domain", .product(name: "Logging", package: "swift-log")]),
         // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
@@ -37,7 +42,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF",
+            "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF", "PDFValidation",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -57,11 +62,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "PDFTests", dependencies: ["PDF"], path: "Tests/PDFTests"),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "PDFValidation", "Domain"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
         .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache")], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"], path: "Tests/IntegrationTests"),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

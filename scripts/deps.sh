@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(libfcgi-dev libpq-dev libsodium-dev libcurl4-openssl-dev libhpdf-dev fonts-dejavu-core postgresql nginx-light
-          chromium wrk poppler-utils)
+          chromium wrk poppler-utils libqpdf-dev qpdf)
 REQUIREMENTS=Tests/e2e/requirements.txt
 
 SUDO=()

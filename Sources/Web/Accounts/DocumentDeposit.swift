@@ -3,8 +3,8 @@ import Foundation
 import Outbox
 import Postgres
 
-/// OFPRA deposits a document: one transaction writes the document and the message that tells
-/// the person (never its content). Either both exist or neither does.
+/// OFPRA deposits a document: one transaction writes the document, the message that tells
+/// the person (never its content) and the audit row (`record`). All of them exist or none does.
 public enum DocumentDeposit {
     public struct Outcome {
         public let document: DocumentRecord
@@ -13,13 +13,15 @@ public enum DocumentDeposit {
     }
 
     public static func deposit(_ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
-                        by staffId: Int64?, db: PGConnection) throws -> Outcome {
+                        by staffId: Int64?, db: PGConnection,
+                        record: (DocumentRecord, PGConnection) throws -> Void = { _, _ in }) throws -> Outcome {
         try db.transaction { tx in
             let channels = DocumentNotices.firstChannels(person)
             let document = try Documents.insert(applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
                                                 unannounced: channels.isEmpty, by: staffId, db: tx)
             try PostalDispatches.queueIfPaperMode(document: document, person: person, db: tx)
             try DocumentNotices.enqueue("document_deposited", for: document, to: person, channels: channels, step: "deposit", db: tx)
+            try record(document, tx)
             return Outcome(document: document, unannounced: channels.isEmpty)
         }
     }

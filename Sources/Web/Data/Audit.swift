@@ -16,10 +16,18 @@ public enum Audit {
         public let detail: String?
     }
 
-    /// Records an event for the logged-in staff member (no-op for anyone else).
+    /// Records an event for the logged-in staff member (no-op for anyone else). An act and its
+    /// audit row commit together: call this inside the act's transaction (`ctx.db` is that
+    /// connection), never after it, so a failure of either leaves neither.
     public static func record(_ ctx: RequestContext, _ action: String, applicant: Int64? = nil, detail: String? = nil) throws {
+        try record(ctx, action, applicant: applicant, detail: detail, db: ctx.db)
+    }
+
+    /// The same, on the connection the act's transaction runs on (when the act is in another type).
+    public static func record(_ ctx: RequestContext, _ action: String, applicant: Int64? = nil, detail: String? = nil,
+                              db: PGConnection) throws {
         guard let staff = ctx.staff else { return }
-        try ctx.db.prepared("audit_insert", """
+        try db.prepared("audit_insert", """
             INSERT INTO audit_events (staff_id, structure_id, role, action, applicant_id, detail, address)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """, [staff.id, staff.structureId, staff.role.rawValue, action, applicant, detail, ctx.request.remoteAddress])

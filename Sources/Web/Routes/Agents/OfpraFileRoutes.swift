@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTP
 import Outbox
+import PDFValidation
 import Postgres
 
 /// OFPRA agents find a person by AGDREF or OFPRA number, see their documents with the state of
@@ -108,7 +109,10 @@ enum OfpraFileRoutes {
         let parts = try ctx.multipart()
         form.read(try ctx.form())
         let file = parts.first { $0.name == "file" && $0.filename != nil }
-        if let problem = PDFCheck.problem(in: file?.body ?? []) { form.fail("file", problem.rawValue) }
+        if let problem = PDFValidator.problem(in: file?.body ?? []) {
+            ctx.logger.notice("deposit for applicant \(p.id) refused: \(problem)")
+            form.fail("file", problem.rawValue)
+        }
         let kind = DocumentKind(rawValue: form.values["kind"] ?? "").flatMap { $0 == .courrierPost ? nil : $0 }
         if kind == nil { form.fail("kind", "form.choose") }
         var interview: InterviewAppointment?
@@ -125,8 +129,9 @@ enum OfpraFileRoutes {
             }
         }
         guard form.isValid, let kind, let file else { return try render(ctx, p, form, status: 422) }
-        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff?.id, db: ctx.db)
-        try Audit.record(ctx, "deposit_document", applicant: p.id, detail: kind.rawValue)
+        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff?.id, db: ctx.db) { _, tx in
+            try Audit.record(ctx, "deposit_document", applicant: p.id, detail: kind.rawValue, db: tx)
+        }
         ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff?.id ?? 0)")
         return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=\(outcome.unannounced ? "deposited_unannounced" : "deposited")")
     }

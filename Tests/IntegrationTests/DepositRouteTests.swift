@@ -1,0 +1,95 @@
+import Domain
+import Foundation
+import HTTP
+import Postgres
+@testable import Web
+import XCTest
+
+/// The OFPRA deposit form, as an agent uses it: a hostile PDF is refused with a message and
+/// nothing is stored; a stored document is audited in the same transaction.
+final class DepositRouteTests: IntegrationTestCase {
+    func agent() throws -> Browser {
+        _ = try Fixtures.staff(db, .ofpraAgent)
+        let b = Browser(app: app)
+        try Fixtures.logInStaff(b, .ofpraAgent)
+        return b
+    }
+
+    func deposit(_ b: Browser, _ person: Applicant, _ pdf: [UInt8]) -> Response {
+        b.postFile("/agents/ofpra/personnes/\(person.id)/documents", ["kind": DocumentKind.decisionRejection.rawValue],
+                   file: "file", pdf)
+    }
+
+    func stored(_ person: Applicant) throws -> (documents: Int, audit: Int) {
+        let d: Int = try db.query("SELECT count(*) AS n FROM documents WHERE applicant_id = $1", [person.id]).first!.get("n")
+        let a: Int = try db.query("SELECT count(*) AS n FROM audit_events WHERE applicant_id = $1 AND action = 'deposit_document'",
+                                  [person.id]).first!.get("n")
+        return (d, a)
+    }
+
+    func testAValidPDFIsStoredAndAudited() throws {
+        let (person, _) = try Fixtures.applicant(db, phone: nil)
+        let r = deposit(try agent(), person, MiniPDF.build())
+        XCTAssertEqual(r.status, 303, r.html)
+        XCTAssertEqual(try stored(person).documents, 1)
+        XCTAssertEqual(try stored(person).audit, 1)
+    }
+
+    func testActiveContentIsRefusedWithAMessageAndNothingIsStored() throws {
+        let (person, _) = try Fixtures.applicant(db, phone: nil)
+        let b = try agent()
+        let cases: [([UInt8], PDFCheck.Problem)] = [
+            (MiniPDF.build(catalog: "/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"), .activeContent),
+            (MiniPDF.build(catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) >>] >> >>"), .attachments),
+            (MiniPDF.build(header: "%PDF-1.7\n%<html><script>alert(1)</script>\n"), .polyglot),
+        ]
+        for (pdf, problem) in cases {
+            let r = deposit(b, person, pdf)
+            XCTAssertEqual(r.status, 422, "\(problem)")
+            XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text(problem.rawValue))), "\(problem): the agent is told why")
+        }
+        XCTAssertEqual(try stored(person).documents, 0)
+    }
+
+    func testWhenTheAuditRowCannotBeWrittenTheDocumentIsNotStoredEither() throws {
+        let (person, _) = try Fixtures.applicant(db, phone: nil)
+        let b = try agent()
+        let trigger = "refuse_audit_\(person.id)"
+        try db.execute("""
+            CREATE FUNCTION \(trigger)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.applicant_id = \(person.id) AND NEW.action = 'deposit_document' THEN
+              RAISE EXCEPTION 'simulated audit failure'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER \(trigger) BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION \(trigger)();
+            """)
+        defer { _ = try? db.execute("DROP TRIGGER \(trigger) ON audit_events; DROP FUNCTION \(trigger)();") }
+        let r = deposit(b, person, MiniPDF.build())
+        XCTAssertEqual(r.status, 500, "the deposit failed as a whole")
+        XCTAssertEqual(try stored(person).documents, 0, "no unaudited deposit")
+        XCTAssertEqual(try stored(person).audit, 0)
+    }
+}
+
+/// A one-page PDF with a correct cross-reference table (qpdf reads it without warnings).
+enum MiniPDF {
+    static func build(catalog: String = "", header: String = "%PDF-1.7\n") -> [UInt8] {
+        let content = "BT /F1 18 Tf 72 720 Td (Decision OFPRA) Tj ET"
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R \(catalog) >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        var out = Array(header.utf8)
+        var offsets = [Int]()
+        for (i, body) in objects.enumerated() {
+            offsets.append(out.count)
+            out += Array("\(i + 1) 0 obj\n\(body)\nendobj\n".utf8)
+        }
+        let xref = out.count
+        out += Array("xref\n0 \(objects.count + 1)\n0000000000 65535 f \n".utf8)
+        for o in offsets { out += Array(String(format: "%010d 00000 n \n", o).utf8) }
+        out += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        return out
+    }
+}
