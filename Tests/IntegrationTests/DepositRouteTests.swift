@@ -51,6 +51,30 @@ final class DepositRouteTests: IntegrationTestCase {
         XCTAssertEqual(try stored(person).documents, 0)
     }
 
+    func testTheApplicantGetsTheDocumentSandboxedAndNeverSniffed() throws {
+        let (person, key) = try Fixtures.applicant(db, phone: nil)
+        XCTAssertEqual(deposit(try agent(), person, MiniPDF.build()).status, 303)
+        let d = try XCTUnwrap(Documents.forApplicant(person.id, db: db).first)
+        let b = Browser(app: app)
+        try b.get("/usager/activation")
+        b.post("/usager/activation", ["identifier": person.agdref!, "key": key])
+        b.post("/usager/activation/mot-de-passe", ["password": "une phrase bien longue", "confirmation": "une phrase bien longue"])
+        let base = "/usager/documents/\(d.publicId.uuidString.lowercased())"
+        for (path, disposition) in [(base + "/pdf", "inline"), (base + "/pdf?telecharger=1", "attachment"),
+                                    (base + "/accuse?format=pdf", "attachment")] {
+            let r = try b.get(path)
+            XCTAssertEqual(r.status, 200, path)
+            XCTAssertEqual(r.header("Content-Type"), "application/pdf", path)
+            let csp = try XCTUnwrap(r.header("Content-Security-Policy"), path)
+            // A script that slipped through would run in an opaque origin: no cookies, no session.
+            XCTAssertTrue(csp.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.contains("sandbox"), "\(path): \(csp)")
+            XCTAssertEqual(r.header("X-Content-Type-Options"), "nosniff", path)
+            let cd = try XCTUnwrap(r.header("Content-Disposition"), path)
+            XCTAssertTrue(cd.hasPrefix(disposition + "; filename=\""), cd)
+            XCTAssertNotNil(cd.range(of: #"filename="[a-z0-9._-]+\.pdf"$"#, options: .regularExpression), cd)
+        }
+    }
+
     func testWhenTheAuditRowCannotBeWrittenTheDocumentIsNotStoredEither() throws {
         let (person, _) = try Fixtures.applicant(db, phone: nil)
         let b = try agent()

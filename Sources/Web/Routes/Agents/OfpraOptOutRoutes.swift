@@ -71,13 +71,7 @@ enum OfpraOptOutRoutes {
         let item = try item(ctx)
         guard let bytes = try PaperOptOuts.signedForm(id: item.optOut.id, db: ctx.db) else { throw HTTPError.notFound }
         try Audit.record(ctx, "optout_form_view", applicant: item.optOut.applicantId)
-        var r = Response(status: 200, headers: [
-            ("Content-Type", "application/pdf"),
-            ("Content-Disposition", "inline; filename=\"renonciation-\(item.optOut.id).pdf\""),
-            ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'"),
-        ], body: bytes)
-        r.setHeader("Cache-Control", "no-store")
-        return r
+        return PDFResponse.make(bytes, filename: "renonciation-\(item.optOut.id).pdf", download: false)
     }
 
     static func accept(_ ctx: RequestContext) throws -> Response {

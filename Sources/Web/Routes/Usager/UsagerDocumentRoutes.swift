@@ -75,15 +75,7 @@ enum UsagerDocumentRoutes {
                                       address: ctx.request.remoteAddress, detail: d.kind.rawValue, db: tx)
             }
         }
-        let disposition = ctx.request.query["telecharger"] != nil ? "attachment" : "inline"
-        var r = Response(status: 200, headers: [
-            ("Content-Type", "application/pdf"),
-            ("Content-Disposition", "\(disposition); filename=\"\(d.fileName)\""),
-            // The browser's PDF viewer needs plugins; nothing may frame the document.
-            ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'"),
-        ], body: bytes)
-        r.setHeader("Cache-Control", "no-store")
-        return r
+        return PDFResponse.make(bytes, filename: d.fileName, download: ctx.request.query["telecharger"] != nil)
     }
 
     static func calendar(_ ctx: RequestContext) throws -> Response {
@@ -133,10 +125,6 @@ enum UsagerDocumentRoutes {
             (fr.text("documents.notification_title"), notification),
             (fr.text("documents.receipt.fingerprint"), Hex.encode(d.sha256)),
         ], footer: fr.text("documents.receipt.issued") + " " + when(Date())))
-        return Response(status: 200, headers: [
-            ("Content-Type", "application/pdf"),
-            ("Content-Disposition", "attachment; filename=\"accuse-\(d.fileName)\""),
-            ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'"),
-        ], body: pdf)
+        return PDFResponse.make(pdf, filename: "accuse-\(d.fileName)", download: true)
     }
 }
