@@ -24,11 +24,12 @@ enum OfpraSpaceRoutes {
         if !number.isEmpty && (number.count > 20 || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })) {
             return .redirect(to: "/agents/ofpra/espaces?notice=ofpra_number_invalid")
         }
-        let opened = try Applicants.openSpace(id: id, ofpraNumber: number.isEmpty ? nil : number, db: ctx.db)
-        if opened {
-            ctx.logger.info("space of applicant \(id) opened by staff \(ctx.staff?.id ?? 0)")
-            try Audit.record(ctx, "open_space", applicant: id)
+        let opened = try ctx.db.transaction { tx in
+            guard try Applicants.openSpace(id: id, ofpraNumber: number.isEmpty ? nil : number, db: tx) else { return false }
+            try Audit.record(ctx, "open_space", applicant: id, db: tx)
+            return true
         }
+        if opened { ctx.logger.info("space of applicant \(id) opened by staff \(ctx.staff?.id ?? 0)") }
         return .redirect(to: "/agents/ofpra/espaces?notice=\(opened ? "space_opened" : "space_already_open")")
     }
 }
