@@ -126,7 +126,7 @@ enum Fixtures {
 enum Delivered {
     static func text(to recipient: String, matching pattern: String, timeout: TimeInterval = 20) throws -> String {
         guard let dir = ProcessInfo.processInfo.environment["ASYLUM_SPOOL_DIR"] else {
-            throw XCTSkip("ASYLUM_SPOOL_DIR is not set: no worker to deliver messages (run `make test`)")
+            throw MissingTestEnvironment(variable: "ASYLUM_SPOOL_DIR")
         }
         let deadline = Date().addingTimeInterval(timeout)
         repeat {

@@ -2,8 +2,9 @@ import Foundation
 import Postgres
 import XCTest
 
-/// The real PostgreSQL of `make test` (ASYLUM_TEST_DATABASE_URL). Without it these tests skip,
-/// so a plain `swift test` on a laptop still runs the unit tests.
+/// The real PostgreSQL of `make test` (ASYLUM_TEST_DATABASE_URL). Without it these tests fail
+/// with `MissingTestEnvironment` rather than skip: a green run means they ran. Unit tests alone:
+/// `swift test --filter 'DomainTests|UnitTests|PDFTests'`.
 enum TestDatabase {
     static var conninfo: String? { ProcessInfo.processInfo.environment["ASYLUM_TEST_DATABASE_URL"] }
 
@@ -12,9 +13,18 @@ enum TestDatabase {
             .deletingLastPathComponent().path
 
     static func connect() throws -> PGConnection {
-        guard let conninfo else { throw XCTSkip("ASYLUM_TEST_DATABASE_URL is not set (run `make test`)") }
+        guard let conninfo, !conninfo.isEmpty else { throw MissingTestEnvironment(variable: "ASYLUM_TEST_DATABASE_URL") }
         let db = PGConnection(conninfo: conninfo)
         try Migrator(directory: root + "/Migrations").migrate(db)
         return db
+    }
+}
+
+/// A database-backed test run without its stack: a failure that says what to do, never a skip.
+struct MissingTestEnvironment: Error, CustomStringConvertible {
+    let variable: String
+    var description: String {
+        "\(variable) is not set: run `make test`, or set ASYLUM_TEST_DATABASE_URL (and ASYLUM_SPOOL_DIR) from a stack started "
+            + "with `scripts/services.sh start $PWD/.run-test PORT PGPORT debug; source .run-test/env` (see README, Tests)"
     }
 }

@@ -21,7 +21,7 @@ final class IsolatedDatabase {
 
     init() throws {
         guard let base = ProcessInfo.processInfo.environment["ASYLUM_TEST_DATABASE_URL"], !base.isEmpty else {
-            throw XCTSkip("ASYLUM_TEST_DATABASE_URL is not set")
+            throw MissingTestEnvironment()
         }
         self.base = base
         schema = "outbox_test_\(getpid())_\(Self.counter.next())"
@@ -41,6 +41,14 @@ final class IsolatedDatabase {
         private let lock = NSLock()
         private var value = 0
         func next() -> Int { lock.withLock { value += 1; return value } }
+    }
+}
+
+/// A database-backed test run without its database: a failure that says what to do, never a skip.
+struct MissingTestEnvironment: Error, CustomStringConvertible {
+    var description: String {
+        "ASYLUM_TEST_DATABASE_URL is not set: run `make test`, or set ASYLUM_TEST_DATABASE_URL from a stack started "
+            + "with `scripts/services.sh start $PWD/.run-test PORT PGPORT debug; source .run-test/env` (see README, Tests)"
     }
 }
 

@@ -47,8 +47,10 @@ def catalogues(settings) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def database_url(settings) -> str:
+    # A failure, not a skip: a green run must mean the database-backed tests ran.
     if not settings.database_url:
-        pytest.skip("ASYLUM_TEST_DATABASE_URL is not set")
+        pytest.fail("ASYLUM_TEST_DATABASE_URL is not set: run `make test`, or set it from a stack started with "
+                    "`scripts/services.sh start $PWD/.run-test PORT PGPORT debug; source .run-test/env`", pytrace=False)
     return settings.database_url
 
 
