@@ -9,6 +9,7 @@ demo applicant 1000000001. Messages are read in the spool folder the asylum-work
 from __future__ import annotations
 
 import re
+import zlib
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -220,6 +221,13 @@ def test_other_applicants_staff_and_visitors_are_refused_the_document_and_it_sta
         r = mine.get(base_url + url, allow_redirects=False, timeout=HTTP_TIMEOUT)
         assert r.status_code == 200, f"the owner got {r.status_code} at {url}"
 
+    # The document is served sandboxed (a script in it would run without the person's session),
+    # never sniffed as another type, under a filename the app made.
+    r = mine.get(base_url + f"/usager/documents/{document}/pdf", allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert "sandbox" in [d.strip() for d in r.headers["Content-Security-Policy"].split(";")], r.headers
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert re.fullmatch(r'inline; filename="ofpra-convocation-\d{4}-\d{2}-\d{2}\.pdf"', r.headers["Content-Disposition"])
+
 
 # ---------------------------------------------------------------------------------------------
 # 10. Uploads that are refused, with a clear message, storing nothing
@@ -271,6 +279,68 @@ def test_refused_uploads_say_why_next_to_the_file_field_and_store_nothing(new_co
     assert upload("lettre.pdf", minimal_pdf()) == 200
     expect(agent.locator("main .notice")).to_be_visible()
     assert document_count(database_url, someone.id) == before + 1
+
+
+def hostile_pdf(catalog: str = "", header: bytes = b"%PDF-1.7\n", content: bytes | None = None) -> bytes:
+    """A one-page PDF with a correct xref table: refused for what it holds, not for damage.
+    `catalog` is spliced into the catalogue; `content` replaces the page's content stream object."""
+    text = b"BT /F1 18 Tf 72 720 Td (Decision) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog.encode() + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        content or b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(header), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def flate_bomb(decoded: int = 1 << 30) -> bytes:
+    """A content stream that inflates to `decoded` zero bytes (1 GiB from about 1 MB)."""
+    z, chunk, data = zlib.compressobj(9), bytes(1 << 20), bytearray()
+    for _ in range(decoded // len(chunk)):
+        data += z.compress(chunk)
+    data += z.flush()
+    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + bytes(data) + b"\nendstream"
+
+
+def test_pdfs_with_scripts_attachments_html_or_a_flate_bomb_are_refused_with_a_reason(
+        new_context, base_url, database_url, catalogues, tmp_path):
+    fr = catalogues["fr"]
+    someone = helpers.new_person(base_url, activate=False)
+    agent = new_context().new_page()
+    browser_login(agent, OFPRA_EMAIL)
+    person_page = f"/agents/ofpra/personnes/{someone.id}"
+    before = document_count(database_url, someone.id)
+    cases = [
+        ("script.pdf", hostile_pdf("/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"), "documents.upload.active_content"),
+        ("lancement.pdf", hostile_pdf("/OpenAction << /S /Launch /F (cmd.exe) >>"), "documents.upload.active_content"),
+        ("piece-jointe.pdf", hostile_pdf("/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) >>] >> >>"),
+         "documents.upload.attachments"),
+        ("page-web.pdf", hostile_pdf(header=b"%PDF-1.7\n%<html><script>alert(document.cookie)</script>\n"),
+         "documents.upload.polyglot"),
+        ("bombe.pdf", hostile_pdf(content=flate_bomb()), "documents.upload.too_expanded"),
+    ]
+    for name, content, message in cases:
+        path = tmp_path / name
+        path.write_bytes(content)
+        agent.goto(person_page)
+        agent.locator("#f-kind").select_option("other")
+        agent.locator("#f-file").set_input_files(str(path))
+        with agent.expect_navigation(timeout=60_000) as nav:
+            agent.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+        assert nav.value.status == 422, f"{name}: not refused"
+        expect(agent.locator("#f-file-error")).to_contain_text(fr[message])
+        assert document_count(database_url, someone.id) == before, f"{name} was stored"
 
 
 # ---------------------------------------------------------------------------------------------
