@@ -69,9 +69,31 @@ public enum Documents {
             """, [id]).first?.optional("first_consulted_at")
     }
 
-    public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws {
-        try db.query("INSERT INTO document_access_refusals (document_id, who, address) VALUES ($1, $2, $3)",
-                     [documentId, who, address])
+    /// Caps on what refused requests may add to the table. A logged-in person's refusal is
+    /// always kept ("who tried to open my file"); anonymous probes only name a real document,
+    /// at most this many per address and per document in 24 hours. An unknown id a logged-in
+    /// person asks for is kept up to the per-address cap.
+    static let anonymousRefusalsPerAddressPerDay = 10
+    static let anonymousRefusalsPerDocumentPerDay = 50
+
+    /// Records a refused request within the caps above; true when a row was written.
+    @discardableResult
+    public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws -> Bool {
+        let anonymous = who == "anonymous"
+        if anonymous && documentId == nil { return false }
+        let row = try db.query("""
+            INSERT INTO document_access_refusals (document_id, who, address)
+            SELECT $1::bigint, $2::text, $3::text
+            WHERE ($1::bigint IS NOT NULL AND NOT $4::boolean)
+               OR ((SELECT count(*) FROM document_access_refusals
+                    WHERE address IS NOT DISTINCT FROM $3::text AND at > now() - interval '1 day'
+                      AND (who = 'anonymous' OR (document_id IS NULL AND who = $2::text))) < $5
+                   AND ($1::bigint IS NULL OR NOT $4::boolean
+                        OR (SELECT count(*) FROM document_access_refusals
+                            WHERE document_id = $1::bigint AND who = 'anonymous' AND at > now() - interval '1 day') < $6))
+            RETURNING id
+            """, [documentId, who, address, anonymous, anonymousRefusalsPerAddressPerDay, anonymousRefusalsPerDocumentPerDay])
+        return row.first != nil
     }
 
     static func decode(_ r: PGRow) throws -> DocumentRecord {
