@@ -63,7 +63,7 @@ final class HardeningTests: IntegrationTestCase {
         let rows = try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1", [prober.address])
         XCTAssertGreaterThan(rows, 0, "probes of a real document are still on record")
         XCTAssertLessThan(rows, 60, "not one row per probe")
-        XCTAssertLessThanOrEqual(rows, Documents.anonymousRefusalsPerAddressPerDay)
+        XCTAssertLessThanOrEqual(rows, Documents.anonymousRefusalsPerAddressAndDocument)
 
         // A logged-in staff member's attempts stay on record one by one: "who looked at my file".
         let staff = Browser(app: app)
@@ -71,6 +71,10 @@ final class HardeningTests: IntegrationTestCase {
         for _ in 0..<3 { XCTAssertEqual(try staff.get(url).status, 403) }
         XCTAssertEqual(try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND who LIKE 'staff:%'",
                                  [staff.address]), 3)
+        // Their probes of unknown ids are bounded too.
+        for _ in 0..<30 { XCTAssertEqual(try staff.get("/usager/documents/\(UUID().uuidString.lowercased())").status, 403) }
+        XCTAssertLessThanOrEqual(try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND document_id IS NULL",
+                                           [staff.address]), Documents.unknownRefusalsPerPerson)
     }
 
     // MARK: 7c: one e-mail rule for the forms and the outbox
