@@ -32,7 +32,8 @@ final class ExposureTests: IntegrationTestCase {
         // An attacker asks for a new key; the applicant changes their phone and e-mail.
         let attacker = Browser(app: demo)
         try attacker.get("/usager/cle-perdue")
-        XCTAssertEqual(attacker.post("/usager/cle-perdue", ["identifier": person.agdref!]).status, 200)
+        let lostKeyAnswer = attacker.post("/usager/cle-perdue", ["identifier": person.agdref!])
+        XCTAssertEqual(lostKeyAnswer.status, 200)
         let me = Browser(app: demo)
         try session(me, .applicant, person.id)
         let newPhone = "+3367\(Int.random(in: 1_000_000...9_999_999))"
@@ -46,6 +47,10 @@ final class ExposureTests: IntegrationTestCase {
         let mailCode = try Delivered.text(to: newEmail, matching: #"\b[0-9]{6}\b"#)
         let secrets = [key, key.replacingOccurrences(of: "-", with: ""), smsCode, mailCode, phone, newPhone, newEmail,
                        String(phone.dropFirst(3)), String(newPhone.dropFirst(3))]
+
+        for secret in secrets {
+            XCTAssertFalse(lostKeyAnswer.html.contains(secret), "the lost-key answer shows \(secret)")
+        }
 
         // Every page of the matrix a logged-out visitor may GET (and the document URLs they probe).
         let visitor = Browser(app: demo)
