@@ -37,7 +37,7 @@ let package = Package(
         // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "Outbox", dependencies: [
-            "Postgres", "CCurl",
+            "Postgres", "CCurl", "Domain",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -22,6 +22,7 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM HUP    # exit runs the EXIT trap (HUP: terminal closed)
 
+export ASYLUM_DEMO_MESSAGES=1    # the administrator's demo viewer of spooled messages (loopback only)
 scripts/services.sh start "$RUN" 8080 5544 release
 # shellcheck source=/dev/null
 source "$RUN/env"

@@ -21,7 +21,8 @@ if [ -z "$(find Tests/e2e -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | h
 fi
 
 # A throwaway cluster does not need durable writes.
-ASYLUM_PG_FAST=1 ASYLUM_ENV=test scripts/services.sh start "$RUN" 8089 5545 debug
+# The demo viewer on, as `make run` has it: the suite checks it stays admin-only and off public pages.
+ASYLUM_DEMO_MESSAGES=1 ASYLUM_PG_FAST=1 ASYLUM_ENV=test scripts/services.sh start "$RUN" 8089 5545 debug
 # shellcheck source=/dev/null
 source "$RUN/env"
 export ASYLUM_TEST_DATABASE_URL=$ASYLUM_DATABASE_URL

@@ -21,7 +21,7 @@ public enum AccessMatrix {
         "GET /pro": .anyone,
         "GET /agents": .anyone,
         "GET /anef": .anyone,
-        "GET /demo/messages": .anyone,
+        "GET /demo/messages": .staff(admin),
         "GET /__test/sleep": .testOnly,
         // Staff sign-in (professionals and agents) and everyone's logout.
         "GET /connexion": .anyone,

@@ -14,6 +14,8 @@ public final class App: Sendable {
     public let logger: Logger
 
     public init(config: Config, logger: Logger = Logger(label: "app")) throws {
+        // Also here, not only in fromEnvironment: a Config built in code gets the same check.
+        try config.checkDemoFeatures()
         self.config = config
         self.logger = logger
         catalogues = try Catalogues(directory: config.root + "/Locales")

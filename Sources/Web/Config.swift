@@ -18,10 +18,12 @@ public struct Config: Sendable {
     /// Idle and absolute session lifetimes (a shared kiosk must not stay logged in).
     public var sessionIdleSeconds: Int = 30 * 60
     public var sessionAbsoluteSeconds: Int = 12 * 3600
+    /// ASYLUM_DEMO_MESSAGES=1: the administrator's demo viewer of spooled messages (keys included).
+    public var demoMessages: Bool = false
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         let root = env["ASYLUM_ROOT"] ?? FileManager.default.currentDirectoryPath
-        return Config(
+        var config = Config(
             databaseURL: env["ASYLUM_DATABASE_URL"] ?? "dbname=asylum",
             socketPath: env["ASYLUM_SOCKET"] ?? root + "/.run/app.sock",
             threads: Int(env["ASYLUM_THREADS"] ?? "") ?? 4,
@@ -31,6 +33,39 @@ public struct Config: Sendable {
             spoolDirectory: env["ASYLUM_SPOOL_DIR"] ?? root + "/.run/spool",
             maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024,
             publicURL: env["ASYLUM_PUBLIC_URL"] ?? "http://127.0.0.1:8080")
+        config.demoMessages = try flag(env, "ASYLUM_DEMO_MESSAGES")
+        try config.checkDemoFeatures()
+        return config
+    }
+
+    /// Demo features show keys and codes: only on a machine nobody else can reach.
+    public func checkDemoFeatures() throws {
+        guard demoMessages else { return }
+        if environment == .production {
+            throw ConfigError(description: "ASYLUM_DEMO_MESSAGES=1 is refused with ASYLUM_ENV=production")
+        }
+        if !Self.isLoopback(url: publicURL) {
+            throw ConfigError(description: "ASYLUM_DEMO_MESSAGES=1 is refused: ASYLUM_PUBLIC_URL \(publicURL) is not a loopback address (127.0.0.0/8, ::1, localhost)")
+        }
+    }
+
+    /// True when the URL's host is localhost, ::1 or in 127.0.0.0/8.
+    public static func isLoopback(url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else { return false }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { o in o.count <= 3 && o.allSatisfy { $0.isASCII && $0.isNumber } && (Int(o) ?? 256) <= 255 }
+    }
+
+    /// "1"/"true"/"yes" or "0"/"false"/"no"/unset; anything else is a typo worth stopping for.
+    static func flag(_ env: [String: String], _ name: String) throws -> Bool {
+        switch env[name]?.lowercased() {
+        case nil, "", "0", "false", "no": return false
+        case "1", "true", "yes": return true
+        case let other?: throw ConfigError(description: "\(name) must be 1 or 0, not \(other)")
+        }
     }
 
     public struct ConfigError: Error, CustomStringConvertible {

@@ -34,11 +34,12 @@ public final class RequestContext {
         self.language = language
         catalogue = app.catalogues[language]
         cookieNames = CookieNames(secure: request.isSecure)
-        if let existing = request.cookies[cookieNames.csrf], existing.utf8.count >= 32 {
+        // Only a cookie we issued (signed) is adopted; anything else is replaced.
+        if let existing = request.cookies[cookieNames.csrf], app.csrf.isIssued(existing) {
             csrfBinding = existing
             newCSRFCookie = nil
         } else {
-            csrfBinding = SecureRandom.token()
+            csrfBinding = app.csrf.issueCookie()
             newCSRFCookie = csrfBinding
         }
     }
@@ -116,7 +117,7 @@ public final class RequestContext {
             .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) }
         context["languages"] = Language.supported.map { lang -> [String: Any] in
             ["code": lang.code, "name": lang.nativeName, "current": lang == language,
-             "href": request.path + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
+             "href": switcherPath + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
         }
         context["csrf"] = csrfToken
         context["csrfField"] = CSRF.fieldName
@@ -129,6 +130,21 @@ public final class RequestContext {
             context["notice"] = text("notices.\(notice)")
         }
         return .html(app.views.render(template, context), status: status)
+    }
+
+    /// Where the language switcher leads: this page for a GET. A POST's answer (a form with
+    /// errors, a refusal) links to the nearest path a GET shows, this one or a parent
+    /// (`…/telephone` → `/usager/coordonnees`), else home, never to a 405. Not the Referer:
+    /// our Referrer-Policy is no-referrer, so browsers do not send one.
+    var switcherPath: String {
+        if request.method == "GET" || request.method == "HEAD" { return request.path }
+        var segments = request.path.split(separator: "/")
+        while !segments.isEmpty {
+            let candidate = "/" + segments.joined(separator: "/")
+            if case .found = app.routes.match(method: "GET", path: candidate) { return candidate }
+            segments.removeLast()
+        }
+        return "/"
     }
 
     /// The translated error page for `status`.

@@ -22,11 +22,19 @@ struct Portal: ParsableCommand {
             h.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["ASYLUM_LOG_LEVEL"] ?? "info") ?? .info
             return h
         }
-        var config = try Config.fromEnvironment()
-        if let socket { config.socketPath = socket }
-        if let threads { config.threads = threads }
-        // Loads catalogues and templates now: a broken one stops us before serving anything.
-        let app = try App(config: config)
+        let app: App
+        do {
+            var config = try Config.fromEnvironment()
+            if let socket { config.socketPath = socket }
+            if let threads { config.threads = threads }
+            // Loads catalogues and templates now: a broken one stops us before serving anything.
+            app = try App(config: config)
+        } catch let error as Config.ConfigError {
+            // One clear line in app.log; EX_CONFIG (78) tells a configuration error from a crash.
+            Logger(label: "asylum-portal").critical("refusing to start: \(error.description)")
+            throw ExitCode(78)
+        }
+        let config = app.config
         var server = FastCGIServer.Configuration(socketPath: config.socketPath, threads: config.threads)
         server.maxBodyBytes = config.maxBodyBytes
         try FastCGIServer(configuration: server).run { app.makeHandler() }

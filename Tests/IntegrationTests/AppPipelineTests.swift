@@ -131,7 +131,7 @@ final class AppPipelineTests: XCTestCase {
     }
 
     func testWrongPasswordAndUnknownEmailGiveTheSameAnswer() throws {
-        let csrfCookie = SecureRandom.token()
+        let csrfCookie = app.csrf.issueCookie()  // a cookie the server issued (forged ones are replaced)
         let token = app.csrf.token(bindingTo: csrfCookie)
         let wrong = post("/connexion", "_csrf=\(token)&email=pipeline%40test.invalid&password=nope-nope-nope",
                          cookies: ["csrf": csrfCookie])

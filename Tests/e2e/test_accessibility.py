@@ -218,7 +218,7 @@ PAGES = [
     AuditedPage("ofpra-person", f"/agents/ofpra/personnes?q={DEMO_APPLICANT}", login=_as_staff(OFPRA_EMAIL)),
     AuditedPage("admin-personnel", "/admin/personnel", staff=True),
     AuditedPage("admin-messages", "/admin/messages", staff=True),
-    AuditedPage("demo-messages", "/demo/messages"),
+    AuditedPage("demo-messages", "/demo/messages", staff=True),   # needs ASYLUM_DEMO_MESSAGES=1 (else 404)
 ]
 
 CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in LANGUAGES]

@@ -475,3 +475,121 @@ def test_staff_can_log_in_and_out_without_javascript(new_context, base_url, cata
     expect(page.get_by_role("status")).to_contain_text(en["notices.logged_out"])
     page.goto("/espace")
     assert urlsplit(page.url).path == "/connexion"
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys and codes never on a public page; the demo message viewer (issue 9, defect 4)
+# ---------------------------------------------------------------------------------------------
+
+def public_get_paths(root) -> list[str]:
+    """Every GET path AccessMatrix opens to a logged-out visitor (documents: refused, but asked)."""
+    matrix = (root / "Sources/Web/AccessMatrix.swift").read_text(encoding="utf-8")
+    paths = re.findall(r'"GET (/[^"]*)": \.(?:anyone|documentOwner)\b', matrix)
+    assert "/" in paths and "/usager/cle-perdue" in paths, "AccessMatrix.swift changed shape"
+    return paths
+
+
+def test_no_public_page_shows_a_key_a_code_or_contact_details(settings, base_url, database_url):
+    person = helpers.new_person(base_url, email=helpers.unique_email())
+    document = helpers.deposit_document(base_url, database_url, person.id, "convocation_cancellation", helpers.minimal_pdf())
+    seen = helpers.spool_names(settings.rundir)
+    # An attacker asks for a new key for the person; the person changes their phone and e-mail.
+    attacker = helpers.http_session()
+    r = helpers.post_form(attacker, base_url, "/usager/cle-perdue", "/usager/cle-perdue", {"identifier": person.agdref})
+    assert r.status_code == 200
+    mine = helpers.applicant_session(base_url, person.agdref, person.password)
+    typed, new_phone = helpers.unique_mobile()
+    new_email = helpers.unique_email("nouvelle")
+    for action, field, value in (("telephone", "phone", typed), ("email", "email", new_email)):
+        r = helpers.post_form(mine, base_url, "/usager/coordonnees", f"/usager/coordonnees/{action}", {field: value})
+        assert r.status_code == 303, f"{action}: {r.status_code}"
+    key_message = helpers.wait_for_spooled(settings.rundir, recipient=person.phone, exclude=seen,
+                                           match=lambda m: helpers.KEY_PATTERN.search(m.text) is not None)
+    key = helpers.KEY_PATTERN.search(key_message.text).group(0)
+    codes = [re.search(r"\b\d{6}\b", helpers.wait_for_spooled(settings.rundir, recipient=to, exclude=seen).text).group(0)
+             for to in (new_phone, new_email)]
+    secrets = [key, key.replace("-", ""), *codes, person.phone, person.phone[3:], person.email, new_phone, new_phone[3:],
+               new_email]
+
+    visitor = helpers.http_session()
+    for path in public_get_paths(settings.root):
+        url = base_url + path.replace(":id", document)
+        for query in ("", "?lang=en"):
+            r = get(visitor, url + query)
+            assert r.status_code < 500, f"{path}: {r.status_code}"
+            for secret in secrets:
+                assert secret not in r.text, f"{path}{query} shows {secret!r} to a logged-out visitor"
+
+
+def demo_viewer_on(rundir) -> bool:
+    return helpers.capture_app_launch(rundir, helpers.app_pid(rundir)).env.get("ASYLUM_DEMO_MESSAGES") == "1"
+
+
+def test_demo_message_viewer_is_for_a_logged_in_administrator(settings, base_url, staff_http):
+    r = get(helpers.http_session(), base_url + "/demo/messages")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/connexion?")
+    ofpra = helpers.staff_session(base_url, helpers.OFPRA_EMAIL)
+    assert get(ofpra, base_url + "/demo/messages").status_code == 403
+    # Opt-in: the administrator sees it only when the stack turned it on (`make run` does).
+    assert get(staff_http, base_url + "/demo/messages").status_code == (200 if demo_viewer_on(settings.rundir) else 404)
+
+
+def test_the_app_refuses_to_start_with_demo_messages_on_a_public_address(settings, tmp_path):
+    import subprocess
+    import time
+    launch = helpers.capture_app_launch(settings.rundir, helpers.app_pid(settings.rundir))
+    sock = tmp_path / "app.sock"
+    env = {**launch.env, "ASYLUM_SOCKET": str(sock), "ASYLUM_THREADS": "1", "ASYLUM_DEMO_MESSAGES": "1"}
+    refused = subprocess.run([launch.exe], env={**env, "ASYLUM_PUBLIC_URL": "https://asile.example.fr"},
+                             capture_output=True, text=True, timeout=30, cwd=launch.env.get("ASYLUM_ROOT"))
+    assert refused.returncode != 0 and not sock.exists()
+    assert "refusing to start" in refused.stderr and "ASYLUM_PUBLIC_URL" in refused.stderr, refused.stderr
+    # The same settings on a loopback address start (so the refusal above is the address's doing).
+    app = subprocess.Popen([launch.exe], env={**env, "ASYLUM_PUBLIC_URL": "http://localhost:9"}, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, cwd=launch.env.get("ASYLUM_ROOT"))
+    try:
+        deadline = time.monotonic() + 30
+        while not sock.exists() and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sock.exists(), f"the app did not start on a loopback address: {app.poll()}"
+    finally:
+        app.terminate()
+        app.communicate(timeout=15)
+
+
+# ---------------------------------------------------------------------------------------------
+# Smaller defects of issue 9 (7): planted CSRF cookie, language switch after a form error
+# ---------------------------------------------------------------------------------------------
+
+def test_a_planted_csrf_cookie_is_replaced_and_the_token_served_with_it_refused(base_url, catalogues):
+    forged = "attacker-chosen-value-0123456789abcdefghijklmnop"
+    s = helpers.http_session()
+    s.cookies.set("csrf", forged)
+    r = get(s, base_url + "/connexion")
+    issued = [cookie_attributes(h) for h in set_cookie_headers(r)]
+    assert any(name == "csrf" and value != forged for name, value, _ in issued), "no fresh CSRF cookie"
+    token = helpers.csrf_from_html(r.text)
+    # The attacker keeps their value in the victim's browser: the page's token does not match it.
+    s.cookies.clear()
+    s.cookies.set("csrf", forged)
+    r = s.post(base_url + "/connexion", data={"_csrf": token, "email": ADMIN_EMAIL, "password": DEMO_PASSWORD},
+               allow_redirects=False, timeout=HTTP_TIMEOUT)
+    assert_translated_error_page(r, 403, catalogues["fr"], "fr")
+    assert "session" not in s.cookies
+
+
+def test_language_switch_works_after_a_form_error_on_a_post_only_path(page, base_url, catalogues):
+    person = helpers.new_person(base_url)
+    helpers.browser_applicant_login(page, person.agdref, person.password)
+    page.goto("/usager/coordonnees")
+    page.locator('form[action="/usager/coordonnees/email"] input[name="email"]').fill("pas-une-adresse")
+    with page.expect_navigation():
+        page.locator('form[action="/usager/coordonnees/email"] button[type="submit"]').click()
+    assert urlsplit(page.url).path == "/usager/coordonnees/email"
+    expect(page.locator(".error-summary, [role=alert]").first).to_contain_text(catalogues["fr"]["form.invalid_email"])
+    switcher = page.get_by_role("navigation", name=catalogues["fr"]["layout.languages"])
+    with page.expect_navigation() as nav:
+        switcher.locator('a[hreflang="en"]').click()
+    assert nav.value.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert urlsplit(page.url).path == "/usager/coordonnees"

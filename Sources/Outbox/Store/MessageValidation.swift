@@ -1,3 +1,5 @@
+import Domain
+
 /// Checks applied when a message is queued (a programming error then throws) and again when
 /// it is delivered (rows may come from SQL written by hand: the message is then `failed`).
 enum MessageValidation {
@@ -35,16 +37,10 @@ enum MessageValidation {
         return u.dropFirst().allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
-    /// A bare address (no display name): one @, no spaces, no control or header characters.
-    /// Anything stricter belongs to the contact form; this only keeps headers and SMTP safe.
+    /// A bare address (no display name): the same rule as every form (`Domain.EmailAddress`),
+    /// so nothing a form accepted is refused here, and headers and SMTP stay safe.
     static func isEmailAddress(_ s: String) -> Bool {
-        guard s.utf8.count <= 254 else { return false }
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix(".") else { return false }
-        return s.unicodeScalars.allSatisfy { c in
-            c.value > 32 && c.value != 127 && !"<>()[],;:\\\"".unicodeScalars.contains(c)
-        }
+        EmailAddress.isWellFormed(s)
     }
 
     static func isLanguageTag(_ s: String) -> Bool {

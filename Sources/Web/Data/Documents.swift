@@ -69,9 +69,37 @@ public enum Documents {
             """, [id]).first?.optional("first_consulted_at")
     }
 
-    public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws {
-        try db.query("INSERT INTO document_access_refusals (document_id, who, address) VALUES ($1, $2, $3)",
-                     [documentId, who, address])
+    /// Caps on what refused requests may add to the table, per 24 hours. A logged-in person's
+    /// refusal for a real document is always kept ("who tried to open my file"). Anonymous
+    /// probes are kept only for a real document, a few per address and at most
+    /// `anonymousRefusalsPerDocument` in all; an unknown id asked by a logged-in person, up to
+    /// `unknownRefusalsPerPerson`. So the table grows with documents and people, not requests.
+    static let anonymousRefusalsPerAddressAndDocument = 5
+    static let anonymousRefusalsPerDocument = 50
+    static let unknownRefusalsPerPerson = 10
+
+    /// Records a refused request within the caps above; true when a row was written.
+    @discardableResult
+    public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws -> Bool {
+        let anonymous = who == "anonymous"
+        if anonymous && documentId == nil { return false }
+        let row = try db.query("""
+            INSERT INTO document_access_refusals (document_id, who, address)
+            SELECT $1::bigint, $2::text, $3::text
+            WHERE CASE
+                WHEN $1::bigint IS NULL THEN
+                    (SELECT count(*) FROM document_access_refusals
+                     WHERE who = $2::text AND document_id IS NULL AND at > now() - interval '1 day') < $6
+                WHEN $4::boolean THEN
+                    (SELECT count(*) FILTER (WHERE address IS NOT DISTINCT FROM $3::text) < $5 AND count(*) < $7
+                     FROM document_access_refusals
+                     WHERE document_id = $1::bigint AND who = 'anonymous' AND at > now() - interval '1 day')
+                ELSE true
+            END
+            RETURNING id
+            """, [documentId, who, address, anonymous, anonymousRefusalsPerAddressAndDocument, unknownRefusalsPerPerson,
+                  anonymousRefusalsPerDocument])
+        return row.first != nil
     }
 
     static func decode(_ r: PGRow) throws -> DocumentRecord {

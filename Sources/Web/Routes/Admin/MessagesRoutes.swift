@@ -3,7 +3,8 @@ import HTTP
 import Outbox
 
 /// What the outbox holds (counts, undelivered messages with a retry button) and, with the
-/// spool transport, what would have been sent. The demo shows the spool to everyone.
+/// spool transport, what would have been sent. Spooled messages hold keys and codes: their
+/// viewer exists only with ASYLUM_DEMO_MESSAGES=1 (loopback only, see Config), for an administrator.
 enum MessagesRoutes {
     static func register(_ routes: inout Routes, environment: Config.Environment) {
         routes.add("GET", "/admin/messages", overview)
@@ -23,7 +24,7 @@ enum MessagesRoutes {
         }
         return ctx.page("admin/messages", title: "admin.messages.title", [
             "states": states, "undelivered": undelivered, "hasUndelivered": !undelivered.isEmpty,
-            "spool": spoolEntries(ctx, limit: 20),
+            "demoMessages": ctx.app.config.demoMessages,
         ])
     }
 
@@ -38,10 +39,11 @@ enum MessagesRoutes {
     }
 
     static func demoSpool(_ ctx: RequestContext) throws -> Response {
-        ctx.page("demo/messages", title: "demo.messages.title", ["spool": spoolEntries(ctx, limit: 50)])
+        guard ctx.app.config.demoMessages else { throw HTTPError.notFound }
+        return ctx.page("demo/messages", title: "demo.messages.title", ["spool": spoolEntries(ctx, limit: 50)])
     }
 
-    /// The newest spooled messages, for the staff page, the demo page and the demo home page.
+    /// The newest spooled messages, for the administrator's demo page.
     static func spoolEntries(_ ctx: RequestContext, limit: Int) -> [[String: Any]] {
         SpoolReader(directory: ctx.app.config.spoolDirectory).list(limit: limit).map { e in
             ["channel": ctx.text("outbox.channels.\(e.channel.rawValue)"), "recipient": e.recipient,

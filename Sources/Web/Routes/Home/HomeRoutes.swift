@@ -11,12 +11,8 @@ enum HomeRoutes {
         let spaces = SpaceRoutes.spaces.map { space -> [String: Any] in
             ["href": "/" + space, "title": ctx.text("spaces.\(space).title"), "who": ctx.text("spaces.\(space).who")]
         }
-        var data: [String: Any] = ["spaces": spaces]
-        if ctx.app.config.environment != .production {
-            // The demo shows what would have been sent, so a newcomer sees the outbox at work.
-            data["demo"] = ["spool": MessagesRoutes.spoolEntries(ctx, limit: 3)]
-        }
-        return ctx.page("home", title: "home.title", data)
+        // Public: never the spool (messages carry keys and codes), and no disk read per view.
+        return ctx.page("home", title: "home.title", ["spaces": spaces])
     }
 
     /// 200 "ok" when the database answers; the 503 page otherwise (thrown as a connection error).

@@ -21,8 +21,10 @@ enum UsagerDocumentRoutes {
         let doc = try UUID(uuidString: ctx.request.pathParameter("id") ?? "").flatMap { try Documents.find(publicId: $0, db: ctx.db) }
         if let me = ctx.applicant, let doc, doc.applicantId == me.id { return (doc, me) }
         let who = ctx.applicant.map { "applicant:\($0.id)" } ?? ctx.staff.map { "staff:\($0.id)" } ?? "anonymous"
-        try Documents.recordRefusal(documentId: doc?.id, who: who, address: ctx.request.remoteAddress, db: ctx.db)
-        ctx.logger.warning("document access refused to \(who) for \(ctx.request.path)")
+        // Bounded (see Documents.recordRefusal): anonymous probes cannot fill the table or the log.
+        if try Documents.recordRefusal(documentId: doc?.id, who: who, address: ctx.request.remoteAddress, db: ctx.db) {
+            ctx.logger.warning("document access refused to \(who) for \(ctx.request.path)")
+        }
         // Another applicant learns nothing (404); staff and logged-out visitors are told no (403).
         throw ctx.applicant != nil ? HTTPError.notFound : HTTPError.forbidden
     }
