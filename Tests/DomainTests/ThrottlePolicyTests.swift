@@ -11,14 +11,14 @@ final class ThrottlePolicyTests: XCTestCase {
             (9, .wait(seconds: 16)), (10, .locked), (11, .locked),
         ]
         for item in cases {
-            XCTAssertEqual(ThrottlePolicy.account.decision(consecutiveFailures: item.failures,
+            XCTAssertEqual(ThrottlePolicy.password.decision(consecutiveFailures: item.failures,
                                                            lastFailureAt: lastFailure, now: lastFailure),
                            item.expected, "\(item.failures) failures")
         }
     }
 
     func testWaitShrinksAsTimePasses() {
-        let policy = ThrottlePolicy.account
+        let policy = ThrottlePolicy.password
         XCTAssertEqual(policy.decision(consecutiveFailures: 9, lastFailureAt: lastFailure,
                                        now: lastFailure.addingTimeInterval(10)), .wait(seconds: 6))
         XCTAssertEqual(policy.decision(consecutiveFailures: 9, lastFailureAt: lastFailure,
@@ -31,7 +31,7 @@ final class ThrottlePolicyTests: XCTestCase {
     }
 
     func testClockGoingBackwardsCountsAsNoTimeElapsed() {
-        XCTAssertEqual(ThrottlePolicy.account.decision(consecutiveFailures: 6, lastFailureAt: lastFailure,
+        XCTAssertEqual(ThrottlePolicy.password.decision(consecutiveFailures: 6, lastFailureAt: lastFailure,
                                                        now: lastFailure.addingTimeInterval(-30)), .wait(seconds: 2))
     }
 
@@ -48,8 +48,8 @@ final class ThrottlePolicyTests: XCTestCase {
     }
 
     func testDelayIsCappedAtFiveMinutes() {
-        XCTAssertEqual(ThrottlePolicy.account.delay(afterFailures: 13), 256)
-        XCTAssertEqual(ThrottlePolicy.account.delay(afterFailures: 14), 300)
-        XCTAssertEqual(ThrottlePolicy.account.delay(afterFailures: Int.max), 300)
+        XCTAssertEqual(ThrottlePolicy.password.delay(afterFailures: 13), 256)
+        XCTAssertEqual(ThrottlePolicy.password.delay(afterFailures: 14), 300)
+        XCTAssertEqual(ThrottlePolicy.password.delay(afterFailures: Int.max), 300)
     }
 }

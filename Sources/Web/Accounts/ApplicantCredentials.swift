@@ -29,7 +29,7 @@ struct ApplicantCredentials {
         }
         let person = try find(raw)
         if let person {
-            switch ThrottlePolicy.account.decision(consecutiveFailures: person.failedLogins,
+            switch ThrottlePolicy(delayFrom: 5, lockAt: 10, maximumDelay: 300, memory: 1e9).decision(consecutiveFailures: person.failedLogins,
                                                    lastFailureAt: person.lastFailedAt, now: Date()) {
             case .wait(let s): return .throttled(seconds: s)
             case .locked where kind == .password: return .locked
@@ -41,7 +41,7 @@ struct ApplicantCredentials {
         switch kind {
         case .password:
             // A locked-out key can never be a password: only the password hash is consulted.
-            ok = PasswordHasher.verify(secret, hash: hashes?.passwordHash ?? PasswordHasher.decoyHash)
+            ok = SecretWork.verify(secret, hash: hashes?.passwordHash ?? PasswordHasher.decoyHash)
                 && hashes?.passwordHash != nil
         case .key:
             ok = KeyIssuer.matches(secret, keyHash: hashes?.keyHash)
@@ -72,7 +72,7 @@ struct ApplicantCredentials {
             let failures = try Applicants.recordFailure(id: person.id, lock: false, db: tx)
             try AuthEvents.record(scope == "applicant-login" ? "login_failed" : "key_check_failed",
                                   applicant: person.id, by: .system, address: ctx.request.remoteAddress, db: tx)
-            if let lockAt = ThrottlePolicy.account.lockAt, failures >= lockAt, person.lockedAt == nil {
+            if let lockAt = ThrottlePolicy(delayFrom: 5, lockAt: 10, maximumDelay: 300, memory: 1e9).lockAt, failures >= lockAt, person.lockedAt == nil {
                 try Applicants.lock(id: person.id, db: tx)
                 try AuthEvents.record("locked", applicant: person.id, by: .system, address: ctx.request.remoteAddress, db: tx)
             }

@@ -9,7 +9,7 @@ public enum KeyIssuer {
     public static func issue(for applicant: Applicant, event: String, by actor: AuthEvents.Actor,
                       address: String?, db: PGConnection) throws -> String {
         let key = ConnectionKey.generate(using: SodiumRandom())
-        try Applicants.replaceKey(id: applicant.id, keyHash: PasswordHasher.interactive.hash(key.canonical), db: db)
+        try Applicants.replaceKey(id: applicant.id, keyHash: SecretWork.hash(key.canonical), db: db)
         try AuthEvents.record(event, applicant: applicant.id, by: actor, address: address, db: db)
         return key.grouped
     }
@@ -17,7 +17,7 @@ public enum KeyIssuer {
     /// Checks a typed key against the current one (same cost whether or not there is one).
     static func matches(_ typed: String, keyHash: String?) -> Bool {
         let key = ConnectionKey.normalize(typed)
-        let ok = PasswordHasher.verify(key?.canonical ?? typed, hash: keyHash ?? PasswordHasher.decoyHash)
+        let ok = SecretWork.verify(key?.canonical ?? typed, hash: keyHash ?? PasswordHasher.decoyHash)
         return ok && key != nil && keyHash != nil
     }
 }

@@ -38,19 +38,19 @@ enum StaffAuthRoutes {
         }
         let found = try StaffAccounts.credentials(email: email, db: ctx.db)
         if let found {
-            switch ThrottlePolicy.account.decision(consecutiveFailures: found.failedLogins, lastFailureAt: found.lastFailedAt, now: Date()) {
+            switch ThrottlePolicy(delayFrom: 5, lockAt: 10, maximumDelay: 300, memory: 1e9).decision(consecutiveFailures: found.failedLogins, lastFailureAt: found.lastFailedAt, now: Date()) {
             case .wait(let seconds): return throttled(form, ctx, seconds)
             case .locked, .allowed: break
             }
         }
         // Unknown e-mails verify against a decoy hash: same time, same message. A locked
         // account gets the same answer too; an administrator unlocks it with a new password.
-        let ok = PasswordHasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoyHash)
+        let ok = SecretWork.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoyHash)
             && found != nil && found?.lockedAt == nil
         guard ok, let account = found?.account else {
             try AddressThrottle.recordFailure(scope: "staff-login", address: address, db: ctx.db)
             if let found {
-                try StaffAccounts.recordFailure(id: found.account.id, lockAt: ThrottlePolicy.account.lockAt, db: ctx.db)
+                try StaffAccounts.recordFailure(id: found.account.id, lockAt: ThrottlePolicy(delayFrom: 5, lockAt: 10, maximumDelay: 300, memory: 1e9).lockAt, db: ctx.db)
                 try AuthEvents.record("login_failed", staff: found.account.id, by: .system, address: address, db: ctx.db)
             }
             ctx.logger.notice("staff login failed")
