@@ -8,7 +8,7 @@ CREATE TABLE applicant_sent_keys (
     id           bigserial PRIMARY KEY,
     applicant_id bigint NOT NULL REFERENCES applicants (id),
     key_hmac     bytea NOT NULL,
-    reason       text NOT NULL CHECK (reason IN ('lost_key', 'locked')),
+    reason       text NOT NULL CHECK (reason IN ('key_sent', 'key_sent_with_lock')),
     created_at   timestamptz NOT NULL DEFAULT now(),
     expires_at   timestamptz NOT NULL
 );
