@@ -110,6 +110,28 @@ final class CredentialAbuseTests: IntegrationTestCase {
                        "the sent key survived a reset with the printed one")
     }
 
+    func testASentKeyLastsADay() throws {
+        let phone = "+3368\(Int.random(in: 1_000_000...9_999_999))"
+        let (person, _) = try Fixtures.applicant(db, phone: phone)
+        let b = Browser(app: app)
+        try b.get("/usager/cle-perdue")
+        b.post("/usager/cle-perdue", ["identifier": person.agdref!])
+        let sent = try Delivered.text(to: phone, matching: Delivered.keyPattern)
+        try db.query("UPDATE applicant_sent_keys SET expires_at = now() - interval '1 second' WHERE applicant_id = $1", [person.id])
+        XCTAssertEqual(try reset(person.agdref!, key: sent, password: "une phrase bien longue").status, 422)
+    }
+
+    func testAtMostThreeKeysAreSentToAPersonADay() throws {
+        let (person, _) = try Fixtures.applicant(db, phone: "+3369\(Int.random(in: 1_000_000...9_999_999))")
+        for _ in 0..<5 {
+            let b = Browser(app: app)
+            try b.get("/usager/cle-perdue")
+            XCTAssertEqual(b.post("/usager/cle-perdue", ["identifier": person.agdref!]).status, 200)
+        }
+        let sent = try Outbox.messages(subjectRef: "applicant:\(person.id)", db).filter { $0.template == "key_reissued" }
+        XCTAssertEqual(sent.count, UsagerAuthRoutes.lostKeyDailyLimit)
+    }
+
     func testALostKeyRequestCostsTheSameForKnownAndUnknownIdentifiers() throws {
         let (person, _) = try Fixtures.applicant(db, phone: "+3366\(Int.random(in: 1_000_000...9_999_999))")
         func cost(_ identifier: String) throws -> (Int, Int, String) {
