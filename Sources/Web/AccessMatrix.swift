@@ -26,6 +26,8 @@ public enum AccessMatrix {
         // Staff sign-in (professionals and agents) and everyone's logout.
         "GET /connexion": .anyone,
         "POST /connexion": .anyone,
+        "GET /connexion/deverrouiller": .anyone,
+        "POST /connexion/deverrouiller": .anyone,
         "POST /deconnexion": .anyone,
         "GET /espace": .anyStaff,
         // Applicants: the ways in, then their own space.

@@ -184,6 +184,7 @@ PAGES = [
     AuditedPage("login", "/connexion"),
     AuditedPage("login-failed", "/connexion", status=422, prepare=_show_login_errors),
     AuditedPage("login-empty", "/connexion", status=422, prepare=_show_empty_login_errors),
+    AuditedPage("staff-unlock", "/connexion/deverrouiller"),
     AuditedPage("logged-out-notice", "/?notice=logged_out"),
     AuditedPage("staff-home", "/espace", staff=True),
     AuditedPage("not-found", "/cette-page-n-existe-pas", status=404),

@@ -203,10 +203,30 @@ def test_enrolment_registration_notice_activation_and_login_in_a_real_browser(ne
 # 2. Password reset with the key
 # ---------------------------------------------------------------------------------------------
 
-def test_password_reset_with_the_key_changes_the_password_and_logs_out_other_sessions(new_context, base_url, catalogues):
+def ask_for_a_key(page: Page, catalogue: dict[str, str], identifier: str) -> tuple[int, str]:
+    """The lost-key form, as anyone may fill it; returns the status and the page's text."""
+    page.goto("/usager/cle-perdue")
+    expect(page.locator("h1")).to_have_text(catalogue["usager.lost_key.title"])
+    page.locator("#f-identifier").fill(identifier)
+    status = submit(page)
+    return status, page.locator("main").inner_text()
+
+
+def key_sent_to(settings, phone: str, exclude: set[str] = frozenset()) -> str:
+    sms = helpers.wait_for_spooled(settings.rundir, recipient=phone, suffix=".sms.txt", exclude=exclude,
+                                   match=lambda m: bool(KEY_PATTERN.search(m.text)))
+    return KEY_PATTERN.search(sms.text).group(0)
+
+
+def test_password_reset_with_the_key_changes_the_password_and_logs_out_other_sessions(new_context, base_url, settings,
+                                                                                       database_url, catalogues):
     fr = catalogues["fr"]
     someone = helpers.new_person(base_url)
     old_password = someone.password
+    # Activation used the printed key up: the person asks for a new one.
+    helpers.clear_address_throttle(database_url, "key-resend")
+    ask_for_a_key(new_context().new_page(), fr, someone.agdref)
+    key = key_sent_to(settings, someone.phone)
 
     # Logged in on another device.
     elsewhere = new_context().new_page()
@@ -219,7 +239,7 @@ def test_password_reset_with_the_key_changes_the_password_and_logs_out_other_ses
     expect(page.locator("h1")).to_have_text(fr["usager.reset.title"])
     password = new_password()
     page.locator("#f-identifier").fill(someone.agdref)
-    page.locator("#f-key").fill(someone.key)
+    page.locator("#f-key").fill(key)
     page.locator("#f-password").fill(password)
     page.locator("#f-confirmation").fill(password)
     assert submit(page) == 200
@@ -235,6 +255,17 @@ def test_password_reset_with_the_key_changes_the_password_and_logs_out_other_ses
     expect(page.locator("#f-identifier-error")).to_contain_text(fr["usager.login.failed"])
     browser_applicant_login(page, someone.agdref, password)
     assert page.url.endswith("/usager/coordonnees?apres=connexion"), page.url
+
+    # The key works once: a second reset with it is refused.
+    logout(page, fr)
+    page.goto("/usager/mot-de-passe-oublie")
+    page.locator("#f-identifier").fill(someone.agdref)
+    page.locator("#f-key").fill(key)
+    other = new_password()
+    page.locator("#f-password").fill(other)
+    page.locator("#f-confirmation").fill(other)
+    assert submit(page) == 422
+    expect(page.locator("#f-identifier-error")).to_contain_text(fr["usager.activation.failed"])
 
 
 def test_a_reset_with_the_key_before_the_space_is_open_neither_activates_nor_logs_in(page, base_url, database_url,
@@ -263,21 +294,15 @@ def test_a_reset_with_the_key_before_the_space_is_open_neither_activates_nor_log
 # 3. A lost key, sent again by SMS
 # ---------------------------------------------------------------------------------------------
 
-def test_lost_key_is_sent_by_sms_and_replaces_the_old_one(page, base_url, settings, database_url, catalogues):
+def test_lost_key_is_sent_by_sms_beside_the_printed_one_and_any_key_used_ends_both(page, base_url, settings,
+                                                                                   database_url, catalogues):
     fr = catalogues["fr"]
-    someone = helpers.new_person(base_url)
+    someone = helpers.new_person(base_url, activate=False)
     # Every request of this form counts against the address (it sends messages): start afresh.
     helpers.clear_address_throttle(database_url, "key-resend")
 
-    def ask_for_a_key(identifier: str) -> tuple[int, str]:
-        page.goto("/usager/cle-perdue")
-        expect(page.locator("h1")).to_have_text(fr["usager.lost_key.title"])
-        page.locator("#f-identifier").fill(identifier)
-        status = submit(page)
-        return status, page.locator("main").inner_text()
-
-    known = ask_for_a_key(someone.agdref)
-    unknown = ask_for_a_key(helpers.unique_agdref())
+    known = ask_for_a_key(page, fr, someone.agdref)
+    unknown = ask_for_a_key(page, fr, helpers.unique_agdref())
     assert known[0] == 200
     assert fr["usager.lost_key.sent"] in known[1]
     # Nothing tells whether the identifier exists.
@@ -294,7 +319,6 @@ def test_lost_key_is_sent_by_sms_and_replaces_the_old_one(page, base_url, settin
     (params,), = psql(database_url, f"SELECT params::text FROM outbox_messages WHERE id = {outbox_id}")
     assert new_key not in params and new_key.replace("-", "") not in params, f"the sent key stays in the outbox: {params}"
 
-    # The old key is refused, at activation and for a reset.
     password = new_password()
 
     def reset_with(key: str) -> int:
@@ -305,18 +329,19 @@ def test_lost_key_is_sent_by_sms_and_replaces_the_old_one(page, base_url, settin
         page.locator("#f-confirmation").fill(password)
         return submit(page)
 
+    # Anyone may ask: the printed key must stay in the person's hands. It still opens activation.
     page.goto("/usager/activation")
     page.locator("#f-identifier").fill(someone.agdref)
     page.locator("#f-key").fill(someone.key)
-    assert submit(page) == 422
-    expect(page.locator("#f-identifier-error")).to_contain_text(fr["usager.activation.failed"])
+    assert submit(page) == 200
+    assert page.url.endswith("/usager/activation/mot-de-passe"), page.url
 
-    assert reset_with(someone.key) == 422
-    expect(page.locator("#f-identifier-error")).to_contain_text(fr["usager.activation.failed"])
-
-    # The new one works.
+    # The sent key works too; using it ends both keys.
     assert reset_with(new_key) == 200
     assert page.url.endswith("/usager/connexion?notice=password_changed"), page.url
+    assert reset_with(new_key) == 422
+    expect(page.locator("#f-identifier-error")).to_contain_text(fr["usager.activation.failed"])
+    assert reset_with(someone.key) == 422
     browser_applicant_login(page, someone.agdref, password)
     assert page.url.endswith("/usager/coordonnees?apres=connexion"), page.url
 
@@ -325,27 +350,33 @@ def test_lost_key_is_sent_by_sms_and_replaces_the_old_one(page, base_url, settin
 # 4. and 5. Throttling and locking
 # ---------------------------------------------------------------------------------------------
 
-def pin_last_failure(database_url: str, table: str, where: str) -> None:
-    """Makes the last failure look like it happened just now (a little in the future, which the
-    policy counts as no time elapsed): the next attempt surely falls inside the delay, however
-    slow the machine."""
-    psql(database_url, f"UPDATE {table} SET last_failed_at = now() + interval '30 seconds' WHERE {where}")
+def pin_last_failure(database_url: str, scope: str) -> None:
+    """Makes the last failures of a scope look like they happened just now (a little in the
+    future, which the policy counts as no time elapsed): the next attempt surely falls inside the
+    delay, however slow the machine. Counters are per identifier HMAC: the whole scope moves."""
+    psql(database_url, f"UPDATE identifier_throttle SET last_failed_at = now() + interval '30 seconds' WHERE scope = '{scope}'")
 
 
-def age_last_failure(database_url: str, table: str, where: str) -> None:
-    """Makes the delay after the last failure run out (instead of waiting for it)."""
-    psql(database_url, f"UPDATE {table} SET last_failed_at = now() - interval '30 minutes' WHERE {where}")
+def age_last_failure(database_url: str, scope: str) -> None:
+    """Makes the delays of a scope run out (instead of waiting for them), counts kept."""
+    psql(database_url, f"UPDATE identifier_throttle SET last_failed_at = now() - interval '10 minutes' WHERE scope = '{scope}'")
 
 
-def test_applicant_login_slows_down_after_5_failures_and_locks_after_10(page, base_url, database_url, catalogues):
+LOCK_AT = 20
+
+
+def test_applicant_login_slows_down_after_5_failures_and_locks_after_20_until_the_key_sent(page, base_url, settings,
+                                                                                          database_url, catalogues):
     fr = catalogues["fr"]
     someone = helpers.new_person(base_url)
     helpers.clear_address_throttle(database_url, "applicant-login")
     where = f"id = {someone.id}"
 
-    def attempt(password: str) -> tuple[int, str]:
+    def attempt(password: str, identifier: str = someone.agdref) -> tuple[int, str]:
+        # Many failures come from this one machine: the address limit is another test's subject.
+        helpers.clear_address_throttle(database_url, "applicant-login")
         page.goto("/usager/connexion")
-        page.locator("#f-identifier").fill(someone.agdref)
+        page.locator("#f-identifier").fill(identifier)
         page.locator("#f-password").fill(password)
         with page.expect_navigation() as nav:
             page.locator("main form button[type=submit]").click()
@@ -359,7 +390,7 @@ def test_applicant_login_slows_down_after_5_failures_and_locks_after_10(page, ba
     failed_message = error
 
     # The 6th attempt comes too soon: wait, even with the right password.
-    pin_last_failure(database_url, "applicants", where)
+    pin_last_failure(database_url, "applicant-password")
     with page.expect_response(lambda r: r.url.endswith("/usager/connexion") and r.request.method == "POST") as answer:
         status, error = attempt(someone.password)
     assert status == 429
@@ -368,23 +399,24 @@ def test_applicant_login_slows_down_after_5_failures_and_locks_after_10(page, ba
     expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait"], minutes=1))
     assert "/usager/espace" not in page.url
 
-    # Failures 6 to 10, each once the delay has passed.
-    for _ in range(5):
-        age_last_failure(database_url, "applicants", where)
+    # Failures 6 to 20, each once the delay has passed.
+    for _ in range(LOCK_AT - 5):
+        age_last_failure(database_url, "applicant-password")
         status, error = attempt(wrong)
         assert (status, error) == (422, failed_message)
     assert psql(database_url, f"SELECT locked_at IS NOT NULL FROM applicants WHERE {where}") == [["t"]]
 
     # Locked: the right password gets exactly the answer a wrong one gets.
-    age_last_failure(database_url, "applicants", where)
+    age_last_failure(database_url, "applicant-password")
     assert attempt(someone.password) == (422, failed_message)
     expect(page.locator("main")).to_contain_text(fr["usager.login.lock_hint"])
 
-    # A reset with the key unlocks.
+    # The owner got a key with the lock notice; a reset with it unlocks.
+    key = key_sent_to(settings, someone.phone)
     password = new_password()
     page.goto("/usager/mot-de-passe-oublie")
     page.locator("#f-identifier").fill(someone.agdref)
-    page.locator("#f-key").fill(someone.key)
+    page.locator("#f-key").fill(key)
     page.locator("#f-password").fill(password)
     page.locator("#f-confirmation").fill(password)
     assert submit(page) == 200
@@ -407,7 +439,8 @@ def create_staff_account(page: Page, catalogue: dict[str, str], email: str, name
     expect(page.locator("main .notice")).to_contain_text(catalogue["notices.staff_saved"])
 
 
-def test_staff_login_slows_down_after_5_failures_and_locks_after_10(new_context, database_url, catalogues):
+def test_staff_login_slows_down_after_5_failures_and_locks_after_20_until_the_code_sent(new_context, settings,
+                                                                                        database_url, catalogues):
     fr = catalogues["fr"]
     email = helpers.unique_email("agent.verrou")
     password = new_password()
@@ -415,12 +448,12 @@ def test_staff_login_slows_down_after_5_failures_and_locks_after_10(new_context,
     browser_login(admin, ADMIN_EMAIL)
     admin.goto("/admin/personnel")
     create_staff_account(admin, fr, email, "Agent Verrou", "ofpra", password)
-    helpers.clear_address_throttle(database_url, "staff-login")
     where = f"lower(email) = lower('{email}')"
 
     page = new_context().new_page()
 
     def attempt(secret: str) -> tuple[int, str]:
+        helpers.clear_address_throttle(database_url, "staff-login")
         page.goto("/connexion")
         page.locator("#f-email").fill(email)
         page.locator("#f-password").fill(secret)
@@ -435,25 +468,43 @@ def test_staff_login_slows_down_after_5_failures_and_locks_after_10(new_context,
         assert status == 422 and fr["staff.login.failed"] in error, (status, error)
     failed_message = error
 
-    pin_last_failure(database_url, "staff_accounts", where)
+    pin_last_failure(database_url, "staff-password")
     assert attempt(password)[0] == 429
     expect(page.locator("#f-email-error")).to_contain_text(fr["usager.throttled"])
     expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait"], minutes=1))
     assert not page.url.endswith("/espace")
 
-    for _ in range(5):
-        age_last_failure(database_url, "staff_accounts", where)
+    for _ in range(LOCK_AT - 5):
+        age_last_failure(database_url, "staff-password")
         assert attempt(wrong) == (422, failed_message)
     assert psql(database_url, f"SELECT locked_at IS NOT NULL FROM staff_accounts WHERE {where}") == [["t"]]
 
     # Locked: the right password is refused with the usual message.
-    age_last_failure(database_url, "staff_accounts", where)
+    age_last_failure(database_url, "staff-password")
     assert attempt(password) == (422, failed_message)
 
-    # An administrator unlocks the account by giving it a new password.
+    # The code e-mailed with the lock lifts it.
+    mail = helpers.wait_for_spooled(settings.rundir, recipient=email, suffix=".eml",
+                                    match=lambda m: bool(KEY_PATTERN.search(m.text)))
+    code = KEY_PATTERN.search(mail.text).group(0)
+    page.goto("/connexion")
+    with page.expect_navigation():
+        page.get_by_role("link", name=fr["staff.unlock.link"]).click()
+    expect(page.locator("h1")).to_have_text(fr["staff.unlock.title"])
+    page.locator("#f-email").fill(email)
+    page.locator("#f-code").fill(code)
+    assert submit(page) == 200
+    assert page.url.endswith("/connexion?notice=unlocked"), page.url
+    expect(page.locator("main .notice")).to_contain_text(fr["notices.unlocked"])
+    browser_login(page, email, password)
+    assert page.url.endswith("/espace"), page.url
+
+    # An administrator's new password also ends the sessions opened with the old one.
     new = new_password()
     admin.goto("/admin/personnel")
     create_staff_account(admin, fr, email, "Agent Verrou", "ofpra", new)
+    page.goto("/espace")
+    assert "/connexion" in page.url, f"the session survived the new password: {page.url}"
     assert attempt(password) == (422, failed_message)
     browser_login(page, email, new)
     assert page.url.endswith("/espace"), page.url

@@ -60,3 +60,33 @@ public struct ConnectionKey: Hashable, Sendable {
         self.canonical = canonical
     }
 }
+
+/// What each act does to the keys a person holds. A key is a one-time credential: using one
+/// (activation, password reset) ends every key; a key minted by an agent or a structure
+/// replaces every earlier one (the old notice stops working); a key sent on the person's or
+/// anyone's request, or with a lock notice, is added beside the others for a limited time, so
+/// such a request never takes a key or a password out of the person's hands.
+public enum KeyAct: Hashable, Sendable {
+    case reissued
+    case sentOnRequest
+    case sentWithLockNotice
+    case usedForActivation
+    case usedForReset
+
+    public enum Effect: Hashable, Sendable {
+        case replaceAll
+        case addBeside(validFor: TimeInterval)
+        case consumeAll
+    }
+
+    /// A key sent by SMS or e-mail is meant to be used the same day.
+    public static let sentKeyValidity: TimeInterval = 24 * 3600
+
+    public var effect: Effect {
+        switch self {
+        case .reissued: .replaceAll
+        case .sentOnRequest, .sentWithLockNotice: .addBeside(validFor: Self.sentKeyValidity)
+        case .usedForActivation, .usedForReset: .consumeAll
+        }
+    }
+}

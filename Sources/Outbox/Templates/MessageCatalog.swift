@@ -7,6 +7,9 @@ public enum MessageCatalog {
     public static let templates: [String: Set<String>] = [
         "document_deposited": [],
         "key_reissued": ["key"],
+        "access_locked": ["key"],
+        "login_attempts_warning": [],
+        "staff_unlock_code": ["code"],
         "contact_code": ["code"],
         "document_reminder": ["days"],
         "login_reminder": ["days"],

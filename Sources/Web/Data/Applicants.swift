@@ -169,9 +169,38 @@ public enum Applicants {
         return (try row.optional("key_hash"), try row.optional("password_hash"))
     }
 
-    /// A new key replaces the old one at once: only the latest printed or sent key works.
+    /// A key minted by an agent or a structure replaces every earlier key, printed or sent.
     public static func replaceKey(id: Int64, keyHash: String, db: PGConnection) throws {
         try db.query("UPDATE applicants SET key_hash = $2, key_issued_at = now() WHERE id = $1", [id, keyHash])
+        try db.query("DELETE FROM applicant_sent_keys WHERE applicant_id = $1", [id])
+    }
+
+    /// A key sent by SMS or e-mail, beside the printed one, valid until `expiresAt`.
+    static func addSentKey(id: Int64, keyHMAC: [UInt8], reason: String, expiresAt: Date, db: PGConnection) throws {
+        try db.query("""
+            INSERT INTO applicant_sent_keys (applicant_id, key_hmac, reason, expires_at) VALUES ($1, $2, $3, $4)
+            """, [id, PGBytes(keyHMAC), reason, expiresAt])
+    }
+
+    /// Whether a live sent key of this person has this HMAC (one indexed lookup, known or not).
+    static func hasSentKey(id: Int64?, keyHMAC: [UInt8], db: PGConnection) throws -> Bool {
+        try db.prepared("sent_key_match", """
+            SELECT 1 FROM applicant_sent_keys WHERE applicant_id = $1 AND key_hmac = $2 AND expires_at > now()
+            """, [id ?? -1, PGBytes(keyHMAC)]).first != nil
+    }
+
+    /// A key was used (activation, reset): every key of the person stops working.
+    static func consumeKeys(id: Int64, db: PGConnection) throws {
+        try db.query("UPDATE applicants SET key_hash = NULL, keys_used_at = now() WHERE id = $1", [id])
+        try db.query("DELETE FROM applicant_sent_keys WHERE applicant_id = $1", [id])
+    }
+
+    /// Keys sent on request in the last day (the per-person daily limit of the lost-key form).
+    static func keysSentToday(id: Int64, reason: String, db: PGConnection) throws -> Int {
+        try db.query("""
+            SELECT count(*) AS n FROM auth_events
+            WHERE applicant_id = $1 AND event = $2 AND at > now() - interval '1 day'
+            """, [id, reason]).first?.get("n") ?? 0
     }
 
     /// Sets the password; also unlocks and, the first time, activates the space.

@@ -44,17 +44,36 @@ public enum StaffAccounts {
                            lockedAt: try row.optional("locked_at"))
     }
 
-    /// Counts a failure; locks at `lockAt` (an administrator unlocks by setting a new password).
-    public static func recordFailure(id: Int64, lockAt: Int?, db: PGConnection) throws {
-        try db.query("""
-            UPDATE staff_accounts SET failed_logins = failed_logins + 1, last_failed_at = now(),
-                   locked_at = CASE WHEN $2::int IS NOT NULL AND failed_logins + 1 >= $2::int THEN COALESCE(locked_at, now()) ELSE locked_at END
-            WHERE id = $1
-            """, [id, lockAt])
+    /// Marks the account locked (the counts themselves live in `identifier_throttle`, so an
+    /// unknown address is locked exactly alike); kept for the administrators' view.
+    static func markLocked(id: Int64, db: PGConnection) throws {
+        try db.query("UPDATE staff_accounts SET locked_at = COALESCE(locked_at, now()), last_failed_at = now() WHERE id = $1", [id])
     }
 
     public static func recordSuccess(id: Int64, db: PGConnection) throws {
         try db.query("UPDATE staff_accounts SET failed_logins = 0 WHERE id = $1", [id])
+    }
+
+    /// The code e-mailed with a lock (one per account: a new lock replaces it).
+    static func setUnlockCode(id: Int64, codeHMAC: [UInt8], expiresAt: Date, db: PGConnection) throws {
+        try db.query("""
+            INSERT INTO staff_unlock_codes (staff_id, code_hmac, expires_at) VALUES ($1, $2, $3)
+            ON CONFLICT (staff_id) DO UPDATE SET code_hmac = EXCLUDED.code_hmac, created_at = now(), expires_at = EXCLUDED.expires_at
+            """, [id, PGBytes(codeHMAC), expiresAt])
+    }
+
+    /// Uses up the account's live unlock code if it has this HMAC; true when it did.
+    static func useUnlockCode(id: Int64?, codeHMAC: [UInt8], db: PGConnection) throws -> Bool {
+        let used = try db.query("""
+            DELETE FROM staff_unlock_codes WHERE staff_id = $1 AND code_hmac = $2 AND expires_at > now()
+            """, [id ?? -1, PGBytes(codeHMAC)]).affectedRows == 1
+        if used, let id { try db.query("UPDATE staff_accounts SET locked_at = NULL, failed_logins = 0 WHERE id = $1", [id]) }
+        return used
+    }
+
+    /// A new password set by an administrator lifts a lock too: the pending code goes.
+    static func dropUnlockCode(id: Int64, db: PGConnection) throws {
+        try db.query("DELETE FROM staff_unlock_codes WHERE staff_id = $1", [id])
     }
 
     /// Creates or, for an existing e-mail, updates name, role and password (used by

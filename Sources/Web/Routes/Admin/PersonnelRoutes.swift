@@ -95,8 +95,15 @@ enum PersonnelRoutes {
         guard form.isValid, let email, let role else {
             return try render(ctx, structureForm: structureForm(ctx), staffForm: form, status: 422)
         }
-        try StaffAccounts.upsert(email: email, displayName: form.values["display_name"]!, role: role,
-                                 structureId: structureId, password: password, hasher: .interactive, db: ctx.db)
+        try ctx.db.transaction { tx in
+            let account = try StaffAccounts.upsert(email: email, displayName: form.values["display_name"]!, role: role,
+                                                   structureId: structureId, password: password, hasher: .interactive, db: tx)
+            // A new password ends every session opened with the old one, and lifts a lock.
+            try ctx.app.sessions.endAll(subject: .staff, id: account.id, db: tx)
+            try StaffCredentials.liftLock(of: account, secret: ctx.app.config.secret, db: tx)
+            try AuthEvents.record("password_set_by_admin", staff: account.id, by: .staff(ctx.staff?.id ?? 0),
+                                  address: ctx.request.remoteAddress, db: tx)
+        }
         ctx.logger.info("staff account \(email) (\(role.rawValue)) saved by admin \(ctx.staff?.id ?? 0)")
         return .redirect(to: "/admin/personnel?notice=staff_saved")
     }

@@ -8,6 +8,8 @@ enum StaffAuthRoutes {
     static func register(_ routes: inout Routes) {
         routes.add("GET", "/connexion", showLogin)
         routes.add("POST", "/connexion", submitLogin)
+        routes.add("GET", "/connexion/deverrouiller", showUnlock)
+        routes.add("POST", "/connexion/deverrouiller", submitUnlock)
         routes.add("POST", "/deconnexion", logout)
         routes.add("GET", "/espace", staffHome)
     }
@@ -30,39 +32,60 @@ enum StaffAuthRoutes {
         let submitted = try ctx.form()
         form.read(submitted)
         guard form.isValid else { return render(form, ctx, status: 422) }
-        let email = form.values["email"] ?? ""
-        let password = submitted["password"] ?? ""
-        let address = ctx.request.remoteAddress
-        if case .wait(let seconds) = try AddressThrottle.decision(scope: "staff-login", address: address, db: ctx.db) {
+        switch try StaffCredentials(ctx: ctx).check(email: form.values["email"] ?? "", password: submitted["password"] ?? "") {
+        case .throttled(let seconds):
             return throttled(form, ctx, seconds)
-        }
-        let found = try StaffAccounts.credentials(email: email, db: ctx.db)
-        if let found {
-            switch ThrottlePolicy.account.decision(consecutiveFailures: found.failedLogins, lastFailureAt: found.lastFailedAt, now: Date()) {
-            case .wait(let seconds): return throttled(form, ctx, seconds)
-            case .locked, .allowed: break
-            }
-        }
-        // Unknown e-mails verify against a decoy hash: same time, same message. A locked
-        // account gets the same answer too; an administrator unlocks it with a new password.
-        let ok = PasswordHasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoyHash)
-            && found != nil && found?.lockedAt == nil
-        guard ok, let account = found?.account else {
-            try AddressThrottle.recordFailure(scope: "staff-login", address: address, db: ctx.db)
-            if let found {
-                try StaffAccounts.recordFailure(id: found.account.id, lockAt: ThrottlePolicy.account.lockAt, db: ctx.db)
-                try AuthEvents.record("login_failed", staff: found.account.id, by: .system, address: address, db: ctx.db)
-            }
+        case .failure:
             ctx.logger.notice("staff login failed")
             form.fail("email", "staff.login.failed")
             return render(form, ctx, status: 422)
+        case .success(let account):
+            try ctx.db.transaction { tx in
+                try StaffAccounts.recordSuccess(id: account.id, db: tx)
+                try AuthEvents.record("login_succeeded", staff: account.id, by: .staff(account.id),
+                                      address: ctx.request.remoteAddress, db: tx)
+            }
+            try ctx.signIn(.staff, id: account.id)
+            ctx.logger.info("staff \(account.id) logged in")
+            return .redirect(to: safeNext(submitted["next"]) ?? "/espace")
         }
-        try StaffAccounts.recordSuccess(id: account.id, db: ctx.db)
-        try AddressThrottle.reset(scope: "staff-login", address: address, db: ctx.db)
-        try AuthEvents.record("login_succeeded", staff: account.id, by: .staff(account.id), address: address, db: ctx.db)
-        try ctx.signIn(.staff, id: account.id)
-        ctx.logger.info("staff \(account.id) logged in")
-        return .redirect(to: safeNext(submitted["next"]) ?? "/espace")
+    }
+
+    // MARK: unlock with the code e-mailed at the lock
+
+    static func unlockForm() -> FormView {
+        FormView([
+            .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "username"),
+            .init(name: "code", labelKey: "staff.unlock.code", autocomplete: "off", hintKey: "staff.unlock.code_hint",
+                  keepValue: false),
+        ])
+    }
+
+    static func showUnlock(_ ctx: RequestContext) throws -> Response {
+        ctx.page("staff/unlock", title: "staff.unlock.title", unlockForm().context(ctx))
+    }
+
+    /// The same answer for a wrong code, an unknown address or an account without a code.
+    static func submitUnlock(_ ctx: RequestContext) throws -> Response {
+        var form = unlockForm()
+        let submitted = try ctx.form()
+        form.read(submitted)
+        guard form.isValid else { return ctx.page("staff/unlock", title: "staff.unlock.title", form.context(ctx), status: 422) }
+        let address = ctx.request.remoteAddress
+        if case .wait(let seconds) = try AddressThrottle.decision(scope: "staff-unlock", address: address, db: ctx.db) {
+            form.fail("email", "usager.throttled")
+            var data = form.context(ctx)
+            data["wait"] = ctx.waitMessage(seconds: seconds)
+            var r = ctx.page("staff/unlock", title: "staff.unlock.title", data, status: 429)
+            r.setHeader("Retry-After", String(seconds))
+            return r
+        }
+        guard try StaffCredentials(ctx: ctx).unlock(email: form.values["email"] ?? "", code: submitted["code"] ?? "") else {
+            try AddressThrottle.recordFailure(scope: "staff-unlock", address: address, db: ctx.db)
+            form.fail("code", "staff.unlock.failed")
+            return ctx.page("staff/unlock", title: "staff.unlock.title", form.context(ctx), status: 422)
+        }
+        return .redirect(to: "/connexion?notice=unlocked")
     }
 
     static func logout(_ ctx: RequestContext) throws -> Response {
@@ -106,9 +129,15 @@ enum StaffAuthRoutes {
         return ctx.page("staff/login", title: "staff.login.title", data, status: status)
     }
 
-    /// Only a local path may follow login: never another site (open redirect).
+    /// Only a path of this site may follow login (no open redirect): "/" then a character that
+    /// is neither "/" nor "\\" (both make browsers leave the site), and no control character or
+    /// backslash anywhere (browsers drop tabs and newlines: "/\t/evil.example" is "//evil.example").
     static func safeNext(_ value: String?) -> String? {
-        guard let v = value, v.hasPrefix("/"), !v.hasPrefix("//"), !v.contains("\\"), !v.contains("\n") else { return nil }
+        guard let v = value else { return nil }
+        let scalars = Array(v.unicodeScalars)
+        guard scalars.count >= 2, scalars[0] == "/", scalars[1] != "/" else { return nil }
+        let refused: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
+        guard !scalars.contains(where: { $0 == "\\" || refused.contains($0.properties.generalCategory) }) else { return nil }
         return v
     }
 }

@@ -48,8 +48,8 @@ enum UsagerAuthRoutes {
         let submitted = try ctx.form()
         form.read(submitted)
         guard form.isValid else { return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422) }
-        let checker = ApplicantCredentials(ctx: ctx, scope: "applicant-login")
-        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["password"] ?? "", kind: .password) {
+        let checker = ApplicantCredentials(ctx: ctx, kind: .password)
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["password"] ?? "") {
         case .success(let person):
             if let refusal = spaceRefusal(person, ctx) { return refusal }
             try ctx.db.transaction { tx in
@@ -60,8 +60,8 @@ enum UsagerAuthRoutes {
             try ctx.signIn(.applicant, id: person.id)
             // At each login the person is invited to check their phone and e-mail.
             return .redirect(to: "/usager/coordonnees?apres=connexion")
-        case .failure, .locked:
-            // A locked account gets the same answer: the page always explains how to reset.
+        case .failure:
+            // A locked account gets the same answer: the page always explains how to get back in.
             form.fail("identifier", "usager.login.failed")
             return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422)
         case .throttled(let seconds):
@@ -104,8 +104,8 @@ enum UsagerAuthRoutes {
         guard form.isValid else {
             return ctx.page("usager/activation", title: "usager.activation.title", form.context(ctx), status: 422)
         }
-        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
-        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
+        let checker = ApplicantCredentials(ctx: ctx, kind: .key)
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "") {
         case .success(let person):
             if let refusal = spaceRefusal(person, ctx) { return refusal }
             if person.activatedAt != nil {
@@ -113,7 +113,7 @@ enum UsagerAuthRoutes {
             }
             try ctx.signIn(.activation, id: person.id)
             return .redirect(to: "/usager/activation/mot-de-passe")
-        case .failure, .locked:
+        case .failure:
             form.fail("identifier", "usager.activation.failed")
             return ctx.page("usager/activation", title: "usager.activation.title", form.context(ctx), status: 422)
         case .throttled(let seconds):
@@ -129,12 +129,14 @@ enum UsagerAuthRoutes {
         guard let id = ctx.activatingApplicantId, let person = try Applicants.find(id: id, db: ctx.db) else {
             throw HTTPError.forbidden
         }
+        // Activation happens once: the key that opened this step is used up by it.
+        if person.activatedAt != nil { return ctx.page("usager/already-active", title: "usager.already.title", [:]) }
         var form = FormView(newPasswordFields)
         let submitted = try ctx.form()
         let password = submitted["password"] ?? ""
         validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person, key: nil)
         // The key was typed on the previous page: compare with its stored hash instead.
-        if form.isValid, KeyIssuer.matches(password, keyHash: try Applicants.credentials(id: person.id, db: ctx.db).keyHash) {
+        if form.isValid, try KeyIssuer.matches(password, applicant: person.id, secret: ctx.app.config.secret, db: ctx.db) {
             form.fail("password", PasswordViolation.isConnectionKey.code)
         }
         guard form.isValid else {
@@ -142,6 +144,7 @@ enum UsagerAuthRoutes {
         }
         try ctx.db.transaction { tx in
             try Applicants.setPassword(id: person.id, hash: PasswordHasher.interactive.hash(password), db: tx)
+            try KeyIssuer.consume(.usedForActivation, for: person.id, db: tx)
             try AuthEvents.record("activated", applicant: person.id, by: .applicant(person.id),
                                   address: ctx.request.remoteAddress, db: tx)
         }
@@ -173,8 +176,8 @@ enum UsagerAuthRoutes {
         form.read(submitted)
         let password = submitted["password"] ?? ""
         guard form.isValid else { return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422) }
-        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
-        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "", kind: .key) {
+        let checker = ApplicantCredentials(ctx: ctx, kind: .key)
+        switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["key"] ?? "") {
         case .success(let person):
             // A reset must not open a space OFPRA has not opened (or has closed) either.
             if let refusal = spaceRefusal(person, ctx) { return refusal }
@@ -187,11 +190,13 @@ enum UsagerAuthRoutes {
                 try Applicants.setPassword(id: person.id, hash: PasswordHasher.interactive.hash(password), db: tx)
                 // Whoever was logged in with the old password is logged out everywhere.
                 try ctx.app.sessions.endAll(subject: .applicant, id: person.id, db: tx)
+                try KeyIssuer.consume(.usedForReset, for: person.id, db: tx)
+                try ApplicantCredentials.liftThrottles(for: person, secret: ctx.app.config.secret, db: tx)
                 try AuthEvents.record("password_reset", applicant: person.id, by: .applicant(person.id),
                                       address: ctx.request.remoteAddress, db: tx)
             }
             return .redirect(to: "/usager/connexion?notice=password_changed")
-        case .failure, .locked:
+        case .failure:
             form.fail("identifier", "usager.activation.failed")
             return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422)
         case .throttled(let seconds):
@@ -205,7 +210,9 @@ enum UsagerAuthRoutes {
         ctx.page("usager/lost-key", title: "usager.lost_key.title", FormView([identifierField]).context(ctx))
     }
 
-    /// Always the same answer, whether or not the identifier exists or has contacts on file.
+    /// Always the same answer and the same work, whether or not the identifier exists or has
+    /// contacts on file. The key sent is added beside the person's keys: a request by someone
+    /// else takes nothing out of their hands.
     static func submitLostKey(_ ctx: RequestContext) throws -> Response {
         var form = FormView([identifierField])
         form.read(try ctx.form())
@@ -216,24 +223,28 @@ enum UsagerAuthRoutes {
         if case .wait(let s) = try AddressThrottle.decision(scope: "key-resend", address: address, db: ctx.db) {
             return throttledPage(ctx, "usager/lost-key", "usager.lost_key.title", form, s)
         }
-        // Every request counts towards the address limit: this form sends messages.
-        try AddressThrottle.recordFailure(scope: "key-resend", address: address, db: ctx.db)
-        let checker = ApplicantCredentials(ctx: ctx, scope: "key")
-        if let person = try checker.find(form.values["identifier"]!), person.isInScope, person.closedAt == nil,
-           person.verifiedPhone != nil || person.verifiedEmail != nil, try recentResends(person.id, ctx.db) < 3 {
-            try ctx.db.transaction { tx in
-                let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .applicant(person.id),
-                                              address: address, db: tx)
-                try ApplicantMessages.send("key_reissued", to: person, params: ["key": key], db: tx)
-            }
+        let started = Date()
+        let person = try ApplicantCredentials(ctx: ctx, kind: .key).find(form.values["identifier"]!)
+        try ctx.db.transaction { tx in
+            // Every request counts towards the address limit: this form sends messages.
+            try AddressThrottle.recordFailure(scope: "key-resend", address: address, db: tx)
+            guard let person, person.isInScope, person.closedAt == nil,
+                  person.verifiedPhone != nil || person.verifiedEmail != nil,
+                  try Applicants.keysSentToday(id: person.id, reason: "key_sent", db: tx) < lostKeyDailyLimit else { return }
+            let key = try KeyIssuer.send(for: person, act: .sentOnRequest, event: "key_sent", by: .applicant(person.id),
+                                         address: address, secret: ctx.app.config.secret, db: tx)
+            try ApplicantMessages.send("key_reissued", to: person, params: ["key": key], db: tx)
         }
+        // A known person costs a few more rows (key, event, messages): every answer takes at
+        // least the same time, so a stopwatch cannot tell them apart either.
+        let remaining = lostKeyAnswerFloor - Date().timeIntervalSince(started)
+        if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
         return ctx.page("usager/lost-key-sent", title: "usager.lost_key.title")
     }
 
-    static func recentResends(_ id: Int64, _ db: PGConnection) throws -> Int {
-        try db.query("""
-            SELECT count(*) AS n FROM auth_events
-            WHERE applicant_id = $1 AND event = 'key_reissued' AND actor_kind = 'applicant' AND at > now() - interval '1 day'
-            """, [id]).first?.get("n") ?? 0
-    }
+    /// Far above the rows' cost (a few ms); throttled answers skip it (they are alike anyway).
+    static let lostKeyAnswerFloor: TimeInterval = 0.15
+
+    /// Keys sent on request per person and day (each request also counts against the address).
+    static let lostKeyDailyLimit = 3
 }
