@@ -101,15 +101,6 @@ public enum Applicants {
         return try decode(row)
     }
 
-    /// People enrolled but not yet registered at a GUDA, optionally filtered by name.
-    public static func awaitingRegistration(search: String, db: PGConnection) throws -> [Applicant] {
-        try db.query("""
-            SELECT \(columns) FROM applicants WHERE agdref IS NULL AND eligibility IS NULL
-              AND ($1 = '' OR surname ILIKE '%' || $1 || '%' OR given_names ILIKE '%' || $1 || '%')
-            ORDER BY enrolled_at DESC LIMIT 100
-            """, [search]).rows.map(decode)
-    }
-
     public struct Registration: Sendable {
         public var agdref: String
         public var gudaSite: String
