@@ -102,7 +102,8 @@ def _show_optout_form_errors(page: Page) -> int:
 
 def _show_key_recovery_notice(page: Page) -> int:
     """SPADA staff tick "present" and submit: the printed notice with the new key."""
-    person = _person_without_contacts()
+    # A person of its own per language: one recovery a day per person.
+    person = helpers.new_person(_settings().base_url, language="ar", phone=False, activate=False)
     page.goto(f"/pro/personnes/{person.id}")
     # What the person's attestation shows (enrol_person's birth date).
     page.locator("#f-att_surname").fill(person.surname)

@@ -328,10 +328,10 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     expect(spada.locator(f"{form} label[for=f-present]")).to_have_text(fr["pro.key.present"])
     expect(spada.locator("#f-present")).not_to_be_checked()
 
-    # What the attestation shows, typed as printed (capitals, the date as dd/mm/yyyy).
+    # What the attestation shows, typed as printed (capitals).
     def attestation(surname: str) -> None:
         spada.locator("#f-att_surname").fill(surname)
-        spada.locator("#f-att_birth_date").fill("17/05/1992")
+        spada.locator("#f-att_birth_date").fill("1992-05-17")
         spada.locator("#f-att_agdref").fill(person.agdref)
 
     # Without the box ticked: told to confirm the person is there; no key made.

@@ -78,8 +78,9 @@ public enum Applicants {
         }
     }
 
-    /// Step 1 at the SPADA kiosk. Contact details typed by staff with the person count as verified:
-    /// the person is there and confirms them.
+    /// Step 1: the enrolment. Contact details given here are stored as verified, so only callers
+    /// that verified them pass any (the demo seed, tests); the kiosk passes none and sends a code
+    /// to each typed contact instead (`KioskContactRoutes`).
     public static func enrol(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
         try db.transaction { tx in
             let a = try insertEnrolment(e, by: staffId, db: tx)
