@@ -1,19 +1,22 @@
 import Domain
 import HTTP
 
-/// Who may call which route: the one place the app's authorization is written. Every route a
-/// module registers must have a line here (start-up stops otherwise), and an integration test
-/// walks every line with every role and a logged-out visitor.
+/// Who may call which route, and on which records: the one place the app's authorization is
+/// written. Every route a module registers must have a line here (start-up stops otherwise), and
+/// an integration test walks every line with every role and a logged-out visitor.
 ///
-/// Record-level rules (staff see only people their structure follows, an applicant only their
-/// own documents, an OFII agent only requests sent to their office) are checked in the
-/// handlers on top of this table; the same test covers them.
+/// Each route whose path names a record (`:id`) also says its record scope (`Route.RecordScope`):
+/// people their structure follows for SPADA/CADA/HUDA, the agent's own site for the GUDA, the
+/// agent's own office for the OFII, national for OFPRA, the platform for administrators, the
+/// applicant's own records. Handlers enforce it by loading the record through a query limited
+/// to that scope (out of scope: 404 and nothing changed); the test walks every such route as an
+/// agent of the right role but the wrong site or structure, then as the right one.
 public enum AccessMatrix {
     static let professionals: Set<Role> = [.spadaStaff, .cadaStaff, .hudaStaff]
     static let admin: Set<Role> = [.administrator]
     static let ofpra: Set<Role> = [.ofpraAgent]
 
-    public static let rules: [String: Route.Access] = [
+    public static let rules: [String: Route.Rule] = [
         // Public pages and health.
         "GET /": .anyone,
         "GET /healthz": .anyone,
@@ -45,8 +48,8 @@ public enum AccessMatrix {
         "GET /usager/coordonnees": .applicant,
         "POST /usager/coordonnees/telephone": .applicant,
         "POST /usager/coordonnees/email": .applicant,
-        "GET /usager/coordonnees/verifier/:id": .applicant,
-        "POST /usager/coordonnees/verifier/:id": .applicant,
+        "GET /usager/coordonnees/verifier/:id": Route.Rule(.applicant, .ownRecord),
+        "POST /usager/coordonnees/verifier/:id": Route.Rule(.applicant, .ownRecord),
         "GET /usager/compte": .applicant,
         "GET /usager/documents/:id": .documentOwner,
         "GET /usager/documents/:id/pdf": .documentOwner,
@@ -56,50 +59,54 @@ public enum AccessMatrix {
         "GET /pro/inscriptions": .staff([.spadaStaff]),
         "GET /pro/inscriptions/nouvelle": .staff([.spadaStaff]),
         "POST /pro/inscriptions/nouvelle": .staff([.spadaStaff]),
+        "GET /pro/inscriptions/:id/coordonnees": .staff([.spadaStaff], .followedByOwnStructure),
+        "POST /pro/inscriptions/:id/coordonnees": .staff([.spadaStaff], .followedByOwnStructure),
         "GET /pro/suivi": .staff(professionals),
-        "GET /pro/personnes/:id": .staff(professionals),
-        "POST /pro/personnes/:id/cle": .staff(professionals),
-        "POST /pro/personnes/:id/hebergement": .staff([.spadaStaff]),
-        "POST /pro/personnes/:id/hebergement/fin": .staff(professionals),
-        "POST /pro/personnes/:id/renonciation": .staff([.spadaStaff]),
+        "GET /pro/personnes/:id": .staff(professionals, .followedByOwnStructure),
+        "POST /pro/personnes/:id/cle": .staff(professionals, .followedByOwnStructure),
+        "POST /pro/personnes/:id/hebergement": .staff([.spadaStaff], .followedByOwnStructure),
+        "POST /pro/personnes/:id/hebergement/fin": .staff(professionals, .followedByOwnStructure),
+        "POST /pro/personnes/:id/renonciation": .staff([.spadaStaff], .followedByOwnStructure),
         // GUDA.
         "GET /agents/guda": .staff([.gudaAgent]),
-        "GET /agents/guda/personnes/:id": .staff([.gudaAgent]),
-        "POST /agents/guda/personnes/:id": .staff([.gudaAgent]),
-        "POST /agents/guda/personnes/:id/notice": .staff([.gudaAgent]),
+        "GET /agents/guda/personnes/:id": .staff([.gudaAgent], .ownGudaSite),
+        "POST /agents/guda/personnes/:id": .staff([.gudaAgent], .ownGudaSite),
+        "POST /agents/guda/personnes/:id/notice": .staff([.gudaAgent], .ownGudaSite),
         // OFII.
         "GET /agents/ofii/renonciations": .staff([.ofiiAgent]),
-        "GET /agents/ofii/renonciations/:id": .staff([.ofiiAgent]),
-        "POST /agents/ofii/renonciations/:id/convocation": .staff([.ofiiAgent]),
-        "POST /agents/ofii/renonciations/:id/formulaire": .staff([.ofiiAgent]),
+        "GET /agents/ofii/renonciations/:id": .staff([.ofiiAgent], .ownOfiiOffice),
+        "POST /agents/ofii/renonciations/:id/convocation": .staff([.ofiiAgent], .ownOfiiOffice),
+        "POST /agents/ofii/renonciations/:id/formulaire": .staff([.ofiiAgent], .ownOfiiOffice),
         // OFPRA.
         "GET /agents/ofpra/espaces": .staff(ofpra),
-        "POST /agents/ofpra/espaces/:id": .staff(ofpra),
+        "POST /agents/ofpra/espaces/:id": .staff(ofpra, .national),
         "GET /agents/ofpra/personnes": .staff(ofpra),
-        "GET /agents/ofpra/personnes/:id": .staff(ofpra),
-        "POST /agents/ofpra/personnes/:id/documents": .staff(ofpra),
-        "POST /agents/ofpra/personnes/:id/cloture": .staff(ofpra),
+        "GET /agents/ofpra/personnes/:id": .staff(ofpra, .national),
+        "POST /agents/ofpra/personnes/:id/documents": .staff(ofpra, .national),
+        "POST /agents/ofpra/personnes/:id/cloture": .staff(ofpra, .national),
         "GET /agents/ofpra/renonciations": .staff(ofpra),
-        "GET /agents/ofpra/renonciations/:id": .staff(ofpra),
-        "GET /agents/ofpra/renonciations/:id/formulaire": .staff(ofpra),
-        "POST /agents/ofpra/renonciations/:id/acceptation": .staff(ofpra),
-        "POST /agents/ofpra/renonciations/:id/refus": .staff(ofpra),
+        "GET /agents/ofpra/renonciations/:id": .staff(ofpra, .national),
+        "GET /agents/ofpra/renonciations/:id/formulaire": .staff(ofpra, .national),
+        "POST /agents/ofpra/renonciations/:id/acceptation": .staff(ofpra, .national),
+        "POST /agents/ofpra/renonciations/:id/refus": .staff(ofpra, .national),
         "GET /agents/ofpra/courrier": .staff(ofpra),
-        "POST /agents/ofpra/courrier/:id/poste": .staff(ofpra),
+        "POST /agents/ofpra/courrier/:id/poste": .staff(ofpra, .national),
         // Administrators.
         "GET /admin/personnel": .staff(admin),
         "POST /admin/personnel": .staff(admin),
         "POST /admin/structures": .staff(admin),
         "GET /admin/messages": .staff(admin),
-        "POST /admin/messages/:id/retry": .staff(admin),
+        "POST /admin/messages/:id/retry": .staff(admin, .platform),
         "GET /admin/journal": .staff(admin),
     ]
 
-    static func access(_ method: String, _ pattern: String) -> Route.Access {
-        guard let access = rules["\(method) \(pattern)"] else {
+    static func rule(_ method: String, _ pattern: String) -> Route.Rule {
+        guard let rule = rules["\(method) \(pattern)"] else {
             preconditionFailure("no access rule for \(method) \(pattern): add it to AccessMatrix.rules")
         }
-        return access
+        // A path that names a record must say whose records it reaches.
+        precondition(pattern.contains(":") == (rule.scope != .none), "\(method) \(pattern): record scope must be set exactly for paths with an :id")
+        return rule
     }
 }
 
@@ -107,6 +114,6 @@ extension Router where Route == Web.Route {
     /// Registers a handler under the access rule the matrix gives its method and path.
     mutating func add(_ method: String, _ pattern: String,
                       _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
-        add(method, pattern, Web.Route(AccessMatrix.access(method, pattern), handler))
+        add(method, pattern, Web.Route(AccessMatrix.rule(method, pattern), handler))
     }
 }

@@ -21,12 +21,55 @@ public struct Route: Sendable {
         case documentOwner
     }
 
+    /// Which records a path's `:id` may name for this caller. The handler enforces it by loading
+    /// the record through a query restricted to that scope (out of scope: 404, nothing changed);
+    /// `AuthorizationMatrixTests` walks every route with an `:id` as an agent of the right role
+    /// but the wrong site or structure.
+    public enum RecordScope: String, Sendable, Equatable {
+        /// The path names no record.
+        case none
+        /// The applicant's own records (their documents, their contact codes).
+        case ownRecord
+        /// SPADA/CADA/HUDA: people their structure follows today (and that person's requests).
+        case followedByOwnStructure
+        /// GUDA: people of the agent's site (enrolled by a SPADA of that site, or registered there).
+        case ownGudaSite
+        /// OFII: opt-out requests addressed to the agent's office.
+        case ownOfiiOffice
+        /// OFPRA: national, every person and request.
+        case national
+        /// Administrators: every record of the platform (e.g. outbox messages).
+        case platform
+    }
+
+    /// One line of `AccessMatrix`: who may call the route, and on which records.
+    public struct Rule: Sendable, Equatable {
+        public let access: Access
+        public let scope: RecordScope
+
+        public init(_ access: Access, _ scope: RecordScope = .none) { (self.access, self.scope) = (access, scope) }
+
+        public static let anyone = Rule(.anyone)
+        public static let anyStaff = Rule(.anyStaff)
+        public static let applicant = Rule(.applicant)
+        public static let activation = Rule(.activation)
+        public static let testOnly = Rule(.testOnly)
+        public static let documentOwner = Rule(.documentOwner, .ownRecord)
+        public static func staff(_ roles: Set<Role>, _ scope: RecordScope = .none) -> Rule { Rule(.staff(roles), scope) }
+    }
+
     public let access: Access
+    public let scope: RecordScope
     public let handler: @Sendable (RequestContext) throws -> Response
 
-    public init(_ access: Access, _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
-        self.access = access
+    public init(_ rule: Rule, _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
+        self.access = rule.access
+        self.scope = rule.scope
         self.handler = handler
+    }
+
+    public init(_ access: Access, _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
+        self.init(Rule(access), handler)
     }
 }
 
@@ -44,6 +87,7 @@ public enum RouteTable {
         UsagerAuthRoutes.register(&routes)
         UsagerSpaceRoutes.register(&routes)
         EnrolmentRoutes.register(&routes)
+        KioskContactRoutes.register(&routes)
         GudaRoutes.register(&routes)
         OfpraSpaceRoutes.register(&routes)
         OfpraFileRoutes.register(&routes)

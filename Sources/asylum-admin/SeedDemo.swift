@@ -28,7 +28,7 @@ struct SeedDemo: ParsableCommand {
     func structures(_ db: PGConnection) throws -> DemoStructures {
         DemoStructures(
             spada: try Structures.upsert(kind: .spada, name: "SPADA Rennes – Coallia", city: "Rennes",
-                                         address: "12 rue de Brest", phone: "02 99 00 00 01", db: db),
+                                         address: "12 rue de Brest", phone: "02 99 00 00 01", gudaSite: "rennes", db: db),
             cada: try Structures.upsert(kind: .cada, name: "CADA Rennes Nord", city: "Rennes", address: "4 allée des Tilleuls", db: db),
             huda: try Structures.upsert(kind: .huda, name: "HUDA Lyon Est", city: "Lyon", address: "88 cours Gambetta", db: db),
             gudaRennes: try Structures.upsert(kind: .guda, name: "GUDA Rennes", city: "Rennes", gudaSite: "rennes", db: db),

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 @testable import HTTP
+import Outbox
 import Postgres
 import Security
 @testable import Web
@@ -73,7 +74,8 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         let registered = app.routes.all
         XCTAssertEqual(registered.count, AccessMatrix.rules.count, "every rule matches a registered route")
         for (method, pattern, route) in registered {
-            XCTAssertEqual(AccessMatrix.rules["\(method) \(pattern)"], route.access, "\(method) \(pattern)")
+            XCTAssertEqual(AccessMatrix.rules["\(method) \(pattern)"]?.access, route.access, "\(method) \(pattern)")
+            XCTAssertEqual(AccessMatrix.rules["\(method) \(pattern)"]?.scope, route.scope, "\(method) \(pattern)")
             let id = pattern.hasPrefix("/usager/documents") ? document.publicId.uuidString.lowercased() : String(other.id)
             var path = pattern.replacingOccurrences(of: ":id", with: id)
             if pattern == "/__test/sleep" { path += "?ms=1" }
@@ -115,5 +117,209 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         try FollowLinks.open(applicant: person.id, structure: spada.structureId!, kind: .domiciliation, startedOn: "2024-01-01",
                              by: nil, db: db)
         XCTAssertEqual(try b.get("/pro/personnes/\(person.id)").status, 200)
+    }
+
+    // MARK: record-level scope, from the same table
+
+    /// Who may have which scope: national and platform scopes only for OFPRA and administrators,
+    /// a structure, site or office scope only for the roles that have one.
+    func testEachRecordScopeFitsTheRolesOfItsRoute() {
+        for (key, rule) in AccessMatrix.rules where rule.scope != .none {
+            let roles: Set<Role>
+            if case .staff(let r) = rule.access { roles = r } else { roles = [] }
+            switch rule.scope {
+            case .none: break
+            case .ownRecord: XCTAssertTrue(rule.access == .applicant || rule.access == .documentOwner, key)
+            case .followedByOwnStructure: XCTAssertTrue(!roles.isEmpty && roles.isSubset(of: [.spadaStaff, .cadaStaff, .hudaStaff]), key)
+            case .ownGudaSite: XCTAssertEqual(roles, [.gudaAgent], key)
+            case .ownOfiiOffice: XCTAssertEqual(roles, [.ofiiAgent], key)
+            case .national: XCTAssertEqual(roles, [.ofpraAgent], key)
+            case .platform: XCTAssertEqual(roles, [.administrator], key)
+            }
+        }
+    }
+
+    /// One route's record, an actor in scope, one of the same role out of scope (nil when the
+    /// scope is national or the whole platform), and a form that would change something.
+    struct Scenario {
+        var path: String
+        var right: Actor
+        var wrong: Actor?
+        var form: [String: String] = [:]
+    }
+
+    func account(_ role: Role, _ structure: Structure?) throws -> StaffAccount {
+        try StaffAccounts.upsert(email: EmailAddress("scope-\(role.rawValue)-\(structure?.id ?? 0)@test.invalid")!,
+                                 displayName: "Scope \(role.rawValue)", role: role, structureId: structure?.id,
+                                 password: "matrix-password-1", hasher: .fastForTests, db: db)
+    }
+
+    func structure(_ kind: Structure.Kind, site: String? = nil) throws -> Structure {
+        try Structures.upsert(kind: kind, name: "Scope \(kind.rawValue) \(UUID())", city: "Rennes", gudaSite: site, db: db)
+    }
+
+    /// A person enrolled by a SPADA of Rennes, not registered yet.
+    func enrolled() throws -> Applicant {
+        let spada = try structure(.spada, site: "rennes")
+        return try Applicants.enrol(.init(surname: "Scope", givenNames: "Person", birthDate: "1990-01-01", nationality: "x",
+                                          language: "fr", phone: nil, email: nil, spadaId: spada.id), by: nil, db: db)
+    }
+
+    func forwardedOptOut(office: Structure) throws -> PaperOptOut {
+        let (person, _) = try Fixtures.applicant(db)
+        let spada = try account(.spadaStaff, try Fixtures.structure(db))
+        let optOut = try XCTUnwrap(PaperOptOuts.request(applicant: person.id, reason: .vulnerability, detail: nil, office: office.id,
+                                                        by: spada.id, db: db))
+        return optOut
+    }
+
+    /// One scenario per role the route allows (each professional role for structure scopes).
+    func scenarios(_ method: String, _ pattern: String, _ route: Web.Route) throws -> [Scenario] {
+        guard route.scope == .followedByOwnStructure, case .staff(let roles) = route.access else {
+            return [try scenario(method, pattern, route, role: nil)]
+        }
+        return try roles.sorted { $0.rawValue < $1.rawValue }.map { try scenario(method, pattern, route, role: $0) }
+    }
+
+    func scenario(_ method: String, _ pattern: String, _ route: Web.Route, role: Role?) throws -> Scenario {
+        let today = ParisCalendar.civilDate(of: Date()).iso
+        func path(_ id: Any) -> String { pattern.replacingOccurrences(of: ":id", with: "\(id)") }
+        switch route.scope {
+        case .none:
+            preconditionFailure("no record in \(pattern)")
+        case .followedByOwnStructure:
+            guard let role else { preconditionFailure(pattern) }
+            let kind: Structure.Kind = role == .spadaStaff ? .spada : role == .cadaStaff ? .cada : .huda
+            let own = try structure(kind), other = try structure(kind)
+            let (person, _) = try Fixtures.applicant(db, phone: nil)
+            try FollowLinks.open(applicant: person.id, structure: own.id, kind: kind == .spada ? .domiciliation : .accommodation,
+                                 startedOn: "2024-01-01", by: nil, db: db)
+            let right = try account(role, own)
+            var s = Scenario(path: path(person.id), right: .staff(right), wrong: .staff(try account(role, other)))
+            switch pattern {
+            case "/pro/personnes/:id/cle":
+                let page = try browser(.staff(right)).get("/pro/personnes/\(person.id)")
+                s.form = ["att_surname": person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
+                          "present": "1", "print_token": Page.printToken(page.html) ?? ""]
+            case "/pro/personnes/:id/hebergement":
+                s.form = ["structure": String(try structure(.cada).id), "started_on": today]
+            case "/pro/personnes/:id/hebergement/fin":
+                s.form = ["structure": String(own.id)]
+            case "/pro/personnes/:id/renonciation":
+                s.form = ["optout_reason": "vulnerability", "optout_office": String(try structure(.ofii).id)]
+            case "/pro/inscriptions/:id/coordonnees":
+                let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
+                let id = try ContactVerifications.create(applicant: person.id, channel: "sms", target: "+33612345678", code: code,
+                                                         secret: app.config.secret, db: db)
+                s.form = ["verification": String(id), "code": code.digits]
+            default: break
+            }
+            return s
+        case .ownGudaSite:
+            let right = try account(.gudaAgent, try structure(.guda, site: "rennes"))
+            let wrong = try account(.gudaAgent, try structure(.guda, site: "bordeaux"))
+            if pattern.hasSuffix("/notice") {
+                let (person, _) = try Fixtures.applicant(db)
+                try db.query("UPDATE applicants SET registered_by = $2, registered_at = now() WHERE id = $1", [person.id, right.id])
+                let queue = try browser(.staff(right)).get("/agents/guda")
+                return Scenario(path: path(person.id), right: .staff(right), wrong: .staff(wrong),
+                                form: ["print_token": Page.printToken(queue.html, for: path(person.id)) ?? ""])
+            }
+            let person = try enrolled()
+            let form = try browser(.staff(right)).get("/agents/guda/personnes/\(person.id)")
+            return Scenario(path: path(person.id), right: .staff(right), wrong: .staff(wrong),
+                            form: ["agdref": Fixtures.agdref(), "registered_on": today, "procedure": "normal",
+                                   "print_token": Page.printToken(form.html) ?? ""])
+        case .ownOfiiOffice:
+            let own = try structure(.ofii), other = try structure(.ofii)
+            let optOut = try forwardedOptOut(office: own)
+            return Scenario(path: path(optOut.id), right: .staff(try account(.ofiiAgent, own)),
+                            wrong: .staff(try account(.ofiiAgent, other)), form: ["convoked_on": today])
+        case .national:
+            let ofpra = Actor.staff(try account(.ofpraAgent, nil))
+            if pattern.hasPrefix("/agents/ofpra/renonciations/") {
+                let office = try structure(.ofii)
+                let o = try forwardedOptOut(office: office)
+                _ = try PaperOptOuts.recordConvocation(id: o.id, office: office.id, on: ParisCalendar.civilDate(of: Date()), db: db)
+                _ = try PaperOptOuts.recordSignedForm(id: o.id, office: office.id, signedOn: ParisCalendar.civilDate(of: Date()),
+                                                      pdf: Array("%PDF-1.4\n%%EOF\n".utf8), db: db)
+                return Scenario(path: path(o.id), right: ofpra, form: ["refusal_reason": "Matrix"])
+            }
+            if pattern.hasPrefix("/agents/ofpra/courrier/") {
+                let (person, _) = try Fixtures.applicant(db)
+                let document = try DocumentDeposit.deposit(.convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+                                                           interview: nil, for: person, by: nil, db: db).document
+                let id: Int64 = try XCTUnwrap(db.query("""
+                    INSERT INTO postal_dispatches (document_id, applicant_id) VALUES ($1, $2) RETURNING id
+                    """, [document.id, person.id]).first?.get("id"))
+                return Scenario(path: path(id), right: ofpra)
+            }
+            let (person, _) = try Fixtures.applicant(db, open: !pattern.hasPrefix("/agents/ofpra/espaces/"))
+            return Scenario(path: path(person.id), right: ofpra, form: ["reason": "withdrawal", "ofpra_number": ""])
+        case .platform:
+            let id = try db.transaction { tx -> Int64 in
+                switch try Outbox.enqueue(OutboxMessage(channel: .email, recipient: "matrix@example.org", template: "contact_code",
+                                                        language: "fr", params: ["code": "123456"]), in: tx) {
+                case .queued(let id), .alreadyQueued(let id): return id
+                }
+            }
+            return Scenario(path: path(id), right: .staff(try account(.administrator, nil)))
+        case .ownRecord:
+            let (owner, _) = try Fixtures.applicant(db)
+            let (other, _) = try Fixtures.applicant(db)
+            if pattern.hasPrefix("/usager/documents/") {
+                // A convocation: the one kind with a calendar file.
+                let interview = InterviewAppointment(date: CivilDate(year: 2030, month: 1, day: 10)!, time: TimeOfDay(hhmm: "09:30")!,
+                                                     place: "OFPRA", address: "201 rue Carnot", interpreterLanguage: nil)
+                let document = try DocumentDeposit.deposit(.convocation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+                                                           interview: interview, for: owner, by: nil, db: db).document
+                return Scenario(path: path(document.publicId.uuidString.lowercased()), right: .applicant(owner.id), wrong: .applicant(other.id))
+            }
+            let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
+            let id = try ContactVerifications.create(applicant: owner.id, channel: "sms", target: "+33612345679", code: code,
+                                                     secret: app.config.secret, db: db)
+            return Scenario(path: path(id), right: .applicant(owner.id), wrong: .applicant(other.id), form: ["code": code.digits])
+        }
+    }
+
+    /// A fingerprint of what an action could change (the audit trail and sessions excepted; the
+    /// outbox only by count, as the worker updates its rows meanwhile).
+    func snapshot() throws -> String {
+        let tables = ["applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
+                      "contact_verifications", "print_tokens"]
+        var parts = try tables.map { t in
+            try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get("h", as: String.self) ?? ""
+        }
+        parts.append(String(try db.query("SELECT count(*) AS n FROM outbox_messages").first?.get("n", as: Int.self) ?? 0))
+        return parts.joined(separator: "|")
+    }
+
+    func send(_ method: String, _ path: String, _ form: [String: String], as actor: Actor) throws -> Response {
+        let b = try browser(actor)
+        return method == "GET" ? try b.get(path) : b.post(path, form)
+    }
+
+    /// Every route naming a record, as an actor of the right role but the wrong site/structure
+    /// (404 or 403, nothing changed), then as the right one (the action goes through).
+    func testEveryRouteWithARecordIdActsOnlyWithinTheActorsScope() throws {
+        var walked = 0, outOfScope = 0
+        for (method, pattern, route) in app.routes.all where pattern.contains(":id") {
+            let what = "\(method) \(pattern)"
+            for s in try scenarios(method, pattern, route) {
+                if let wrong = s.wrong {
+                    let before = try snapshot()
+                    let r = try send(method, s.path, s.form, as: wrong)
+                    XCTAssertTrue([403, 404].contains(r.status), "\(what) as \(wrong) of another site/structure: \(r.status) \(r.location ?? "")")
+                    XCTAssertNil(Page.key(r.html), "\(what): a key shown out of scope")
+                    XCTAssertEqual(try snapshot(), before, "\(what) out of scope changed something")
+                    outOfScope += 1
+                }
+                let r = try send(method, s.path, s.form, as: s.right)
+                XCTAssertFalse([403, 404].contains(r.status) || isRefused(r), "\(what) as \(s.right) in scope: \(r.status) \(r.location ?? "")")
+            }
+            walked += 1
+        }
+        XCTAssertEqual(walked, AccessMatrix.rules.keys.filter { $0.contains(":id") }.count)
+        XCTAssertGreaterThanOrEqual(outOfScope, 20)
     }
 }

@@ -86,7 +86,12 @@ enum Fixtures {
     }
 
     static func structure(_ db: PGConnection) throws -> Structure {
-        try Structures.upsert(kind: .spada, name: "SPADA Test", city: "Rennes", db: db)
+        try Structures.upsert(kind: .spada, name: "SPADA Test", city: "Rennes", gudaSite: "rennes", db: db)
+    }
+
+    /// The GUDA of SPADA Test's site (Rennes).
+    static func guda(_ db: PGConnection) throws -> Structure {
+        try Structures.upsert(kind: .guda, name: "GUDA Test", city: "Rennes", gudaSite: "rennes", db: db)
     }
 
     /// A fresh, unique AGDREF number.
@@ -108,7 +113,7 @@ enum Fixtures {
     }
 
     static func staff(_ db: PGConnection, _ role: Role, structure: Int64? = nil) throws -> StaffAccount {
-        let structureId = try structure ?? (role.isProfessional || role == .gudaAgent ? self.structure(db).id : nil)
+        let structureId = try structure ?? (role == .gudaAgent ? guda(db).id : role.isProfessional ? self.structure(db).id : nil)
         return try StaffAccounts.upsert(email: EmailAddress("\(role.rawValue)-fixture@test.invalid")!, displayName: "Fixture \(role.rawValue)",
                                         role: role, structureId: structureId, password: "fixture-password-1",
                                         hasher: .fastForTests, db: db)

@@ -71,15 +71,25 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         XCTAssertFalse(unread.contains(quiet.agdref!))
     }
 
+    /// The attestation as the person shows it, and the form's single-use token.
+    func recoveryFields(_ staff: Browser, _ person: Applicant, surname: String? = nil) throws -> [String: String] {
+        let page = try staff.get("/pro/personnes/\(person.id)")
+        return ["att_surname": surname ?? person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
+                "present": "1", "print_token": try XCTUnwrap(Page.printToken(page.html), "the recovery form")]
+    }
+
     func testKeyRecoveryNeedsThePersonPresentAndReplacesTheKey() throws {
         let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
         let (person, oldKey) = try followedApplicant(by: spada, phone: nil)
-        let notPresent = staff.post("/pro/personnes/\(person.id)/cle", [:])
-        XCTAssertEqual(notPresent.location, "/pro/personnes/\(person.id)?notice=presence_required#cle")
-        let notice = staff.post("/pro/personnes/\(person.id)/cle", ["present": "1"])
+        var fields = try recoveryFields(staff, person)
+        fields["present"] = nil
+        let notPresent = staff.post("/pro/personnes/\(person.id)/cle", fields)
+        XCTAssertEqual(notPresent.status, 422)
+        XCTAssertTrue(notPresent.html.contains(escapedHTML(app.catalogues[.french].text("pro.key.presence_required"))))
+        XCTAssertNil(Page.key(notPresent.html))
+        let notice = staff.post("/pro/personnes/\(person.id)/cle", try recoveryFields(staff, person))
         XCTAssertEqual(notice.status, 200)
-        let range = try XCTUnwrap(notice.html.range(of: Delivered.keyPattern, options: .regularExpression))
-        let newKey = String(notice.html[range])
+        let newKey = try XCTUnwrap(Page.key(notice.html))
         let applicant = Browser(app: app)
         try applicant.get("/usager/activation")
         XCTAssertEqual(applicant.post("/usager/activation", ["identifier": person.agdref!, "key": oldKey]).status, 422)
@@ -87,6 +97,74 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         // People with contact details get their key by SMS/e-mail, not from the structure.
         let (reachable, _) = try followedApplicant(by: spada, phone: "+3366\(Int.random(in: 1_000_000...9_999_999))")
         XCTAssertEqual(staff.post("/pro/personnes/\(reachable.id)/cle", ["present": "1"]).status, 409)
+    }
+
+    func testKeyRecoveryChecksTheAttestationNormalisingCaseSpacesAndAccents() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (fixture, _) = try followedApplicant(by: spada, phone: nil)
+        try db.query("UPDATE applicants SET surname = 'N''Diaye-Séné' WHERE id = $1", [fixture.id])
+        let person = try XCTUnwrap(Applicants.find(id: fixture.id, db: db))
+        let keyBefore = try Applicants.credentials(id: person.id, db: db).keyHash
+        // A different surname, a wrong birth date, a wrong AGDREF: refused, no key.
+        for (field, value) in [("att_surname", "Diallo"), ("att_birth_date", "1990-01-02"), ("att_agdref", "1234567890")] {
+            var fields = try recoveryFields(staff, person)
+            fields[field] = value
+            let r = staff.post("/pro/personnes/\(person.id)/cle", fields)
+            XCTAssertEqual(r.status, 422, field)
+            XCTAssertNil(Page.key(r.html), field)
+            XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text("pro.key.identity_mismatch"))), field)
+        }
+        XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).keyHash, keyBefore)
+        // As printed on the attestation: capitals, no accent, a space instead of the hyphen, spaced digits.
+        var fields = try recoveryFields(staff, person, surname: "N DIAYE SENE")
+        fields["att_agdref"] = person.agdref!.enumerated().map { $0.offset == 5 ? " \($0.element)" : String($0.element) }.joined()
+        fields["att_birth_date"] = "01/01/1990"
+        XCTAssertNotNil(Page.key(staff.post("/pro/personnes/\(person.id)/cle", fields).html))
+    }
+
+    func testOneRecoveryADayAndAReloadShowsAlreadyPrinted() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, _) = try followedApplicant(by: spada, phone: nil)
+        let fields = try recoveryFields(staff, person)
+        let printed = staff.post("/pro/personnes/\(person.id)/cle", fields)
+        let key = try XCTUnwrap(Page.key(printed.html))
+        let hash = try Applicants.credentials(id: person.id, db: db).keyHash
+        // F5 on the notice re-posts the same form: the key is not shown again, and stays valid.
+        let reload = staff.post("/pro/personnes/\(person.id)/cle", fields)
+        XCTAssertEqual(reload.status, 409)
+        XCTAssertNil(Page.key(reload.html))
+        XCTAssertTrue(reload.html.contains(escapedHTML(app.catalogues[.french].text("print.already_printed"))))
+        XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).keyHash, hash)
+        // A fresh form the same day (another colleague, or the same one): refused.
+        let (other, colleague) = try structureWithStaff(.spada, role: .spadaStaff)
+        try FollowLinks.open(applicant: person.id, structure: other.id, kind: .domiciliation,
+                             startedOn: "2024-01-01", by: nil, db: db)
+        let second = colleague.post("/pro/personnes/\(person.id)/cle", try recoveryFields(colleague, person))
+        XCTAssertEqual(second.status, 429)
+        XCTAssertNil(Page.key(second.html))
+        XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).keyHash, hash)
+        let b = Browser(app: app)
+        try b.get("/usager/activation")
+        XCTAssertEqual(b.post("/usager/activation", ["identifier": person.agdref!, "key": key]).status, 303)
+    }
+
+    func testARecoveryIsInThePersonsHistoryAndOfprasViewAndSetsNoPassword() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let (person, _) = try followedApplicant(by: spada, phone: nil)
+        try db.query("UPDATE applicants SET activated_at = now(), password_hash = 'x' WHERE id = $1", [person.id])
+        let printed = staff.post("/pro/personnes/\(person.id)/cle", try recoveryFields(staff, person))
+        XCTAssertNotNil(Page.key(printed.html))
+        XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).passwordHash, "x", "the recovery never sets a password")
+        let label = escapedHTML(app.catalogues[.french].text("history.key_recovered"))
+        let mine = Browser(app: app)
+        mine.cookies["session"] = try app.sessions.start(subject: .applicant, id: person.id, replacing: nil, db: db).token
+        XCTAssertTrue(try mine.get("/usager/compte").html.contains(label), "in the person's history")
+        _ = try Fixtures.staff(db, .ofpraAgent)
+        let ofpra = Browser(app: app)
+        try Fixtures.logInStaff(ofpra, .ofpraAgent)
+        let view = try ofpra.get("/agents/ofpra/personnes/\(person.id)").html
+        XCTAssertTrue(view.contains(label), "in OFPRA's view")
+        XCTAssertTrue(view.contains(escapedHTML(spada.name)), "with the structure that did it")
     }
 
     func testTheApplicantSeesWhoLookedAtTheirFile() throws {
@@ -109,6 +187,7 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         me.post("/usager/activation", ["identifier": person.agdref!, "key": key])
         me.post("/usager/activation/mot-de-passe", ["password": "une phrase bien longue", "confirmation": "une phrase bien longue"])
         XCTAssertEqual(try me.get("/usager/espace").status, 200)
+        _ = try Fixtures.staff(db, .ofpraAgent)
         _ = try Fixtures.staff(db, .ofpraAgent)
         let ofpra = Browser(app: app)
         try Fixtures.logInStaff(ofpra, .ofpraAgent)

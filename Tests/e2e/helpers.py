@@ -624,12 +624,40 @@ def enrol_person(base_url: str, *, language: str = "fr", phone: bool = True, ema
     r = post_form(spada, base_url, "/pro/inscriptions/nouvelle", "/pro/inscriptions/nouvelle", {
         "surname": surname, "given_names": given_names, "birth_date": "1992-05-17", "nationality": "soudanaise",
         "language": language, "phone": typed_phone, "email": email or ""})
-    assert r.status_code == 303 and r.headers["Location"] == "/pro/inscriptions?notice=enrolled", \
-        f"enrolment refused: {r.status_code} {parse_html(r.text).text[:500]}"
+    assert r.status_code == 303, f"enrolment refused: {r.status_code} {parse_html(r.text).text[:500]}"
+    if r.headers["Location"] != "/pro/inscriptions?notice=enrolled":
+        confirm_kiosk_contacts(base_url, spada, r.headers["Location"], [c for c in (e164, email) if c])
     queue = guda.get(base_url + "/agents/guda", params={"q": surname}, timeout=HTTP_TIMEOUT)
     ids = re.findall(r'href="/agents/guda/personnes/(\d+)">[^<]*' + surname.upper(), queue.text)
     assert len(ids) == 1, f"the GUDA queue does not list {surname} once: {ids}"
     return Person(id=int(ids[0]), surname=surname, given_names=given_names, language=language, phone=e164, email=email)
+
+
+def print_token(html: str, action: str | None = None) -> str:
+    """The single-use token of a form that prints a key (of the form posting to `action`, if given)."""
+    if action is not None:
+        html = html[html.index(f'action="{action}"'):]
+    m = re.search(r'name="print_token" value="([^"]+)"', html)
+    assert m, "no key-printing form on the page"
+    return m.group(1)
+
+
+def kiosk_code(recipient: str, timeout: float = 30) -> str:
+    """The 6-digit code the kiosk sent to `recipient`, as the person reads it out."""
+    rundir = Path(os.environ["ASYLUM_TEST_RUNDIR"])
+    sent = wait_for_spooled(rundir, recipient=recipient, match=lambda m: re.search(r"\b\d{6}\b", m.text) is not None,
+                            timeout=timeout)
+    return re.search(r"\b(\d{6})\b", sent.text).group(1)
+
+
+def confirm_kiosk_contacts(base_url: str, spada: requests.Session, page_path: str, contacts: list[str]) -> None:
+    """At the kiosk, after enrolment: types back the code each typed contact received."""
+    for contact in contacts:
+        page = spada.get(base_url + page_path, timeout=HTTP_TIMEOUT).text
+        m = re.search(re.escape(contact) + r'</span></h2>.*?name="verification" value="(\d+)"', page, re.S)
+        assert m, f"no code waiting for {contact} on {page_path}"
+        r = post_form(spada, base_url, page_path, page_path, {"verification": m.group(1), "code": kiosk_code(contact)})
+        assert r.status_code == 303, f"the kiosk code for {contact} was refused: {r.status_code} {parse_html(r.text).text[:300]}"
 
 
 def key_on_notice(html: str) -> str:
@@ -647,7 +675,8 @@ def register_person(base_url: str, person: Person, guda: requests.Session | None
     guda = guda or staff_session(base_url, GUDA_EMAIL)
     agdref = unique_agdref()
     path = f"/agents/guda/personnes/{person.id}"
-    r = post_form(guda, base_url, path, path, {"agdref": agdref, "site": "rennes",
+    token = print_token(guda.get(base_url + path, timeout=HTTP_TIMEOUT).text)
+    r = post_form(guda, base_url, path, path, {"agdref": agdref, "print_token": token,
                                                "registered_on": paris_today().isoformat(), "procedure": "normal"})
     assert r.status_code == 200 and "notice-sheet" in r.text, \
         f"registration refused: {r.status_code} {parse_html(r.text).text[:500]}"

@@ -102,8 +102,14 @@ def _show_optout_form_errors(page: Page) -> int:
 
 def _show_key_recovery_notice(page: Page) -> int:
     """SPADA staff tick "present" and submit: the printed notice with the new key."""
-    page.goto(f"/pro/personnes/{_person_without_contacts().id}")
-    page.locator("#present").check()
+    # A person of its own per language: one recovery a day per person.
+    person = helpers.new_person(_settings().base_url, language="ar", phone=False, activate=False)
+    page.goto(f"/pro/personnes/{person.id}")
+    # What the person's attestation shows (enrol_person's birth date).
+    page.locator("#f-att_surname").fill(person.surname)
+    page.locator("#f-att_birth_date").fill("1992-05-17")
+    page.locator("#f-att_agdref").fill(person.agdref)
+    page.locator("#f-present").check()
     status = _submit(page, 'main form[action$="/cle"]')
     page.locator("article.notice-sheet").first.wait_for()
     return status

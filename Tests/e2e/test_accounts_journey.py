@@ -81,6 +81,10 @@ def test_enrolment_registration_notice_activation_and_login_in_a_real_browser(ne
     staff.locator("#f-language").select_option("ar")
     staff.locator("#f-phone").fill(typed_phone)
     assert submit(staff) == 200
+    # The typed number counts only once the person reads back the code it received.
+    assert staff.url.endswith("/coordonnees"), staff.url
+    staff.locator("#f-code").fill(helpers.kiosk_code(phone))
+    assert submit(staff) == 200
     assert staff.url.endswith("/pro/inscriptions?notice=enrolled"), staff.url
     expect(staff.locator("main .notice")).to_contain_text(fr["notices.enrolled"])
     row = staff.locator("main tr", has_text=full_name)
@@ -96,7 +100,6 @@ def test_enrolment_registration_notice_activation_and_login_in_a_real_browser(ne
     expect(staff.locator("h1")).to_have_text(fr["guda.register_title"])
     expect(staff.locator("main dl.summary")).to_contain_text(full_name)
     staff.locator("#f-agdref").fill(agdref)
-    staff.locator("#f-site").select_option("rennes")
     staff.locator("#f-registered_on").fill(helpers.paris_today().isoformat())
     staff.locator("#f-procedure").select_option("normal")
     assert submit(staff) == 200
@@ -528,6 +531,7 @@ def test_admin_creates_a_structure_and_a_staff_account_and_roles_are_enforced(ne
     admin.locator("#f-city").fill("Brest")
     admin.locator("#f-address").fill("3 rue de Siam")
     admin.locator("#f-phone").fill("02 98 00 00 00")
+    admin.locator("#f-guda_site").select_option("rennes")
     assert submit(admin, 'main form[action="/admin/structures"]') == 200
     assert admin.url.endswith("/admin/personnel?notice=structure_saved"), admin.url
     expect(admin.locator("main .notice")).to_contain_text(fr["notices.structure_saved"])

@@ -325,16 +325,30 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     expect(spada.locator("main .tag-flag")).to_contain_text(fr["pro.flags.no_contacts"])
     expect(spada.locator("#cle")).to_have_text(fr["pro.key.title"])
     form = 'main form[action$="/cle"]'
-    expect(spada.locator(f"{form} label[for=present]")).to_have_text(fr["pro.key.present"])
-    expect(spada.locator("#present")).not_to_be_checked()
+    expect(spada.locator(f"{form} label[for=f-present]")).to_have_text(fr["pro.key.present"])
+    expect(spada.locator("#f-present")).not_to_be_checked()
+
+    # What the attestation shows, typed as printed (capitals).
+    def attestation(surname: str) -> None:
+        spada.locator("#f-att_surname").fill(surname)
+        spada.locator("#f-att_birth_date").fill("1992-05-17")
+        spada.locator("#f-att_agdref").fill(person.agdref)
 
     # Without the box ticked: told to confirm the person is there; no key made.
-    assert submit(spada, form) == 200
-    assert spada.url.endswith(f"/pro/personnes/{person.id}?notice=presence_required#cle"), spada.url
-    expect(notice(spada)).to_contain_text(fr["notices.presence_required"])
+    attestation(person.surname.upper())
+    assert submit(spada, form) == 422
+    expect(spada.locator(".error-summary")).to_contain_text(fr["pro.key.presence_required"])
     expect(spada.locator("article.notice-sheet")).to_have_count(0)
 
-    spada.locator("#present").check()
+    # A surname that is not the one on file: refused, no key made.
+    attestation("Quelquun")
+    spada.locator("#f-present").check()
+    assert submit(spada, form) == 422
+    expect(spada.locator(".error-summary")).to_contain_text(fr["pro.key.identity_mismatch"])
+    expect(spada.locator("article.notice-sheet")).to_have_count(0)
+
+    attestation(person.surname.upper())
+    spada.locator("#f-present").check()
     assert submit(spada, form) == 200
     sheet = spada.locator('article.notice-sheet[lang="fr"]')
     expect(sheet.locator(".sheet-title")).to_have_text(fr["notice.title"])
@@ -344,7 +358,20 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     assert KEY_PATTERN.fullmatch(new_key), f"the new key {new_key!r} is not XXXX-XXXX-XXXX-XXXX"
     assert new_key != old_key
 
-    # The old key is refused at activation; the new one opens the space.
+    # F5 on the notice re-posts the form: the key is not shown again, and no new key replaces it.
+    reload = spada.reload()
+    assert reload.status == 409, reload.status
+    expect(spada.locator("main")).to_contain_text(fr["print.already_printed"])
+    expect(spada.locator("article.notice-sheet")).to_have_count(0)
+    # The same day, a fresh form: one recovery a day.
+    spada.goto(f"/pro/personnes/{person.id}")
+    expect(spada.locator("main")).to_contain_text(fr["pro.key.recent"].split("{date}")[0])
+    attestation(person.surname)
+    spada.locator("#f-present").check()
+    assert submit(spada, form) == 429
+    expect(spada.locator("article.notice-sheet")).to_have_count(0)
+
+    # The old key is refused at activation; the new one (still valid after the reload) opens the space.
     helpers.clear_address_throttle(database_url, "key")
     visitor = new_context().new_page()
     visitor.goto("/usager/activation")
@@ -363,8 +390,15 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     assert "/usager/coordonnees" in visitor.url, visitor.url
     visitor.goto("/usager/compte")
     history = visitor.locator("main table", has=visitor.locator("caption", has_text=fr["usager.account.history"]))
-    assert [fr["history.key_reissued"], fr["history.actor.staff"]] in [r[1:] for r in table_rows(history)], \
+    assert [fr["history.key_recovered"], fr["history.actor.staff"]] in [r[1:] for r in table_rows(history)], \
         table_rows(history)
+
+    # OFPRA's view of the person names the structure that handed out the key.
+    ofpra = staff_page(new_context, OFPRA_EMAIL)
+    ofpra.goto(f"/agents/ofpra/personnes/{person.id}")
+    keys = ofpra.locator("main ul.key-history")
+    expect(keys).to_contain_text(fr["history.key_recovered"])
+    expect(keys).to_contain_text(spada_structure.name)
 
     # The administrators' audit trail names the SPADA staff member who issued it.
     admin = staff_page(new_context, ADMIN_EMAIL)
@@ -372,14 +406,44 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     admin.locator("#personne").fill(person.agdref)
     assert submit(admin, "main form[role=search]") == 200
     rows = table_rows(admin.locator("main table"))
-    reissues = [r for r in rows if r[3].startswith(fr["audit.actions.reissue_key"])]
-    assert len(reissues) == 1, f"expected one key re-issue in the journal: {rows}"
+    reissues = [r for r in rows if r[3].startswith(fr["audit.actions.recover_key"])]
+    assert len(reissues) == 1, f"expected one key recovery in the journal: {rows}"
     when, who, structure, _, whose = reissues[0]
     assert french_date(paris_today()) in when, when
     assert f"{staff_display_name(database_url, SPADA_EMAIL)} ({SPADA_EMAIL})" in who, who
     assert fr["roles.spada"] in who, who
     assert structure == spada_structure.name, structure
     assert whose == person.full_name, whose
+
+
+def test_kiosk_contacts_count_only_once_the_code_they_received_is_typed_back(new_context, base_url, database_url, catalogues):
+    fr = catalogues["fr"]
+    surname = helpers.unique_name("Kiosque")
+    typed_phone, phone = helpers.unique_mobile()
+    spada = staff_page(new_context, SPADA_EMAIL)
+    spada.goto("/pro/inscriptions/nouvelle")
+    spada.locator("#f-surname").fill(surname)
+    spada.locator("#f-given_names").fill("Awa")
+    spada.locator("#f-birth_date").fill("1994-02-03")
+    spada.locator("#f-nationality").fill("guinéenne")
+    spada.locator("#f-language").select_option("fr")
+    spada.locator("#f-phone").fill(typed_phone)
+    assert submit(spada) == 200
+    expect(spada.locator("h1")).to_have_text(fr["pro.verify.title"])
+    expect(spada.locator("main")).to_contain_text(phone)
+    person_id = int(re.search(r"/pro/inscriptions/(\d+)/coordonnees", spada.url).group(1))
+    stored = psql(database_url, f"SELECT coalesce(phone, ''), phone_verified_at IS NULL FROM applicants WHERE id = {person_id}")
+    assert stored == [["", "t"]], f"a typed number is not a contact before its code comes back: {stored}"
+    # A wrong code: refused, still nothing stored.
+    spada.locator("#f-code").fill("000000")
+    assert submit(spada) == 422
+    expect(spada.locator(".error-summary")).to_contain_text(fr["usager.contacts.code_wrong"])
+    # The code the person reads out.
+    spada.locator("#f-code").fill(helpers.kiosk_code(phone))
+    assert submit(spada) == 200
+    assert spada.url.endswith("/pro/inscriptions?notice=enrolled"), spada.url
+    stored = psql(database_url, f"SELECT phone, phone_verified_at IS NOT NULL FROM applicants WHERE id = {person_id}")
+    assert stored == [[phone, "t"]], stored
 
 
 # ---------------------------------------------------------------------------------------------

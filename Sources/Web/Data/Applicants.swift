@@ -78,8 +78,9 @@ public enum Applicants {
         }
     }
 
-    /// Step 1 at the SPADA kiosk. Contact details typed by staff with the person count as verified:
-    /// the person is there and confirms them.
+    /// Step 1: the enrolment. Contact details given here are stored as verified, so only callers
+    /// that verified them pass any (the demo seed, tests); the kiosk passes none and sends a code
+    /// to each typed contact instead (`KioskContactRoutes`).
     public static func enrol(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
         try db.transaction { tx in
             let a = try insertEnrolment(e, by: staffId, db: tx)
@@ -99,15 +100,6 @@ public enum Applicants {
             """, [e.surname, e.givenNames, e.birthDate, e.nationality, e.language, e.phone, e.email, e.spadaId, staffId]).first
         else { throw PGError(.query, "enrolment returned no row") }
         return try decode(row)
-    }
-
-    /// People enrolled but not yet registered at a GUDA, optionally filtered by name.
-    public static func awaitingRegistration(search: String, db: PGConnection) throws -> [Applicant] {
-        try db.query("""
-            SELECT \(columns) FROM applicants WHERE agdref IS NULL AND eligibility IS NULL
-              AND ($1 = '' OR surname ILIKE '%' || $1 || '%' OR given_names ILIKE '%' || $1 || '%')
-            ORDER BY enrolled_at DESC LIMIT 100
-            """, [search]).rows.map(decode)
     }
 
     public struct Registration: Sendable {

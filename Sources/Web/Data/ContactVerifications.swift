@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Outbox
 import Postgres
 import Security
 
@@ -56,5 +57,47 @@ enum ContactVerifications {
     /// Marks the code used; false if another request used it first.
     static func consume(id: Int64, db: PGConnection) throws -> Bool {
         try db.query("UPDATE contact_verifications SET used_at = now() WHERE id = $1 AND used_at IS NULL", [id]).affectedRows == 1
+    }
+
+    /// Creates a code for `target` and queues it to that very phone or address, in the caller's
+    /// transaction: the contact counts only once the code comes back.
+    @discardableResult
+    static func send(applicant: Applicant, channel: Channel, target: String, secret: [UInt8], db: PGConnection) throws -> Int64 {
+        let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
+        let id = try create(applicant: applicant.id, channel: channel.rawValue, target: target, code: code, secret: secret, db: db)
+        let language = ApplicantMessages.templateLanguages.contains(applicant.language) ? applicant.language : "fr"
+        try Outbox.enqueue(OutboxMessage(channel: channel, recipient: target, template: "contact_code", language: language,
+                                         params: ["code": code.digits], subjectRef: "applicant:\(applicant.id)"), in: db)
+        return id
+    }
+
+    /// The person's codes still usable (not used, not expired, attempts left), newest first.
+    static func usable(applicant: Int64, db: PGConnection) throws -> [Pending] {
+        try db.query("""
+            SELECT id FROM contact_verifications WHERE applicant_id = $1 AND used_at IS NULL AND expires_at > now()
+              AND attempts < $2 ORDER BY created_at DESC LIMIT 4
+            """, [applicant, maxAttempts]).rows.compactMap { try find(id: try $0.get("id"), applicant: applicant, db: db) }
+    }
+
+    /// Checks a typed code and, when it matches, stores the contact as verified (with its auth
+    /// event). Returns nil on success, or the catalogue key of the problem.
+    static func confirm(_ p: Pending, typed: String, applicant: Int64, by actor: AuthEvents.Actor, address: String?,
+                        secret: [UInt8], db: PGConnection) throws -> String? {
+        let digits = typed.compactMap { $0.wholeNumberValue.map(String.init) }.joined()
+        if p.code.usedAt != nil || Date() >= p.code.expiresAt || p.attempts >= maxAttempts { return "usager.contacts.code_expired" }
+        guard Digest.constantTimeEqual(hash(digits, secret: secret), p.codeHash) else {
+            try countAttempt(id: p.id, db: db)
+            return "usager.contacts.code_wrong"
+        }
+        try db.transaction { tx in
+            guard try consume(id: p.id, db: tx) else { return }
+            if p.channel == Channel.sms.rawValue {
+                try Applicants.setPhone(id: applicant, p.target, db: tx)
+            } else {
+                try Applicants.setEmail(id: applicant, p.target, db: tx)
+            }
+            try AuthEvents.record("contact_changed", applicant: applicant, by: actor, address: address, detail: p.channel, db: tx)
+        }
+        return nil
     }
 }

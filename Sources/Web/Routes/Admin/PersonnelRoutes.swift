@@ -19,6 +19,9 @@ enum PersonnelRoutes {
             .init(name: "city", labelKey: "admin.personnel.city"),
             .init(name: "address", labelKey: "admin.personnel.address", required: false),
             .init(name: "phone", labelKey: "admin.personnel.phone", type: "tel", required: false),
+            // A GUDA's own site; for a SPADA, the site where the people it enrols register.
+            .init(name: "guda_site", labelKey: "admin.personnel.guda_site", hintKey: "admin.personnel.guda_site_hint",
+                  required: false, options: [("", ctx.text("admin.personnel.no_guda_site"))] + GudaSite.all.map { ($0.id, $0.displayName) }),
         ])
     }
 
@@ -49,7 +52,8 @@ enum PersonnelRoutes {
              "structure": s.structureId.flatMap { byId[$0]?.name } ?? ""]
         }
         var data: [String: Any] = [
-            "structures": structures.map { ["kind": ctx.text("structures.\($0.kind.rawValue)"), "name": $0.name, "city": $0.city] },
+            "structures": structures.map { ["kind": ctx.text("structures.\($0.kind.rawValue)"), "name": $0.name, "city": $0.city,
+                                            "site": $0.gudaSite.flatMap(GudaSite.find)?.displayName ?? ""] },
             "staff": staff,
             "structureForm": structureForm.context(ctx),
             "staffForm": staffForm.context(ctx),
@@ -66,11 +70,16 @@ enum PersonnelRoutes {
         form.read(try ctx.form())
         let kind = Structure.Kind(rawValue: form.values["kind"] ?? "")
         if kind == nil { form.fail("kind", "form.choose") }
+        let site = GudaSite.find(id: form.values["guda_site"] ?? "")
+        if !(form.values["guda_site"] ?? "").isEmpty && site == nil { form.fail("guda_site", "form.choose") }
+        // GUDA agents act only on people of their site: a GUDA and a SPADA must name one.
+        if (kind == .guda || kind == .spada) && site == nil { form.fail("guda_site", "admin.personnel.guda_site_required") }
         guard form.isValid, let kind else {
             return try render(ctx, structureForm: form, staffForm: staffForm(ctx, structures: try Structures.all(ctx.db)), status: 422)
         }
         try Structures.upsert(kind: kind, name: form.values["name"]!, city: form.values["city"]!,
-                              address: form.values["address"] ?? "", phone: form.values["phone"] ?? "", db: ctx.db)
+                              address: form.values["address"] ?? "", phone: form.values["phone"] ?? "",
+                              gudaSite: kind == .guda || kind == .spada ? site?.id : nil, db: ctx.db)
         return .redirect(to: "/admin/personnel?notice=structure_saved")
     }
 

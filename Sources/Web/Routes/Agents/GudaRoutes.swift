@@ -15,29 +15,36 @@ enum GudaRoutes {
 
     static func queue(_ ctx: RequestContext) throws -> Response {
         let search = String((ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-        let people = try Applicants.awaitingRegistration(search: search, db: ctx.db).map { a -> [String: Any] in
+        let site = try agentSite(ctx)
+        let people = try Applicants.awaitingRegistration(search: search, site: site, db: ctx.db).map { a -> [String: Any] in
             ["id": a.id, "name": a.fullName, "birth": a.birthDate, "nationality": a.nationality,
              "enrolled": DisplayFormat.dateTime(a.enrolledAt, ctx.language)]
         }
         let registered = try ctx.db.query("""
-            SELECT id, surname, given_names, agdref, eligibility, registered_at FROM applicants
-            WHERE registered_by = $1 ORDER BY registered_at DESC LIMIT 20
-            """, [ctx.staff?.id ?? 0]).rows.map { r -> [String: Any] in
+            SELECT id, surname, given_names, agdref, eligibility, registered_at, activated_at, closed_at FROM applicants
+            WHERE registered_by = $1 AND guda_site = $2 ORDER BY registered_at DESC LIMIT 20
+            """, [ctx.staff?.id ?? 0, site]).rows.map { r -> [String: Any] in
             let eligibility: String = try r.get("eligibility")
-            return ["id": try r.get("id", as: Int64.self),
+            let id: Int64 = try r.get("id")
+            let activated = try r.optional("activated_at", as: Date.self) != nil
+            let closed = try r.optional("closed_at", as: Date.self) != nil
+            let canReprint = eligibility == Applicants.inScope && !activated && !closed
+            return ["id": id,
                     "name": "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
-                    "agdref": try r.get("agdref", as: String.self), "inScope": eligibility == Applicants.inScope,
+                    "agdref": try r.get("agdref", as: String.self), "inScope": canReprint,
+                    "activated": eligibility == Applicants.inScope && activated,
+                    "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff!.id, applicant: id, db: ctx.db) : "",
                     "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility)]
         }
         return ctx.page("agents/guda-queue", title: "guda.queue_title", [
             "people": people, "hasPeople": !people.isEmpty, "q": search, "registered": registered,
+            "noSite": site == nil, "tokenField": PrintTokens.fieldName,
         ])
     }
 
     static func form(_ ctx: RequestContext) -> FormView {
         FormView([
             .init(name: "agdref", labelKey: "guda.agdref", autocomplete: "off", hintKey: "guda.agdref_hint"),
-            .init(name: "site", labelKey: "guda.site", options: GudaSite.all.map { ($0.id, $0.displayName) }),
             .init(name: "registered_on", labelKey: "guda.registered_on", type: "date", hintKey: "pro.enrol.date_hint"),
             .init(name: "procedure", labelKey: "guda.procedure",
                   options: ProcedureChoice.allCases.map { ($0.rawValue, ctx.text("guda.procedures.\($0.rawValue)")) }),
@@ -48,8 +55,11 @@ enum GudaRoutes {
         ])
     }
 
+    /// The person, if they belong to the agent's own GUDA site; 404 otherwise (and noted).
     static func applicant(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let a = try Applicants.find(id: id, db: ctx.db) else {
+        guard let id = Int64(ctx.request.pathParameter("id") ?? ""),
+              let a = try Applicants.find(id: id, atGudaSite: try agentSite(ctx), db: ctx.db) else {
+            try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
         }
         return a
@@ -60,16 +70,25 @@ enum GudaRoutes {
         guard person.eligibility == nil else { return .redirect(to: "/agents/guda") }
         try Audit.record(ctx, "view_person", applicant: person.id)
         var f = form(ctx)
-        f.values["site"] = try agentSite(ctx) ?? ""
         f.values["registered_on"] = ParisCalendar.civilDate(of: Date()).iso
         f.values["procedure"] = ProcedureChoice.normal.rawValue
-        return render(ctx, person, f)
+        return try render(ctx, person, f)
     }
 
-    static func render(_ ctx: RequestContext, _ person: Applicant, _ f: FormView, status: Int = 200) -> Response {
+    static func render(_ ctx: RequestContext, _ person: Applicant, _ f: FormView, status: Int = 200) throws -> Response {
         var data = f.context(ctx)
         data["person"] = ["id": person.id, "name": person.fullName, "birth": person.birthDate, "nationality": person.nationality]
+        data["site"] = try agentSite(ctx).flatMap(GudaSite.find)?.displayName ?? ""
+        data["tokenField"] = PrintTokens.fieldName
+        data["token"] = try PrintTokens.forForm(.gudaRegistration, staff: ctx.staff!.id, applicant: person.id, db: ctx.db)
         return ctx.page("agents/guda-register", title: "guda.register_title", data, status: status)
+    }
+
+    /// A re-posted form (reload, back button): the key on the notice is not shown again.
+    static func alreadyPrinted(_ ctx: RequestContext, _ use: PrintTokens.Use, back: String) -> Response {
+        ctx.page("agents/key-not-shown", title: "print.title", [
+            "message": ctx.text(use == .alreadyUsed ? "print.already_printed" : "print.expired"), "back": back,
+        ], status: 409)
     }
 
     static func submit(_ ctx: RequestContext) throws -> Response {
@@ -81,7 +100,8 @@ enum GudaRoutes {
         if !agdref.isEmpty && (agdref.count != 10 || !agdref.allSatisfy(\.isASCII) || !agdref.allSatisfy(\.isNumber)) {
             f.fail("agdref", "guda.agdref_invalid")
         }
-        if GudaSite.find(id: v["site"] ?? "") == nil { f.fail("site", "form.choose") }
+        // The site is the agent's own, never a form choice.
+        guard let site = try agentSite(ctx), GudaSite.find(id: site) != nil else { throw HTTPError.notFound }
         let today = ParisCalendar.civilDate(of: Date())
         let registeredOn = v["registered_on"].flatMap(EnrolmentRoutes.parseDate)
         if !(v["registered_on"] ?? "").isEmpty, registeredOn == nil || registeredOn! > today { f.fail("registered_on", "pro.enrol.invalid_date") }
@@ -92,9 +112,9 @@ enum GudaRoutes {
             if requalifiedOn == nil || requalifiedOn! > today { f.fail("requalified_on", "guda.requalified_required") }
         }
         guard f.isValid, let registeredOn, let choice, let procedure = choice.procedure(requalifiedOn: requalifiedOn) else {
-            return render(ctx, person, f, status: 422)
+            return try render(ctx, person, f, status: 422)
         }
-        let result = Eligibility.evaluate(site: v["site"]!, registeredOn: registeredOn, procedure: procedure,
+        let result = Eligibility.evaluate(site: site, registeredOn: registeredOn, procedure: procedure,
                                           unaccompaniedMinor: v["minor"] != nil, overseas: v["overseas"] != nil,
                                           alreadyProtected: false)
         let code: String
@@ -103,11 +123,17 @@ enum GudaRoutes {
         case .outOfScope(let reason): code = reason.code
         }
         let registration = Applicants.Registration(
-            agdref: agdref, gudaSite: v["site"]!, registeredOn: registeredOn.iso, procedure: choice.rawValue,
+            agdref: agdref, gudaSite: site, registeredOn: registeredOn.iso, procedure: choice.rawValue,
             requalifiedOn: procedure.requalifiedOn?.iso, unaccompaniedMinor: v["minor"] != nil,
             overseas: v["overseas"] != nil, eligibility: code)
         do {
             return try ctx.db.transaction { tx in
+                let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaRegistration, staff: ctx.staff!.id,
+                                              applicant: person.id, db: tx)
+                if use != .fresh {
+                    if person.eligibility != nil && !person.isInScope { return Response.redirect(to: "/agents/guda") }
+                    return alreadyPrinted(ctx, use, back: "/agents/guda")
+                }
                 guard let registered = try Applicants.register(id: person.id, registration, by: ctx.staff!.id, db: tx) else {
                     return Response.redirect(to: "/agents/guda")
                 }
@@ -126,15 +152,25 @@ enum GudaRoutes {
             }
         } catch let error as PGError where error.isUniqueViolation {
             f.fail("agdref", "guda.agdref_taken")
-            return render(ctx, person, f, status: 422)
+            return try render(ctx, person, f, status: 422)
         }
     }
 
     /// Printing again means a new key: the old one stops working, so a lost notice is harmless.
+    /// Not once the space is activated: the person has a password (or the lost-password route);
+    /// a key from the GUDA would hand the space to whoever holds the new notice.
     static func reprintNotice(_ ctx: RequestContext) throws -> Response {
         let person = try applicant(ctx)
         guard person.isInScope, person.closedAt == nil else { throw HTTPError(409, "no space for this person") }
+        guard person.activatedAt == nil else {
+            try Audit.record(ctx, "refused_reissue_key", applicant: person.id, detail: "activated")
+            return ctx.page("agents/key-not-shown", title: "print.title",
+                            ["message": ctx.text("guda.reprint_activated"), "back": "/agents/guda"], status: 409)
+        }
         return try ctx.db.transaction { tx in
+            let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaReprint, staff: ctx.staff!.id,
+                                          applicant: person.id, db: tx)
+            guard use == .fresh else { return alreadyPrinted(ctx, use, back: "/agents/guda") }
             let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff!.id),
                                           address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "reissue_key", applicant: person.id)
@@ -142,9 +178,10 @@ enum GudaRoutes {
         }
     }
 
+    /// The agent's site: their structure's `guda_site` (a GUDA structure only).
     static func agentSite(_ ctx: RequestContext) throws -> String? {
-        guard let id = ctx.staff?.structureId else { return nil }
-        return try Structures.find(id: id, db: ctx.db)?.gudaSite
+        guard let id = ctx.staff?.structureId, let s = try Structures.find(id: id, db: ctx.db), s.kind == .guda else { return nil }
+        return s.gudaSite
     }
 
     static func outOfScopeDate(_ result: EligibilityResult) -> CivilDate? {

@@ -95,6 +95,10 @@ enum OfpraFileRoutes {
                           "noContacts": p.verifiedPhone == nil && p.verifiedEmail == nil,
                           "outOfScope": !p.isInScope, "closed": p.closedAt != nil]
         data["documents"] = documents
+        // Who handed out a key to this person, and when (a recovery by a structure is a credential in a professional's hands).
+        data["keyEvents"] = try KeyRecoveries.keyHistory(applicant: p.id, db: ctx.db).map { e -> [String: Any] in
+            ["what": ctx.text("history.\(e.event)"), "when": DisplayFormat.dateTime(e.at, ctx.language), "structure": e.structure ?? ""]
+        }
         data["personId"] = p.id
         data["canDeposit"] = p.isInScope && p.spaceAvailableAt != nil && p.closedAt == nil
         data["canClose"] = p.isInScope && p.closedAt == nil

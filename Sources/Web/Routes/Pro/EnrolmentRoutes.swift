@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import Outbox
 
 /// Step 1: SPADA staff enrol a person for a digital account at the kiosk.
 enum EnrolmentRoutes {
@@ -59,7 +60,10 @@ enum EnrolmentRoutes {
         if SpokenLanguages.find(v["language"] ?? "") == nil { f.fail("language", "form.choose") }
         var phone: String?
         if let raw = v["phone"], !raw.isEmpty {
-            if let p = PhoneNumber(raw) { phone = p.e164 } else { f.fail("phone", "form.invalid_phone") }
+            // A code is sent to it: it must receive SMS (as for the person's own contacts).
+            if let p = PhoneNumber(raw) {
+                if p.canReceiveSMS { phone = p.e164 } else { f.fail("phone", "form.phone_not_mobile") }
+            } else { f.fail("phone", "form.invalid_phone") }
         }
         var email: String?
         if let raw = v["email"], !raw.isEmpty {
@@ -71,11 +75,19 @@ enum EnrolmentRoutes {
         guard f.isValid, let birth else {
             return ctx.page("pro/enrol", title: "pro.enrol.title", f.context(ctx), status: 422)
         }
-        let applicant = try Applicants.enrol(.init(
-            surname: v["surname"]!, givenNames: v["given_names"]!, birthDate: birth.iso, nationality: v["nationality"]!,
-            language: v["language"]!, phone: phone, email: email, spadaId: spadaId), by: ctx.staff?.id, db: ctx.db)
+        // Typed contacts are not stored yet: a code goes to each, and only the code read back by
+        // the person (here or later in their space) makes it a contact that receives notices.
+        let applicant = try ctx.db.transaction { tx in
+            let a = try Applicants.enrol(.init(
+                surname: v["surname"]!, givenNames: v["given_names"]!, birthDate: birth.iso, nationality: v["nationality"]!,
+                language: v["language"]!, phone: nil, email: nil, spadaId: spadaId), by: ctx.staff?.id, db: tx)
+            if let phone { try ContactVerifications.send(applicant: a, channel: .sms, target: phone, secret: ctx.app.config.secret, db: tx) }
+            if let email { try ContactVerifications.send(applicant: a, channel: .email, target: email, secret: ctx.app.config.secret, db: tx) }
+            try Audit.record(ctx, "enrol", applicant: a.id)
+            return a
+        }
         ctx.logger.info("applicant \(applicant.id) enrolled by staff \(ctx.staff?.id ?? 0)")
-        try Audit.record(ctx, "enrol", applicant: applicant.id)
+        if phone != nil || email != nil { return .redirect(to: "/pro/inscriptions/\(applicant.id)/coordonnees") }
         return .redirect(to: "/pro/inscriptions?notice=enrolled")
     }
 

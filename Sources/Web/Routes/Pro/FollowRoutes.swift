@@ -79,9 +79,36 @@ enum FollowRoutes {
     static func detail(_ ctx: RequestContext) throws -> Response {
         let p = try followed(ctx)
         try Audit.record(ctx, "view_person", applicant: p.applicant.id)
+        return try render(ctx, p, keyForm: keyForm())
+    }
+
+    static func canRecoverKey(_ a: Applicant) -> Bool {
+        a.verifiedPhone == nil && a.verifiedEmail == nil && a.isInScope && a.closedAt == nil && a.agdref != nil
+    }
+
+    /// What the professional reads off the person's attestation, and the presence confirmation.
+    static func keyForm() -> FormView {
+        FormView([
+            .init(name: "att_surname", labelKey: "pro.key.surname", autocomplete: "off", hintKey: "pro.key.as_printed"),
+            .init(name: "att_birth_date", labelKey: "pro.enrol.birth_date", type: "date", hintKey: "pro.enrol.date_hint"),
+            .init(name: "att_agdref", labelKey: "guda.agdref", autocomplete: "off", hintKey: "pro.key.as_printed"),
+            .init(name: "present", labelKey: "pro.key.present", type: "checkbox", keepValue: false, required: false),
+        ])
+    }
+
+    static func render(_ ctx: RequestContext, _ p: FollowedPerson, keyForm: FormView, status: Int = 200) throws -> Response {
         var data = row(p, now: Date(), ctx)
         let a = p.applicant
-        data["canRecoverKey"] = a.verifiedPhone == nil && a.verifiedEmail == nil && a.isInScope && a.closedAt == nil
+        data["canRecoverKey"] = canRecoverKey(a)
+        if canRecoverKey(a), let staff = ctx.staff {
+            var key = keyForm.context(ctx)
+            key["token"] = try PrintTokens.forForm(.structureRecovery, staff: staff.id, applicant: a.id, db: ctx.db)
+            key["tokenField"] = PrintTokens.fieldName
+            key["recentRecovery"] = try KeyRecoveries.withinLastDay(applicant: a.id, db: ctx.db)
+                .map { ctx.text("pro.key.recent", ["date": DisplayFormat.dateTime($0, ctx.language)]) } ?? false
+            data["keyForm"] = key
+            if let summary = key["errorSummary"] { data["errorSummary"] = summary }
+        }
         data["closed"] = a.closedAt != nil
         data["isSpada"] = ctx.staff?.role == .spadaStaff
         let links = try ctx.db.query("""
@@ -102,23 +129,47 @@ enum FollowRoutes {
             .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
         data["today"] = ParisCalendar.civilDate(of: Date()).iso
         data["optout"] = try OptOutRoutes.panel(ctx, a)
-        return ctx.page("pro/person", title: "pro.follow.person_title", data)
+        return ctx.page("pro/person", title: "pro.follow.person_title", data, status: status)
     }
 
-    /// For someone with neither phone nor e-mail: a new key and notice, the person present.
+    /// For someone with neither phone nor e-mail, the person present: a new key and notice. The
+    /// professional types what the attestation shows and it must match the record; one recovery a
+    /// day; the form's single-use token means a reload shows "already printed", never a new key.
+    /// No password is set: the person chooses theirs with the key (activation or lost password).
     static func recoverKey(_ ctx: RequestContext) throws -> Response {
         let p = try followed(ctx)
         let a = p.applicant
-        guard a.verifiedPhone == nil, a.verifiedEmail == nil, a.isInScope, a.closedAt == nil else {
+        guard canRecoverKey(a), let staff = ctx.staff else {
             throw HTTPError(409, "key recovery is for people without contact details")
         }
-        guard try ctx.form()["present"] == "1" else {
-            return .redirect(to: "/pro/personnes/\(a.id)?notice=presence_required#cle")
+        let submitted = try ctx.form()
+        var f = keyForm()
+        f.read(submitted)
+        let birth = f.values["att_birth_date"].flatMap(EnrolmentRoutes.parseDate)
+        if !(f.values["att_birth_date"] ?? "").isEmpty && birth == nil { f.fail("att_birth_date", "pro.enrol.invalid_date") }
+        if submitted["present"] != "1" { f.fail("present", "pro.key.presence_required") }
+        if f.isValid, let birth, let recordBirth = CivilDate(iso: a.birthDate) {
+            let typed = AttestationIdentity(surname: f.values["att_surname"]!, birthDate: birth, agdref: f.values["att_agdref"]!)
+            if !typed.matches(surname: a.surname, birthDate: recordBirth, agdref: a.agdref) {
+                f.fail("att_surname", "pro.key.identity_mismatch")
+                try Audit.record(ctx, "key_recovery_refused", applicant: a.id, detail: "identity")
+            }
         }
+        guard f.isValid else { return try render(ctx, p, keyForm: f, status: 422) }
+        let back = "/pro/personnes/\(a.id)"
         return try ctx.db.transaction { tx in
-            let key = try KeyIssuer.issue(for: a, event: "key_reissued", by: .staff(ctx.staff!.id),
+            try KeyRecoveries.lockPerson(a.id, db: tx)
+            let use = try PrintTokens.use(submitted[PrintTokens.fieldName], .structureRecovery, staff: staff.id, applicant: a.id, db: tx)
+            guard use == .fresh else { return GudaRoutes.alreadyPrinted(ctx, use, back: back) }
+            if let last = try KeyRecoveries.withinLastDay(applicant: a.id, db: tx) {
+                try Audit.record(ctx, "key_recovery_refused", applicant: a.id, detail: "daily_limit")
+                return ctx.page("agents/key-not-shown", title: "print.title", [
+                    "message": ctx.text("pro.key.daily_limit", ["date": DisplayFormat.dateTime(last, ctx.language)]), "back": back,
+                ], status: 429)
+            }
+            let key = try KeyIssuer.issue(for: a, event: KeyRecoveries.event, by: .staff(staff.id),
                                           address: ctx.request.remoteAddress, db: tx)
-            try Audit.record(ctx, "reissue_key", applicant: a.id)
+            try Audit.record(ctx, "recover_key", applicant: a.id)
             return try NoticePage.render(ctx, a, key: key, db: tx)
         }
     }
