@@ -75,7 +75,9 @@ start_worker 0
 for k in $(seq "$kills"); do
     # Kill k once k/(kills+2) of the queue is out: every kill lands mid-drain, with a batch claimed.
     target=$((k * count / (kills + 2)))
-    until [ "$(sent)" -ge "$target" ]; do sleep 0.02; done
+    until [ "$(sent)" -ge "$target" ]; do sleep 0.1; done
+    # The count moves at commits: a random pause so the kill does not always land just after one.
+    sleep "0.$(printf %03d $((RANDOM % 100)))"
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
     psql_q "$scoped" -c "INSERT INTO bench_kills VALUES ('bench-kill-$((k - 1))', now())" >/dev/null
@@ -89,7 +91,7 @@ until [ "$(sent)" -ge "$count" ]; do
         psql_q "$scoped" -c "SELECT state, count(*) FROM outbox_messages GROUP BY state" >&2
         break
     fi
-    sleep 0.05
+    sleep 0.1
 done
 end=$(date +%s.%N)
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
