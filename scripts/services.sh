@@ -132,6 +132,7 @@ start_all() {
         if ! alive "$(cat "$RUN/app.supervisor.pid" 2>/dev/null)" supervise.sh || [ "$i" = 150 ]; then
             echo "services.sh: asylum-portal did not create $RUN/app.sock; app.log ends with:" >&2
             tail -n 30 "$RUN/logs/app.log" >&2
+            stop_supervised asylum-portal "$RUN/app.pid"    # no crash loop left behind
             exit 1
         fi
         sleep 0.1
