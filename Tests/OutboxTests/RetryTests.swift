@@ -178,7 +178,7 @@ final class RetryTests: XCTestCase {
     }
 
     func testLeaseKeeperStopsRenewingWhenTheDeliveryThreadStalls() throws {
-        let progress = Progress()
+        let progress = DeliveryProgress()
         let keeper = LeaseKeeper(conninfo: database.conninfo, workerID: "hung", lease: 15, stallLimit: 0.2,
                                  progress: progress, stop: StopFlag())
         XCTAssertTrue(keeper.renew())

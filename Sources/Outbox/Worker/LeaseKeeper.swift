@@ -3,7 +3,7 @@ import Logging
 import Postgres
 
 /// When the delivery thread last moved (lock-protected: read by the LeaseKeeper's thread).
-public final class Progress: @unchecked Sendable {
+public final class DeliveryProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var last = Date()
 
@@ -23,12 +23,12 @@ public final class LeaseKeeper: @unchecked Sendable {
     let queue: OutboxQueue
     let lease: TimeInterval
     let stallLimit: TimeInterval
-    let progress: Progress
+    let progress: DeliveryProgress
     let stop: StopFlag
     let logger: Logger
 
     public init(conninfo: String, workerID: String, lease: TimeInterval, stallLimit: TimeInterval = 120,
-                progress: Progress, stop: StopFlag, logger: Logger = Logger(label: "outbox.lease")) {
+                progress: DeliveryProgress, stop: StopFlag, logger: Logger = Logger(label: "outbox.lease")) {
         queue = OutboxQueue(db: PGConnection(conninfo: conninfo), workerID: workerID)
         self.lease = lease
         self.stallLimit = stallLimit

@@ -56,7 +56,7 @@ public final class OutboxWorker {
     let stop: StopFlag
     var logger: Logger
     /// Beaten before and after each delivery; the LeaseKeeper renews the claims while it moves.
-    public let progress = Progress()
+    public let progress = DeliveryProgress()
 
     public init(
         db: PGConnection, configuration: Configuration, templates: MessageTemplates,
@@ -235,6 +235,7 @@ public final class OutboxWorker {
         // Wake at least twice a lease: a dead worker's claims are rescued soon after they expire.
         let deadline = Date().addingTimeInterval(min(configuration.pollInterval, configuration.lease / 2))
         while !stop.isSet {
+            progress.beat()  // idle is not stalled
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return }
             if try !queue.db.waitForNotifications(timeout: min(left, 0.25)).isEmpty { return }
@@ -244,6 +245,7 @@ public final class OutboxWorker {
     private func pause(_ seconds: TimeInterval) {
         let deadline = Date().addingTimeInterval(seconds)
         while !stop.isSet, deadline.timeIntervalSinceNow > 0 {
+            progress.beat()
             Thread.sleep(forTimeInterval: min(0.25, max(deadline.timeIntervalSinceNow, 0)))
         }
     }
