@@ -271,3 +271,26 @@ def test_requests_succeed_right_after_a_database_restart(stack):
     helpers.start_postgres(stack.root, stack.rundir)
     statuses = all_answer(base, "/healthz", n)
     assert statuses == [200] * n, f"answers right after the database came back: {statuses}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The supervisor on its own
+# ---------------------------------------------------------------------------------------------
+
+def test_supervisor_backs_off_a_crash_loop_and_a_sigterm_while_it_waits_stops_it(tmp_path, settings):
+    """A program that dies at once is restarted after 0.1 s, then 0.2, 0.4…: it neither spins
+    nor is given up, and every death is logged with its status."""
+    log, pidfile = tmp_path / "crash.log", tmp_path / "crash.pid"
+    supervisor = subprocess.Popen(
+        [str(settings.root / "scripts" / "supervise.sh"), str(pidfile), str(log), "/bin/sh", "-c", "echo boom; exit 3"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: log.exists() and "restart 4 in 0.8 s" in log.read_text(), 10, 0.05, what="4 restarts")
+    finally:
+        supervisor.send_signal(signal.SIGTERM)   # lands during a pause or a (short) run
+        assert supervisor.wait(timeout=5) == 0
+    text = log.read_text()
+    delays = [float(d) for d in re.findall(r"exited with status 3 after [0-9.]+ s; restart \d+ in ([0-9.]+) s", text)]
+    assert delays[:4] == [0.1, 0.2, 0.4, 0.8]
+    assert text.count("boom") >= 4, "the program's own output stays in the log, before each restart line"
+    assert not pidfile.exists() and not (tmp_path / "crash.supervisor.pid").exists()
