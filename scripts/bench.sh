@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: throughput of a static file, the home page and a database page, through nginx,
+# the outbox drain rate and the worker kill figures (scripts/bench-outbox.sh, bench-worker-kill.sh),
 # on a release stack in .run-bench/ (http://127.0.0.1:8090, postgres port 5546), stopped at the
 # end. Prints a table; writes no result file. Loopback only, each run bounded by wrk's -d.
 # Expects `swift build -c release` to have been run (the Makefile does it).
@@ -61,3 +62,9 @@ bench_http static "$STATIC_PATH"
 bench_http home /
 bench_http db "$DB_PATH"
 bench_outbox_drain
+
+# Crash semantics: 40 SIGKILLs of the worker during a 30,000-message drain (lost, duplicates,
+# delay after a restart). About a minute.
+echo
+echo "worker kill (spool transport, 30,000 messages, 40 SIGKILLs)"
+scripts/bench-worker-kill.sh "$ASYLUM_DATABASE_URL" .build/release/asylum-worker 30000 40

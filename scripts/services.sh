@@ -4,7 +4,9 @@
 #   scripts/services.sh stop  RUNDIR
 # `start` also writes RUNDIR/env: the app's environment as `export` lines, to `source` before
 # running asylum-admin by hand. Both commands are idempotent; `start` on a running stack restarts
-# the app and the worker and reloads nginx.
+# the app and the worker and reloads nginx. The app and the worker run under scripts/supervise.sh:
+# either one that dies is restarted within a second (logs/app.log, logs/worker.log say why);
+# RUNDIR/app.pid and RUNDIR/worker.pid are the programs' own PIDs.
 # Optional environment: ASYLUM_ENV (default development), ASYLUM_THREADS (4),
 # ASYLUM_EMAIL_TRANSPORT / ASYLUM_SMS_TRANSPORT (spool), ASYLUM_PG_FAST=1 (see pg.sh), NGINX (/usr/sbin/nginx).
 set -euo pipefail
@@ -46,19 +48,36 @@ stop_proc() {
     rm -f "$pidfile"
 }
 
-# start_bg NAME LOG PIDFILE: run .build/CONFIG/NAME in the background, appending to logs/LOG.
-# setsid: its own session, so a Ctrl-C in `make run`'s terminal reaches only the script, whose
-# trap then stops everything in order. setsid does not fork here, so $! is the program's PID.
-start_bg() {
-    local name=$1 log=$2 pidfile=$3
-    nohup setsid "$BIN/$name" >>"$RUN/logs/$log" 2>&1 </dev/null &
-    echo $! >"$pidfile"
+# start_supervised NAME LOG PIDFILE: run .build/CONFIG/NAME under scripts/supervise.sh (restarted
+# within a second if it dies, each restart logged with its cause), output appended to logs/LOG.
+# PIDFILE holds the program's PID, NAME.supervisor.pid the supervisor's. setsid: its own
+# session, so a Ctrl-C in `make run`'s terminal reaches only the script, whose trap then stops
+# everything in order. Returns once the supervisor has written PIDFILE.
+start_supervised() {
+    local name=$1 log=$2 pidfile=$3 i
+    rm -f "$pidfile"
+    nohup setsid "$ROOT/scripts/supervise.sh" "$pidfile" "$RUN/logs/$log" "$BIN/$name" \
+        >>"$RUN/logs/$log" 2>&1 </dev/null &
+    for i in $(seq 100); do
+        [ -s "$pidfile" ] && return 0
+        sleep 0.05
+    done
+    echo "services.sh: the supervisor of $name did not start (see $RUN/logs/$log)" >&2
+    exit 1
+}
+
+# stop_supervised NAME PIDFILE: the supervisor first (it stops its program and does not
+# restart it), then a program left without one (killed supervisor, older stack).
+stop_supervised() {
+    local name=$1 pidfile=$2
+    stop_proc "${pidfile%.pid}.supervisor.pid" supervise.sh TERM
+    stop_proc "$pidfile" "$name" TERM
 }
 
 stop_all() {
     stop_proc "$RUN/nginx/nginx.pid" "nginx: master" QUIT
-    stop_proc "$RUN/worker.pid" asylum-worker TERM
-    stop_proc "$RUN/app.pid" asylum-portal TERM
+    stop_supervised asylum-worker "$RUN/worker.pid"
+    stop_supervised asylum-portal "$RUN/app.pid"
     rm -f "$RUN/app.sock"
     scripts/pg.sh stop "$RUN"
 }
@@ -103,15 +122,17 @@ start_all() {
     "$BIN/asylum-admin" migrate
 
     # (Re)start the app. libfcgi binds the socket path itself: clear a leftover one first.
-    stop_proc "$RUN/app.pid" asylum-portal TERM
+    stop_supervised asylum-portal "$RUN/app.pid"
     rm -f "$RUN/app.sock"
-    start_bg asylum-portal app.log "$RUN/app.pid"
-    pid=$(cat "$RUN/app.pid")
+    start_supervised asylum-portal app.log "$RUN/app.pid"
     for i in $(seq 150); do
         [ -S "$RUN/app.sock" ] && break
-        if ! alive "$pid" asylum-portal || [ "$i" = 150 ]; then
+        # A supervised app that dies at start is restarted: it only counts as failed once
+        # the time is up (a crash loop shows in the log tail below).
+        if ! alive "$(cat "$RUN/app.supervisor.pid" 2>/dev/null)" supervise.sh || [ "$i" = 150 ]; then
             echo "services.sh: asylum-portal did not create $RUN/app.sock; app.log ends with:" >&2
             tail -n 30 "$RUN/logs/app.log" >&2
+            stop_supervised asylum-portal "$RUN/app.pid"    # no crash loop left behind
             exit 1
         fi
         sleep 0.1
@@ -119,9 +140,9 @@ start_all() {
     # nginx workers run as nobody: they need write access to the socket.
     [ "$(stat -c %a "$RUN/app.sock")" = 666 ] || chmod 0666 "$RUN/app.sock"
 
-    stop_proc "$RUN/worker.pid" asylum-worker TERM
+    stop_supervised asylum-worker "$RUN/worker.pid"
     if [ -x "$BIN/asylum-worker" ]; then
-        start_bg asylum-worker worker.log "$RUN/worker.pid"
+        start_supervised asylum-worker worker.log "$RUN/worker.pid"
     fi
 
     # nginx: the symlink makes nginx look for the includes next to it (see nginx.conf).

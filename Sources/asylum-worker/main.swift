@@ -21,8 +21,8 @@ struct Worker: ParsableCommand {
     @Option(help: "Seconds between polls when no NOTIFY arrives.")
     var pollInterval: Double = 5
 
-    @Option(help: "Seconds after which a claimed message is taken back from a silent worker.")
-    var lease: Double = 300
+    @Option(help: "Seconds after which a claimed message is taken back from a worker that stopped renewing it (a heartbeat renews it every lease/3).")
+    var lease: Double = 15
 
     @Option(help: "Attempts before a message goes dead.")
     var maxAttempts = 8
@@ -85,11 +85,15 @@ struct Worker: ParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
+        // The heartbeat keeps this worker's claims while it lives; a kill leaves them for
+        // another worker (or this one restarted) one lease later.
+        LeaseKeeper(conninfo: env.databaseURL, workerID: env.workerID, lease: lease,
+                    progress: worker.progress, stop: stop).start()
         // A long ASYLUM_PUBLIC_URL can push an SMS over one segment (70 characters in Arabic).
         for sms in (try? templates.smsLengths(portalURL: env.publicURL)) ?? [] where !sms.length.fitsOneSegment {
             logger.warning("SMS \(sms.language)/\(sms.template) takes \(sms.length.segments) segments (\(sms.length.units) \(sms.length.encoding.rawValue) units)")
         }
-        logger.info("started: \(env.summary) once=\(once) batch=\(batchSize) languages=\(templates.languages)")
+        logger.info("started: \(env.summary) once=\(once) batch=\(batchSize) lease=\(lease)s languages=\(templates.languages)")
 
         if once {
             do {

@@ -60,6 +60,49 @@ final class MailTests: XCTestCase {
         XCTAssertTrue(entry.text.contains(samplePortalURL))
     }
 
+    /// A worker killed between a delivery and its record sends the message again: the same
+    /// outbox row gives the same file name, so the spool keeps one copy that says so.
+    func testSpoolReSendOverwritesTheSameFileAndCountsTheDeliveries() throws {
+        let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
+        let queued = Date(timeIntervalSince1970: 1_790_000_000)
+        let sms = RenderedMessage(outboxID: 5, recipient: "+33612345678", language: "fr",
+                                  content: .sms(text: "Code 1"), queuedAt: queued)
+        let mail = RenderedMessage(outboxID: 6, recipient: "a@example.org", language: "fr",
+                                   content: .email(subject: "S", text: "T", html: nil), queuedAt: queued)
+        var names = [String]()
+        for _ in 1...3 {
+            for message in [sms, mail] {
+                guard case let .sent(ref?) = spool.deliver(message) else { return XCTFail("not sent") }
+                names.append(ref)
+                usleep(2000)
+            }
+        }
+        XCTAssertEqual(Set(names), ["\(MailDate.sortable(queued))-5.sms.txt", "\(MailDate.sortable(queued))-6.eml"])
+        XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 2, "one file per message")
+        for name in Set(names) {
+            let raw = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            XCTAssertTrue(raw.hasPrefix("X-Spool-Deliveries: 3"), raw)
+        }
+        let entry = try XCTUnwrap(SpoolReader(directory: dir).entry(named: names[0]))
+        XCTAssertEqual(entry.text, "Code 1")
+        XCTAssertEqual(entry.recipient, "+33612345678")
+        XCTAssertEqual(try XCTUnwrap(SpoolReader(directory: dir).entry(named: names[1])).subject, "S")
+    }
+
+    func testStartingRemovesTempFilesOfWritersThatAreGone() throws {
+        let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dead = dir + "/.tmp-999999999-20260101T000000.000000Z-1.eml"     // no such process
+        let live = dir + "/.tmp-\(getppid())-20260101T000000.000000Z-2.eml"   // a writer still running
+        for path in [dead, live] { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("half".utf8))) }
+        _ = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live))
+    }
+
     func testSpoolSMSFileAndNewestFirstListing() throws {
         let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }

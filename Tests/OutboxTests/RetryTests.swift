@@ -102,7 +102,8 @@ final class RetryTests: XCTestCase {
 
         let transport = RecordingTransport()
         let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock)
-        clock.advance(299)
+        let lease = rescuer.configuration.lease
+        clock.advance(lease - 1)
         XCTAssertEqual(try rescuer.drainOnce().rescued, 0)
         XCTAssertTrue(transport.delivered.isEmpty, "still within the lease")
         XCTAssertEqual(try Outbox.message(id: id, db)?.lockedBy, "slow")
@@ -124,7 +125,7 @@ final class RetryTests: XCTestCase {
         try db.query("UPDATE outbox_messages SET attempts = 7 WHERE id = $1", [id])
         let clock = TestClock()
         _ = try OutboxQueue(db: database.connect(), workerID: "crashing").claim(limit: 1, now: clock.now())
-        clock.advance(301)
+        clock.advance(OutboxWorker.Configuration(workerID: "x", portalURL: "", production: false).lease + 1)
         let transport = RecordingTransport()
         try makeWorker(database.connect(), transport: transport, clock: clock).drainOnce()
         let record = try XCTUnwrap(Outbox.message(id: id, db))
@@ -151,5 +152,73 @@ final class RetryTests: XCTestCase {
             XCTAssertEqual(try row.get("attempts", as: Int.self), index < 3 ? 1 : 0, "a released claim is not an attempt")
             XCTAssertTrue(row.isNull("locked_by"))
         }
+    }
+
+    // MARK: crash semantics (a worker SIGKILLed at any moment)
+
+    /// The heartbeat keeps a live worker's claims however long its batch takes.
+    func testHeartbeatKeepsTheClaimsOfALiveWorkerPastTheLease() throws {
+        let db = database.connect()
+        let id = try enqueue([testSMS(1)], db)[0]
+        let clock = TestClock()
+        let busy = OutboxQueue(db: database.connect(), workerID: "busy")
+        XCTAssertEqual(try busy.claim(limit: 10, now: clock.now()).map(\.id), [id])
+        let transport = RecordingTransport()
+        let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock)
+        let lease = rescuer.configuration.lease
+        for _ in 1...4 {
+            clock.advance(lease * 0.6)
+            XCTAssertEqual(try busy.heartbeat(now: clock.now()), 1)
+            XCTAssertEqual(try rescuer.drainOnce().rescued, 0, "renewed leases are not rescued")
+        }
+        XCTAssertTrue(transport.delivered.isEmpty)
+        clock.advance(lease + 1)   // the heartbeat stopped: the worker died
+        XCTAssertEqual(try rescuer.drainOnce().rescued, 1)
+        XCTAssertEqual(transport.delivered.map(\.outboxID), [id])
+    }
+
+    func testLeaseKeeperStopsRenewingWhenTheDeliveryThreadStalls() throws {
+        let progress = DeliveryProgress()
+        let keeper = LeaseKeeper(conninfo: database.conninfo, workerID: "hung", lease: 15, stallLimit: 0.2,
+                                 progress: progress, stop: StopFlag())
+        XCTAssertTrue(keeper.renew())
+        XCTAssertFalse(keeper.renew(now: Date().addingTimeInterval(1)), "no progress for longer than the stall limit")
+        progress.beat()
+        XCTAssertTrue(keeper.renew())
+    }
+
+    /// Outcomes are recorded one by one: when a delivery starts, every earlier one is on
+    /// record, so a kill can repeat at most the message in hand.
+    func testEachOutcomeIsRecordedBeforeTheNextDeliveryStarts() throws {
+        let db = database.connect()
+        let ids = try enqueue((1...6).map { testSMS($0) }, db)
+        let observer = database.connect()
+        var unrecordedAtStart = [Int]()
+        let transport = RecordingTransport()
+        transport.answer = { message in
+            let sending = try? observer.query("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND id < $1",
+                                              [message.outboxID]).first?.get("n", as: Int.self)
+            unrecordedAtStart.append(sending ?? -1)
+            return .sent(providerRef: nil)
+        }
+        try makeWorker(database.connect(), transport: transport, batchSize: 6).drainOnce()
+        XCTAssertEqual(transport.delivered.map(\.outboxID), ids)
+        XCTAssertEqual(unrecordedAtStart, [0, 0, 0, 0, 0, 0])
+    }
+
+    /// Rescued messages keep their due time: they go out before messages queued after them,
+    /// instead of waiting behind the whole queue.
+    func testRescuedMessagesGoToTheFrontOfTheQueue() throws {
+        let db = database.connect()
+        let first = try enqueue([testSMS(1)], db)[0]
+        let clock = TestClock()
+        _ = try OutboxQueue(db: database.connect(), workerID: "killed").claim(limit: 1, now: clock.now())
+        Thread.sleep(forTimeInterval: 0.01)
+        let later = try enqueue([testSMS(2), testSMS(3)], db)
+        let transport = RecordingTransport()
+        let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock, batchSize: 1)
+        clock.advance(rescuer.configuration.lease + 1)
+        try rescuer.drainOnce()
+        XCTAssertEqual(transport.delivered.map(\.outboxID), [first] + later)
     }
 }

@@ -103,6 +103,7 @@ class SMSRequest:
     payload: dict
     status: int
     provider_id: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass
@@ -160,7 +161,8 @@ class SMSSink:
             provider_id = str(uuid.uuid4())
             status, answer = 201, {"id": provider_id, "reference": payload.get("reference")}
         with self._lock:
-            self.requests.append(SMSRequest(authorization, payload, status, provider_id))
+            self.requests.append(SMSRequest(authorization, payload, status, provider_id,
+                                            handler.headers.get("Idempotency-Key")))
         data = json.dumps(answer).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")

@@ -198,7 +198,9 @@ def test_smtp_5xx_is_dead_and_4xx_waits_for_a_retry(delivery, outbox_db):
 def test_sms_reaches_the_provider_with_token_text_and_reference(delivery, sms_sink, outbox_db):
     (request,) = sms_sink.received_for("+33600000000")
     assert request.authorization == f"Bearer {sms_sink.token}"
+    # The idempotency key: the same for every attempt, so a re-send after a crash is recognisable.
     assert request.payload["reference"] == f"outbox-{delivery['sms_ok']}"
+    assert request.idempotency_key == request.payload["reference"]
     assert request.payload["text"].startswith("OFPRA : votre code de vérification est 482913.")
     record = row(outbox_db, delivery["sms_ok"])
     assert record["state"] == "sent"

@@ -1,11 +1,15 @@
-"""The stack under stress: a graceful stop of the app with requests in flight, and a
-PostgreSQL outage. These tests stop and restart parts of the stack in ASYLUM_TEST_RUNDIR; they
-are marked `disruptive` (run last, see conftest.py) and the `stack` fixture always puts the app
-and PostgreSQL back, whatever happens.
+"""The stack under stress: supervision (a killed app or worker is back within a second or two,
+the cause logged), a graceful stop of the app with requests in flight, and a PostgreSQL
+outage. These tests stop and restart parts of the stack in ASYLUM_TEST_RUNDIR; they are marked
+`disruptive` (run last, see conftest.py) and the `stack` fixture always puts the app (under its
+supervisor, scripts/supervise.sh) and PostgreSQL back, whatever happens.
 """
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,16 +34,61 @@ class Stack:
     threads: int
 
 
+# ---------------------------------------------------------------------------------------------
+# The supervisor (scripts/supervise.sh, started by scripts/services.sh)
+# ---------------------------------------------------------------------------------------------
+
+def read_pid(path: Path) -> int:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return 0
+
+
+def supervisor_pid(rundir: Path, program: str = "app") -> int:
+    """The live supervisor of `program` (app or worker), else 0."""
+    pid = read_pid(rundir / f"{program}.supervisor.pid")
+    return pid if pid and helpers.process_alive(pid) else 0
+
+
+def restarted_pid(rundir: Path, program: str, old: int, timeout: float) -> int:
+    """Waits until RUNDIR/PROGRAM.pid names a live process other than `old`; returns it."""
+    def new():
+        pid = read_pid(rundir / f"{program}.pid")
+        return pid if pid and pid != old and helpers.process_alive(pid) else 0
+    return wait_until(new, timeout, 0.02, what=f"a new {program} process in place of {old}")
+
+
+def relaunch_supervised(stack_root: Path, rundir: Path, launch: helpers.AppLaunch, base_url: str) -> int:
+    """Starts the app under scripts/supervise.sh as services.sh does; waits for /healthz."""
+    (rundir / "app.pid").unlink(missing_ok=True)
+    env = {**os.environ, **launch.env}
+    script = 'nohup setsid "$1" "$2" "$3" "$4" >>"$3" 2>&1 </dev/null &'
+    subprocess.run(["/bin/sh", "-c", script, "sh", str(stack_root / "scripts" / "supervise.sh"),
+                    str(rundir / "app.pid"), str(rundir / "logs" / "app.log"), launch.exe],
+                   env=env, cwd=launch.env.get("ASYLUM_ROOT"), check=True, timeout=10)
+    pid = restarted_pid(rundir, "app", 0, 10)
+    helpers.wait_healthy(base_url, 30)
+    return pid
+
+
+def log_after(path: Path, offset: int) -> str:
+    with path.open("rb") as f:
+        f.seek(offset)
+        return f.read().decode(errors="replace")
+
+
 @pytest.fixture
 def stack(settings):
     if settings.rundir is None or not (settings.rundir / "app.pid").exists():
         pytest.skip("ASYLUM_TEST_RUNDIR is not set: the stack cannot be controlled")
+    assert supervisor_pid(settings.rundir), "the app runs without its supervisor: start it with scripts/services.sh"
     helpers.wait_healthy(settings.base_url, 30)
     pid = helpers.app_pid(settings.rundir)
     launch = helpers.capture_app_launch(settings.rundir, pid)
     yield Stack(settings.rundir, settings.root, settings.base_url, pid, launch,
                 int(launch.env.get("ASYLUM_THREADS", "4")))
-    # Whatever happened: PostgreSQL up, the app up and answering.
+    # Whatever happened: PostgreSQL up, the app up (supervised) and answering.
     problems = []
     try:
         if not helpers.postgres_running(settings.root, settings.rundir):
@@ -47,7 +96,10 @@ def stack(settings):
     except Exception as e:  # noqa: BLE001 - reported below, after trying the app too
         problems.append(f"PostgreSQL did not restart: {e!r}")
     try:
-        helpers.ensure_app_running(settings.rundir, launch, settings.base_url)
+        if supervisor_pid(settings.rundir):
+            helpers.wait_healthy(settings.base_url, 30)
+        else:
+            relaunch_supervised(settings.root, settings.rundir, launch, settings.base_url)
     except Exception as e:  # noqa: BLE001
         problems.append(f"the app did not restart: {e!r}")
     if problems:
@@ -77,7 +129,7 @@ def requests_being_served(pid: int, sock: Path) -> int:
 # SIGTERM
 # ---------------------------------------------------------------------------------------------
 
-def test_sigterm_lets_requests_in_flight_finish_then_the_app_exits(stack):
+def test_sigterm_lets_requests_in_flight_finish_then_the_app_exits_and_is_restarted(stack):
     url = stack.base_url + "/__test/sleep?ms=1500"
     assert requests.get(stack.base_url + "/__test/sleep?ms=1", timeout=HTTP_TIMEOUT).status_code == 200, \
         "the test-only route is missing: is the stack running with ASYLUM_ENV=test?"
@@ -99,6 +151,22 @@ def test_sigterm_lets_requests_in_flight_finish_then_the_app_exits(stack):
     wait_until(lambda: not helpers.process_alive(stack.pid), max(0.5, last_done + 3 - time.monotonic()), 0.05,
                what=f"exit of the app ({stack.pid}) within 3 s of the last answer")
 
+    # A clean exit is still an exit: the supervisor starts the app again and says so.
+    new_pid = restarted_pid(stack.rundir, "app", stack.pid, 5)
+    helpers.wait_healthy(stack.base_url, 10)
+    assert f"asylum-portal (pid {stack.pid}) exited with status 0" in (stack.rundir / "logs" / "app.log").read_text()
+    assert helpers.logged_in_session(stack.base_url).get(stack.base_url + "/espace", timeout=HTTP_TIMEOUT).ok
+    assert helpers.app_pid(stack.rundir) == new_pid
+
+
+def test_stopping_the_supervisor_stops_the_app_for_good_and_nginx_shows_the_outage_page(stack):
+    supervisor = supervisor_pid(stack.rundir)
+    helpers.send_signal(supervisor)
+    wait_until(lambda: not helpers.process_alive(stack.pid) and not helpers.process_alive(supervisor), 10, 0.05,
+               what="the app and its supervisor gone")
+    time.sleep(0.5)   # a restart would come within 0.1 s
+    assert not (stack.rundir / "app.pid").exists() or not helpers.process_alive(read_pid(stack.rundir / "app.pid"))
+
     # Meanwhile visitors get nginx's trilingual outage page, never cached.
     down = requests.get(stack.base_url + "/", timeout=HTTP_TIMEOUT)
     assert down.status_code == 502
@@ -106,9 +174,50 @@ def test_sigterm_lets_requests_in_flight_finish_then_the_app_exits(stack):
     assert "no-store" in down.headers.get("Cache-Control", "")
 
     # Started again (as services.sh would), it serves and logs staff in.
-    new_pid = helpers.relaunch_app(stack.rundir, stack.launch, stack.base_url)
+    new_pid = relaunch_supervised(stack.root, stack.rundir, stack.launch, stack.base_url)
     assert new_pid != stack.pid
     assert helpers.logged_in_session(stack.base_url).get(stack.base_url + "/espace", timeout=HTTP_TIMEOUT).ok
+
+
+# ---------------------------------------------------------------------------------------------
+# Crashes: SIGKILL (what an OOM kill or a trap looks like from outside)
+# ---------------------------------------------------------------------------------------------
+
+def test_a_killed_app_answers_again_within_two_seconds_and_the_kill_is_logged(stack):
+    log = stack.rundir / "logs" / "app.log"
+    offset = log.stat().st_size
+    helpers.send_signal(stack.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    wait_until(lambda: helpers.health_status(stack.base_url) == 200, 5, 0.05, what="/healthz 200 after the kill")
+    back = time.monotonic() - killed
+    assert back < 2, f"the site answered again {back:.1f} s after the kill"
+    assert helpers.app_pid(stack.rundir) != stack.pid
+    assert re.search(rf"supervise: asylum-portal \(pid {stack.pid}\) killed by signal KILL \(9\) after [0-9.]+ s; restart",
+                     log_after(log, offset)), log_after(log, offset)
+
+
+def test_a_killed_worker_is_back_within_two_seconds_logs_why_and_delivers(stack, database_url):
+    log = stack.rundir / "logs" / "worker.log"
+    old = read_pid(stack.rundir / "worker.pid")
+    assert old and helpers.process_alive(old), "no worker running"
+    offset = log.stat().st_size
+    helpers.send_signal(old, signal.SIGKILL)
+    killed = time.monotonic()
+    new = restarted_pid(stack.rundir, "worker", old, 5)
+    assert time.monotonic() - killed < 2
+    wait_until(lambda: "started:" in log_after(log, offset), 5, 0.05, what="the new worker's start line")
+    text = log_after(log, offset)
+    assert re.search(rf"supervise: asylum-worker \(pid {old}\) killed by signal KILL \(9\) after [0-9.]+ s; restart", text), text
+
+    # The new worker delivers what is queued from now on.
+    number = "+3361" + str(time.time_ns())[-7:]
+    outbox_id = int(helpers.psql(database_url, f"""
+        INSERT INTO outbox_messages (channel, recipient, template, language)
+        VALUES ('sms', '{number}', 'test_message', 'fr') RETURNING id""")[0][0])
+    helpers.psql(database_url, "NOTIFY outbox")
+    sms = helpers.wait_for_spooled(stack.rundir, outbox_id=outbox_id, suffix=".sms.txt", timeout=15)
+    assert sms.recipient == number
+    assert helpers.process_alive(new)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,3 +271,26 @@ def test_requests_succeed_right_after_a_database_restart(stack):
     helpers.start_postgres(stack.root, stack.rundir)
     statuses = all_answer(base, "/healthz", n)
     assert statuses == [200] * n, f"answers right after the database came back: {statuses}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The supervisor on its own
+# ---------------------------------------------------------------------------------------------
+
+def test_supervisor_backs_off_a_crash_loop_and_a_sigterm_while_it_waits_stops_it(tmp_path, settings):
+    """A program that dies at once is restarted after 0.1 s, then 0.2, 0.4…: it neither spins
+    nor is given up, and every death is logged with its status."""
+    log, pidfile = tmp_path / "crash.log", tmp_path / "crash.pid"
+    supervisor = subprocess.Popen(
+        [str(settings.root / "scripts" / "supervise.sh"), str(pidfile), str(log), "/bin/sh", "-c", "echo boom; exit 3"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: log.exists() and "restart 4 in 0.8 s" in log.read_text(), 10, 0.05, what="4 restarts")
+    finally:
+        supervisor.send_signal(signal.SIGTERM)   # lands during a pause or a (short) run
+        assert supervisor.wait(timeout=5) == 0
+    text = log.read_text()
+    delays = [float(d) for d in re.findall(r"exited with status 3 after [0-9.]+ s; restart \d+ in ([0-9.]+) s", text)]
+    assert delays[:4] == [0.1, 0.2, 0.4, 0.8]
+    assert text.count("boom") >= 4, "the program's own output stays in the log, before each restart line"
+    assert not pidfile.exists() and not (tmp_path / "crash.supervisor.pid").exists()

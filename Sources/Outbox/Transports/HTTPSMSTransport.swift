@@ -1,7 +1,8 @@
 import Foundation
 
 /// SMS through an HTTP provider: POST {"to", "text", "reference"} as JSON with a bearer token;
-/// the provider's id comes back as `id` in the JSON answer.
+/// the provider's id comes back as `id` in the JSON answer. `reference` (also sent as the
+/// Idempotency-Key header) is the same for every attempt at one outbox message.
 ///
 /// Outcomes: 2xx sent; timeouts, connection errors, 5xx, 408 and 429 temporary; 401 and 403
 /// also temporary (our token is wrong: every message would fail, so they wait for the fix);
@@ -27,7 +28,7 @@ public final class HTTPSMSTransport: Transport {
 
     public func deliver(_ message: RenderedMessage) -> DeliveryResult {
         guard case let .sms(text) = message.content else { return .permanentFailure("sms: not an SMS") }
-        let payload: [String: String] = ["to": message.recipient, "text": text, "reference": "outbox-\(message.outboxID)"]
+        let payload: [String: String] = ["to": message.recipient, "text": text, "reference": message.idempotencyKey]
         let request: CurlRequest
         do {
             let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
@@ -37,6 +38,9 @@ public final class HTTPSMSTransport: Transport {
             try request.header("Content-Type: application/json; charset=utf-8")
             try request.header("Accept: application/json")
             try request.header("Authorization: Bearer \(settings.token)")
+            // A re-send after a worker crash carries the same key: gateways that honour it
+            // (or match on `reference`) send the SMS once.
+            try request.header("Idempotency-Key: \(message.idempotencyKey)")
             try request.postBody(Array(body))
         } catch {
             return .temporaryFailure("sms setup: \(error)")

@@ -6,13 +6,22 @@ public struct RenderedMessage: Sendable, Equatable {
     public let recipient: String
     public let language: String
     public let content: RenderedContent
+    /// When the message was queued (fixed for the outbox row; nil outside the worker).
+    public let queuedAt: Date?
 
-    public init(outboxID: Int64, recipient: String, language: String, content: RenderedContent) {
+    public init(outboxID: Int64, recipient: String, language: String, content: RenderedContent, queuedAt: Date? = nil) {
         self.outboxID = outboxID
         self.recipient = recipient
         self.language = language
         self.content = content
+        self.queuedAt = queuedAt
     }
+
+    /// The same for every attempt at this message. A worker killed between a delivery and its
+    /// record sends the message again; each transport hands this key to the receiver so the
+    /// second copy can be recognised: the SMTP Message-ID, the SMS gateway's client reference
+    /// (and Idempotency-Key header), the spool file name.
+    public var idempotencyKey: String { "outbox-\(outboxID)" }
 }
 
 public enum DeliveryResult: Sendable, Equatable {

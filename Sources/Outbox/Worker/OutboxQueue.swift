@@ -11,6 +11,8 @@ public struct ClaimedMessage: Sendable, Equatable {
     public let params: [String: String]
     /// Including this one.
     public let attempts: Int
+    /// When it was queued: fixed for the row, so a re-send files it under the same spool name.
+    public var queuedAt: Date = Date(timeIntervalSince1970: 0)
 }
 
 /// The worker's statements on the outbox table. Every change to a claimed message checks that
@@ -38,7 +40,8 @@ public struct OutboxQueue {
                 ORDER BY next_attempt_at, id
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)
-            RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts
+            RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts,
+                      m.created_at
             """, [workerID, now, limit]).rows
         return try rows.map { row in
             guard let channel = Channel(rawValue: try row.get("channel")) else {
@@ -51,7 +54,8 @@ public struct OutboxQueue {
                 template: try row.get("template"),
                 language: try row.get("language"),
                 params: ParamsJSON.decode(try row.get("params")),
-                attempts: try row.get("attempts"))
+                attempts: try row.get("attempts"),
+                queuedAt: try row.get("created_at"))
         }.sorted { $0.id < $1.id }
     }
 
@@ -132,9 +136,20 @@ public struct OutboxQueue {
         return released
     }
 
+    /// Extends the lease of every message this worker holds (the heartbeat: a live worker
+    /// keeps its claims however long its batch takes). Returns how many it holds.
+    @discardableResult
+    public func heartbeat(now: Date) throws -> Int {
+        try db.prepared("outbox_heartbeat", """
+            UPDATE outbox_messages SET locked_at = $2
+            WHERE state = 'sending' AND locked_by = $1 AND locked_at < $2
+            """, [workerID, now]).affectedRows
+    }
+
     /// Messages held longer than `lease` belong to a worker that died (or hangs): back to
     /// pending, or dead when they used up their attempts (a message that kills every worker
-    /// that touches it must not loop forever). Any worker may run this.
+    /// that touches it must not loop forever). Any worker may run this. They keep their due
+    /// time, so they go to the front of the queue: a dead worker delays them by one lease only.
     @discardableResult
     public func rescueExpiredLeases(lease: TimeInterval, maxAttempts: Int, now: Date) throws -> [Int64] {
         try db.prepared("outbox_rescue", """
@@ -146,7 +161,7 @@ public struct OutboxQueue {
             SET state = CASE WHEN m.attempts >= $2 THEN 'dead' ELSE 'pending' END,
                 last_error = 'lease expired: ' || m.locked_by || ' claimed it at ' || m.locked_at::text
                              || ' and never reported back',
-                locked_by = NULL, locked_at = NULL, next_attempt_at = $3, updated_at = $3
+                locked_by = NULL, locked_at = NULL, updated_at = $3
             FROM expired
             WHERE m.id = expired.id
             RETURNING m.id

@@ -3,16 +3,20 @@ import Logging
 import Postgres
 
 /// Delivers the outbox: claims due messages in batches, renders and sends each one outside
-/// any transaction, then records the outcome if it still holds the message.
-/// One worker = one thread = one connection; run several processes to go faster.
+/// any transaction, then records its outcome (if it still holds the message) before sending
+/// the next. A worker killed at any moment has therefore sent at most one message it did not
+/// record: that one is sent again (same idempotency key), the rest of its claim is taken back
+/// one short lease later. The lease is kept alive by a `LeaseKeeper` heartbeat while it works.
+/// One worker = one delivery thread = one connection; run several processes to go faster.
 public final class OutboxWorker {
     public struct Configuration: Sendable {
         public var workerID: String
         public var batchSize = 100
         public var retry = RetryPolicy()
-        /// A message held longer than this is taken back from its worker. Must exceed the
-        /// longest delivery (transport timeouts are 15 s and 60 s).
-        public var lease: TimeInterval = 300
+        /// A claim not renewed for this long is taken back from its worker (it died). The
+        /// LeaseKeeper renews it every lease/3 while the worker makes progress, so this bounds
+        /// how late a dead worker's messages are, not how long a delivery may take.
+        public var lease: TimeInterval = 15
         /// Fallback wake-up when no NOTIFY comes (retries falling due, lost notifications).
         public var pollInterval: TimeInterval = 5
         /// Absolute base for links in messages (ASYLUM_PUBLIC_URL).
@@ -51,6 +55,8 @@ public final class OutboxWorker {
     let jitter: JitterSource
     let stop: StopFlag
     var logger: Logger
+    /// Beaten before and after each delivery; the LeaseKeeper renews the claims while it moves.
+    public let progress = DeliveryProgress()
 
     public init(
         db: PGConnection, configuration: Configuration, templates: MessageTemplates,
@@ -72,9 +78,14 @@ public final class OutboxWorker {
     @discardableResult
     public func drainOnce() throws -> Report {
         var report = Report()
+        // One commit per message: not waiting for the WAL flush makes that cheap. If PostgreSQL
+        // itself crashes, the last outcomes may be forgotten: those messages come back through
+        // the lease and are sent again (a duplicate, never a loss). Again each drain: a
+        // reconnect forgets session settings.
+        try queue.db.query("SET synchronous_commit = off")
         try rescue(into: &report)
         while !stop.isSet {
-            // A drain can last as long as messages keep coming: rescue on the way too.
+                // A drain can last as long as messages keep coming: rescue on the way too.
             if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
             let batch = try queue.claim(limit: configuration.batchSize, now: clock.now())
             if batch.isEmpty { break }
@@ -124,21 +135,17 @@ public final class OutboxWorker {
     // MARK: delivery
 
     private func deliver(_ batch: [ClaimedMessage], into report: inout Report) throws {
-        var outcomes = OutcomeBuffer()
         for (index, message) in batch.enumerated() {
             if stop.isSet {
-                try flush(&outcomes, into: &report)
                 let rest = batch[index...].map(\.id)
                 report.released += try queue.release(ids: rest, now: clock.now())
                 logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(rest)"])
                 return
             }
-            let started = Date()
+            progress.beat()
             let outcome = deliver(message, into: &report)
-            outcomes.add(outcome, took: Date().timeIntervalSince(started))
-            if outcomes.isDue { try flush(&outcomes, into: &report) }
+            try record(outcome, into: &report)
         }
-        try flush(&outcomes, into: &report)
     }
 
     /// Renders and sends one message; returns what to record.
@@ -156,7 +163,8 @@ public final class OutboxWorker {
                 template: message.template, language: message.language, channel: message.channel,
                 params: message.params, portalURL: configuration.portalURL)
             rendered = RenderedMessage(outboxID: message.id, recipient: message.recipient,
-                                       language: templates.language(for: message.language), content: content)
+                                       language: templates.language(for: message.language), content: content,
+                                       queuedAt: message.queuedAt)
         } catch {
             report.failed += 1
             logger.error("undeliverable as written: failed", metadata: meta.merging(["error": "\(error)"]) { $1 })
@@ -198,25 +206,22 @@ public final class OutboxWorker {
         }
     }
 
-    /// Records the buffered outcomes. A lost lease is logged, not thrown. A database outage
-    /// right after deliveries is retried for a while: giving up means those messages are sent
-    /// again once their lease expires.
-    private func flush(_ buffer: inout OutcomeBuffer, into report: inout Report) throws {
-        guard !buffer.outcomes.isEmpty else { return }
+    /// Records one outcome. A lost lease is logged, not thrown. A database outage right after
+    /// a delivery is retried for a while: giving up means this message is sent again once its
+    /// lease expires.
+    private func record(_ outcome: OutboxQueue.Outcome, into report: inout Report) throws {
         var pause: TimeInterval = 0.5
         while true {
             do {
-                let recorded = try queue.record(buffer.outcomes)
-                let lost = buffer.outcomes.map(\.id).filter { !recorded.contains($0) }
-                if !lost.isEmpty {
-                    report.lostLeases += lost.count
+                if try queue.record([outcome]).isEmpty {
+                    report.lostLeases += 1
                     logger.warning("lease lost before the outcome was recorded (possible duplicate)",
-                                   metadata: ["outbox_ids": "\(lost)"])
+                                   metadata: ["outbox_id": "\(outcome.id)"])
                 }
-                buffer.clear()
+                progress.beat()
                 return
             } catch let error as PGError where error.isConnectionFailure && pause <= 8 {
-                logger.error("could not record outcomes, retrying", metadata: ["error": "\(error)"])
+                logger.error("could not record the outcome, retrying", metadata: ["error": "\(error)"])
                 Thread.sleep(forTimeInterval: pause)
                 pause *= 2
             }
@@ -227,8 +232,10 @@ public final class OutboxWorker {
 
     /// Sleeps until a NOTIFY, the poll interval or a stop, checking the stop flag often.
     private func waitForWork() throws {
-        let deadline = Date().addingTimeInterval(configuration.pollInterval)
+        // Wake at least twice a lease: a dead worker's claims are rescued soon after they expire.
+        let deadline = Date().addingTimeInterval(min(configuration.pollInterval, configuration.lease / 2))
         while !stop.isSet {
+            progress.beat()  // idle is not stalled
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return }
             if try !queue.db.waitForNotifications(timeout: min(left, 0.25)).isEmpty { return }
@@ -238,6 +245,7 @@ public final class OutboxWorker {
     private func pause(_ seconds: TimeInterval) {
         let deadline = Date().addingTimeInterval(seconds)
         while !stop.isSet, deadline.timeIntervalSinceNow > 0 {
+            progress.beat()
             Thread.sleep(forTimeInterval: min(0.25, max(deadline.timeIntervalSinceNow, 0)))
         }
     }
