@@ -55,4 +55,11 @@ public struct Request: Sendable {
     }
 
     public func pathParameter(_ name: String) -> String? { pathParameters[name] }
+
+    /// The path as a link back to this page (the language switcher): percent-encoded, with one
+    /// leading slash, so a request for `//evil.example` or `/\evil.example` never yields a
+    /// link that a browser reads as another site.
+    public var linkPath: String {
+        "/" + FormData.percentEncode(path).drop { $0 == "/" }
+    }
 }

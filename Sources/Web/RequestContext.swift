@@ -116,7 +116,7 @@ public final class RequestContext {
             .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) }
         context["languages"] = Language.supported.map { lang -> [String: Any] in
             ["code": lang.code, "name": lang.nativeName, "current": lang == language,
-             "href": request.path + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
+             "href": request.linkPath + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
         }
         context["csrf"] = csrfToken
         context["csrfField"] = CSRF.fieldName

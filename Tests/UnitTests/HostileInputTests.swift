@@ -106,4 +106,18 @@ final class HostileInputTests: XCTestCase {
             XCTAssertNil(MultipartParser.boundary(fromContentType: type), type)
         }
     }
+
+    /// The language switcher links to the page itself: a path of `//evil.example` (or `/\evil`,
+    /// or a tab browsers drop) must not turn that link into one to another site.
+    func testLinkPathStaysOnThisSite() {
+        func link(_ path: String) -> String { Request(method: "GET", path: path).linkPath }
+        XCTAssertEqual(link("//evil.example/x"), "/evil.example/x")
+        XCTAssertEqual(link("///evil.example"), "/evil.example")
+        XCTAssertEqual(link("/\\evil.example"), "/%5Cevil.example")
+        XCTAssertEqual(link("/\t/evil.example"), "/%09/evil.example")
+        XCTAssertEqual(link("/usager/Créteil"), "/usager/Cr%C3%A9teil")
+        XCTAssertEqual(link("/"), "/")
+        XCTAssertEqual(link("/a\"><x-hostile>"), "/a%22%3E%3Cx-hostile%3E")
+        XCTAssertEqual(link("/pro/personnes/12"), "/pro/personnes/12")
+    }
 }
