@@ -20,7 +20,7 @@ import http.client
 import re
 import secrets
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -38,11 +38,26 @@ ROOT = Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------------------------------------
 
 
-def matrix_routes() -> list[tuple[str, str]]:
+def matrix_rules() -> list[tuple[str, str, str]]:
+    """(method, pattern, rule) for every line of AccessMatrix.rules."""
     text = (ROOT / "Sources/Web/AccessMatrix.swift").read_text()
-    routes = re.findall(r'^\s*"(GET|POST|PUT|DELETE|PATCH) (/[^"]*)":', text, re.M)
-    assert len(routes) > 40, "could not read the access matrix"
-    return routes
+    rules = re.findall(r'^\s*"(GET|POST|PUT|DELETE|PATCH) (/[^"]*)":\s*([^\n]+),\s*$', text, re.M)
+    assert len(rules) > 40, "could not read the access matrix"
+    return rules
+
+
+def matrix_routes() -> list[tuple[str, str]]:
+    return [(m, p) for m, p, _ in matrix_rules()]
+
+
+# What in a rule lets each visitor of this file in (the rest is refused before the handler).
+ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin)", ".administrator"),
+                   "ofpra": (".anyone", ".anyStaff", "(ofpra)", ".ofpraAgent"),
+                   "applicant": (".anyone", ".applicant", ".documentOwner")}
+
+
+def routes_open_to(role: str) -> list[tuple[str, str]]:
+    return [(m, p) for m, p, rule in matrix_rules() if any(w in rule for w in ROLE_RULE_WORDS[role])]
 
 
 def field_names() -> list[str]:
@@ -98,6 +113,7 @@ class Client:
         u = urlsplit(base_url)
         self.host, self.port = u.hostname, u.port or 80
         self.sent = 0
+        self.statuses: dict[int, int] = {}
 
     def send(self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]] = (), body: bytes | None = None,
              raw_head: bytes | None = None) -> Reply:
@@ -120,6 +136,7 @@ class Client:
                 # An HTTP/0.9 request (`GET /` alone) gets a body without a status line.
                 return Reply(0, [], b"")
             data = resp.read()
+            self.statuses[resp.status] = self.statuses.get(resp.status, 0) + 1
             return Reply(resp.status, resp.getheaders(), data)
 
 
@@ -150,10 +167,13 @@ def fill(pattern: str, ident: bytes) -> bytes:
 
 @dataclass
 class Visitor:
-    """Someone with (or without) a session: its cookie header and the CSRF token of its pages."""
+    """Someone with (or without) a session: its cookie header, the CSRF token of its pages and,
+    for `:id` routes it may GET, a real record's link found on its pages (hostile query values
+    then reach a handler that found the record)."""
     name: str
     cookie: bytes
     csrf: str | None
+    links: dict[str, bytes] = field(default_factory=dict)
 
     def headers(self, extra: list[tuple[bytes, bytes]] = ()) -> list[tuple[bytes, bytes]]:
         h = [(b"Accept-Language", b"fr")]
@@ -163,9 +183,10 @@ class Visitor:
 
 
 def visitor_from(session, name: str, landing: str, base_url: str) -> Visitor:
-    r = session.get(base_url + landing, timeout=helpers.HTTP_TIMEOUT)
+    r = session.get(base_url + landing, timeout=helpers.HTTP_TIMEOUT, allow_redirects=False)
     assert r.status_code == 200, f"{name}: GET {landing} answered {r.status_code}"
     token = helpers.parse_html(r.text).input_value("_csrf")
+    assert token, f"{name}: no form on {landing}, so no CSRF token to send"
     return Visitor(name, helpers.cookie_header(session).encode(), token)
 
 
@@ -188,7 +209,7 @@ def may_post_with_token(visitor: Visitor, path: str) -> bool:
 def client(base_url) -> Client:
     c = Client(base_url)
     yield c
-    print(f"\ntest_hostile_input: {c.sent} requests sent")
+    print(f"\ntest_hostile_input: {c.sent} requests sent; answers by status: {dict(sorted(c.statuses.items()))}")
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +234,29 @@ def visitors(base_url) -> dict[str, Visitor]:
         out[name] = visitor_from(helpers.staff_session(base_url, email), name, "/espace", base_url)
     applicant = helpers.applicant_session(base_url, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD)
     out["applicant"] = visitor_from(applicant, "applicant", "/usager/espace", base_url)
+    for name in ("admin", "ofpra", "applicant"):
+        out[name].links = discover_links(out[name], base_url)
+    return out
+
+
+def discover_links(v: Visitor, base_url: str) -> dict[str, bytes]:
+    """pattern -> a real link to it, from the pages (without `:id`) this visitor may GET."""
+    c = Client(base_url)
+    hrefs = set()
+    for method, pattern in routes_open_to(v.name):
+        if method == "GET" and ":" not in pattern:
+            # Search pages list people only when asked: the demo applicant is one of them.
+            for target in (pattern.encode(), pattern.encode() + b"?q=" + DEMO_APPLICANT.encode()):
+                r = c.send(b"GET", target, v.headers())
+                hrefs.update(re.findall(rb'href="(/[^"?#]+)', r.body))
+                hrefs.update(val.split("?")[0].encode() for k, val in r.headers if k.lower() == "location")
+    out = {}
+    for method, pattern in routes_open_to(v.name):
+        if method == "GET" and ":" in pattern:
+            rx = re.compile(b"^" + re.sub(rb":[a-z_]+", rb"[^/]+", pattern.encode()) + b"$")
+            found = sorted(h for h in hrefs if rx.match(h))
+            if found:
+                out[pattern] = found[0]
     return out
 
 
@@ -366,35 +410,35 @@ def multipart(parts: list[bytes], boundary: bytes = b"B0undary", close: bool = T
     return body + (b"--" + boundary + b"--\r\n" if close else b"")
 
 
-def field(name: bytes, value: bytes, extra: bytes = b"") -> bytes:
+def part(name: bytes, value: bytes, extra: bytes = b"") -> bytes:
     return b'Content-Disposition: form-data; name="' + name + b'"' + extra + b"\r\n\r\n" + value
 
 
 def test_malformed_multipart(client, visitors):
     token = b""
     bad = [
-        (b"multipart/form-data", multipart([field(b"a", b"1")])),                       # no boundary
-        (b"multipart/form-data; boundary=", multipart([field(b"a", b"1")])),
-        (b'multipart/form-data; boundary="', multipart([field(b"a", b"1")], b'"')),
-        (b"multipart/form-data; boundary=" + b"x" * 71, multipart([field(b"a", b"1")], b"x" * 71)),
-        (b"multipart/form-data; boundary=other", multipart([field(b"a", b"1")])),        # wrong boundary
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b"a", b"1")], close=False)),
+        (b"multipart/form-data", multipart([part(b"a", b"1")])),                       # no boundary
+        (b"multipart/form-data; boundary=", multipart([part(b"a", b"1")])),
+        (b'multipart/form-data; boundary="', multipart([part(b"a", b"1")], b'"')),
+        (b"multipart/form-data; boundary=" + b"x" * 71, multipart([part(b"a", b"1")], b"x" * 71)),
+        (b"multipart/form-data; boundary=other", multipart([part(b"a", b"1")])),        # wrong boundary
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b"a", b"1")], close=False)),
         (b"multipart/form-data; boundary=B0undary", b"--B0undary"),
         (b"multipart/form-data; boundary=B0undary", b"--B0undary\r\n"),
         (b"multipart/form-data; boundary=B0undary", b"--B0undary\r\n\r\n\r\n--B0undary--"),
         (b"multipart/form-data; boundary=B0undary", multipart([b"no colon here\r\n\r\nx"])),
         (b"multipart/form-data; boundary=B0undary", multipart([b"X-Long: " + b"a" * 9000 + b"\r\n\r\nx"])),
         (b"multipart/form-data; boundary=B0undary", multipart([b"Content-Disposition: form-data\r\n\r\nx"])),
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b"a", b"1")] * 70)),
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b"a", b"\xff\xfe")])),
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b"a", b"x\x00y")])),
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b"\xff", b"1")])),
-        (b"multipart/form-data; boundary=B0undary", multipart([field(b'a"; name="b', b"1")])),
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b"a", b"1")] * 70)),
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b"a", b"\xff\xfe")])),
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b"a", b"x\x00y")])),
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b"\xff", b"1")])),
+        (b"multipart/form-data; boundary=B0undary", multipart([part(b'a"; name="b', b"1")])),
         (b"multipart/form-data; boundary=B0undary",
-         multipart([field(b"_csrf", b"forged"), field(b"file", b"%PDF-1.4 " + MARKER.encode(),
+         multipart([part(b"_csrf", b"forged"), part(b"file", b"%PDF-1.4 " + MARKER.encode(),
                                                       b'; filename="../../' + MARKER.encode() + b'.pdf"')])),
-        (b"multipart/form-data; boundary=B0undary; boundary=other", multipart([field(b"a", b"1")])),
-        (b"multipart/mixed; boundary=B0undary", multipart([field(b"a", b"1")])),
+        (b"multipart/form-data; boundary=B0undary; boundary=other", multipart([part(b"a", b"1")])),
+        (b"multipart/mixed; boundary=B0undary", multipart([part(b"a", b"1")])),
         (b"text/plain", MARKER.encode()),
         (b"application/json", b'{"_csrf": "x"}'),
         (b"application/x-www-form-urlencoded; charset=\xff", b"a=1"),
@@ -405,7 +449,7 @@ def test_malformed_multipart(client, visitors):
         for i, (ctype, body) in enumerate(bad):
             # With the visitor's real token in front, so a part that parses reaches the handler.
             if v.csrf and b"boundary=B0undary" in ctype and body.startswith(b"--B0undary\r\n"):
-                body = multipart([field(b"_csrf", v.csrf.encode())])[:-len(b"--B0undary--\r\n")] + body
+                body = multipart([part(b"_csrf", v.csrf.encode())])[:-len(b"--B0undary--\r\n")] + body
             for _, pattern in POST_ROUTES[i % len(POST_ROUTES)::max(1, len(POST_ROUTES) // 3)]:
                 if pattern in SESSION_ENDING:
                     continue
@@ -426,12 +470,14 @@ values = st.one_of(
     st.tuples(st.sampled_from(HOSTILE_TEXT), st.text(max_size=20)).map(lambda t: encode(t[0] + t[1] + MARKER)),
 )
 PLACES = ["query", "query-raw", "form", "form-raw", "multipart", "cookie", "accept-language", "header", "path"]
-HYPOTHESIS = hsettings(max_examples=110, derandomize=True, deadline=None, database=None,
+HYPOTHESIS = hsettings(max_examples=300, derandomize=True, deadline=None, database=None,
                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 def hostile_request(v: Visitor, method: str, pattern: str, place: str, value: bytes):
     target = fill(pattern, pct(value) if place == "path" else b"0")
+    if method == "GET" and place != "path" and pattern in v.links:
+        target = v.links[pattern]       # a real record: the handler goes past its lookup
     headers = []
     body = None
     if place.startswith("query"):
@@ -447,8 +493,8 @@ def hostile_request(v: Visitor, method: str, pattern: str, place: str, value: by
     if method == "POST":
         with_token = may_post_with_token(v, pattern)
         if place == "multipart":
-            parts = [field(b"_csrf", (v.csrf if with_token else "forged").encode())]
-            parts += [field(n.encode(), value) for n in FIELDS[:: max(1, len(FIELDS) // 8)]]
+            parts = [part(b"_csrf", (v.csrf if with_token else "forged").encode())]
+            parts += [part(n.encode(), value) for n in FIELDS[:: max(1, len(FIELDS) // 8)]]
             body = multipart(parts)
             headers.append((b"Content-Type", b"multipart/form-data; boundary=B0undary"))
         else:
@@ -466,8 +512,12 @@ def hostile_request(v: Visitor, method: str, pattern: str, place: str, value: by
 def test_hostile_values_anywhere(client, visitors, role):
     v = visitors[role]
 
+    # Mostly the routes this visitor may call (so handlers read the values), some others.
+    own = routes_open_to(role)
+    routes = st.one_of(st.sampled_from(own), st.sampled_from(own), st.sampled_from(own), st.sampled_from(ROUTES))
+
     @HYPOTHESIS
-    @given(route=st.sampled_from(ROUTES), place=st.sampled_from(PLACES), value=values)
+    @given(route=routes, place=st.sampled_from(PLACES), value=values)
     def one(route, place, value):
         method, pattern = route
         target, headers, body = hostile_request(v, method, pattern, place, value)
@@ -491,3 +541,11 @@ def test_login_forms_with_injection_strings(client, visitors, base_url):
     for role in ("admin", "applicant"):
         r = client.send(b"GET", b"/espace" if role == "admin" else b"/usager/espace", visitors[role].headers())
         assert r.status == 200, f"{role} session lost: {r.status}"
+
+
+def test_the_suite_reads_the_matrix_and_finds_records(visitors):
+    """Guards the suite itself: every role has routes of its own and real records to probe."""
+    for role in ROLES:
+        assert routes_open_to(role), f"no route open to {role}: ROLE_RULE_WORDS is out of date"
+    assert visitors["ofpra"].links, "no record link found on the OFPRA agent's pages"
+    assert visitors["applicant"].links, "no document link found on the applicant's pages"
