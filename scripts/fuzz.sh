@@ -14,6 +14,8 @@ SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 OUT=${FUZZ_OUT:-$ROOT/.fuzz}
 SWIFTC=${SWIFTC:-$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)}
 mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/corpus" "$OUT/crashes"
+# libFuzzer reports a crash itself; Swift's backtracer would hang under ASan.
+export SWIFT_BACKTRACE=enable=no
 
 # swift-log (FastCGIServer logs through it): its checkout comes from `swift package resolve`.
 LOGGING_SRC=$ROOT/.build/checkouts/swift-log/Sources/Logging

@@ -65,7 +65,10 @@ public enum MultipartParser {
     }
 
     private static func parseHeaders(_ bytes: [UInt8]) throws -> [String: String] {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw HTTPError(400, "multipart header not UTF-8") }
+        // A NUL would reach handlers in a field name or file name (and be cut by libpq).
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+            throw HTTPError(400, "multipart header not UTF-8 text")
+        }
         var out = [String: String]()
         for line in text.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":") else { throw HTTPError(400, "malformed multipart header") }

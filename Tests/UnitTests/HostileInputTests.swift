@@ -70,6 +70,17 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    /// Found by `make fuzz` (target form): a NUL inside a part's headers reached handlers as a
+    /// field name (`name="\0\0rf"`), to be cut by libpq like a value would be.
+    func testMultipartHeaderWithNULIsA400() {
+        let body = Array("--B\r\nContent-Disposition:(form-data; name=\u{0}\u{0}\u{0}\u{0}rf\"\r\n\r\nabc\r\n--B--\r\n".utf8)
+        XCTAssertThrowsError(try MultipartParser.parse(body, boundary: "B")) { error in
+            XCTAssertEqual((error as? HTTPError)?.status, 400)
+        }
+        let file = Array("--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\u{0}.pdf\"\r\n\r\n%PDF\r\n--B--\r\n".utf8)
+        XCTAssertThrowsError(try MultipartParser.parse(file, boundary: "B"))
+    }
+
     /// Odd request lines and parameters answer (400 or a page), never trap.
     func testOddCGIParametersNeverTrap() {
         let uris = ["", "?", "??", "%", "%%", "/%zz", "/%C3", "/?%", "/a?b=%", "//", "/%2F%2Fevil.example",
