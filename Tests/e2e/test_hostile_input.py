@@ -474,7 +474,7 @@ values = st.one_of(
     st.tuples(st.sampled_from(HOSTILE_TEXT), st.text(max_size=20)).map(lambda t: encode(t[0] + t[1] + MARKER)),
 )
 PLACES = ["query", "query-raw", "form", "form-raw", "multipart", "cookie", "accept-language", "header", "path"]
-HYPOTHESIS = hsettings(max_examples=200, derandomize=True, deadline=None, database=None,
+HYPOTHESIS = hsettings(max_examples=500, derandomize=True, deadline=None, database=None,
                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
