@@ -82,9 +82,11 @@ CREDENTIAL_FORMS = {"/connexion", "/usager/connexion", "/usager/activation", "/u
 SESSION_ENDING = {"/deconnexion"}
 
 # Values for `:id` that no record has: out of range, not numbers, other scripts, encodings.
-ODD_IDS = ["0", "-1", "9223372036854775807", "9223372036854775808", "99999999999999999999999",
+# Never one that Swift's Int64() reads as a real id ("+1" is 1, so it would act on record 1).
+ODD_IDS = ["0", "-1", "+0", "-0", "9223372036854775807", "9223372036854775808", "99999999999999999999999",
            "abc", "1.5", "1e3", "0x10", "%00", "%2e%2e", "%252e", "%3Cx-hostile%3E", "%27%20OR%201%3D1--",
-           "%C3%28", "%D9%A1", "%0D%0AX-Injected:%201", "%20", "+1"]
+           "%C3%28", "%D9%A1", "%0D%0AX-Injected:%201", "%20"]
+assert all(not re.fullmatch(r"\+?0*[1-9][0-9]{0,17}", i) for i in ODD_IDS), "an odd id names a real record"
 
 HOSTILE_TEXT = [
     MARKER, '"><x-hostile>', "'><x-hostile a='", "<script>x-hostile</script>", "javascript:alert(1)",
@@ -236,7 +238,9 @@ def visitors(base_url) -> dict[str, Visitor]:
         out[name] = visitor_from(helpers.staff_session(base_url, email), name, "/espace", base_url)
     applicant = helpers.applicant_session(base_url, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD)
     out["applicant"] = visitor_from(applicant, "applicant", "/usager/espace", base_url)
-    for name in ("admin", "ofpra", "guda", "spada", "applicant"):
+    # Not the applicant's: opening a document is its legal notification, a state other tests
+    # of the demo applicant may rely on.
+    for name in ("admin", "ofpra", "guda", "spada"):
         out[name].links = discover_links(out[name], base_url)
     return out
 
@@ -478,8 +482,14 @@ HYPOTHESIS = hsettings(max_examples=500, derandomize=True, deadline=None, databa
                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
+def not_an_id(value: bytes) -> bytes:
+    """A drawn value that Int64() would read as a record id ("7", "+12") acts on that record
+    (a retried message, a reissued key): it is made an odd one instead."""
+    return b"x" + value if re.fullmatch(rb"\+?0*[1-9][0-9]*", value) else value
+
+
 def hostile_request(v: Visitor, method: str, pattern: str, place: str, value: bytes):
-    target = fill(pattern, pct(value) if place == "path" else b"0")
+    target = fill(pattern, pct(not_an_id(value)) if place == "path" else b"0")
     if method == "GET" and place != "path" and pattern in v.links:
         target = v.links[pattern]       # a real record: the handler goes past its lookup
     headers = []
@@ -552,4 +562,3 @@ def test_the_suite_reads_the_matrix_and_finds_records(visitors):
     for role in ROLES:
         assert routes_open_to(role), f"no route open to {role}: ROLE_RULE_WORDS is out of date"
     assert visitors["ofpra"].links, "no record link found on the OFPRA agent's pages"
-    assert visitors["applicant"].links, "no document link found on the applicant's pages"
