@@ -99,6 +99,7 @@ final class HostileInputTests: XCTestCase {
     func testLogSafePathEscapesControlCharacters() {
         XCTAssertEqual(FastCGIServer.logSafe("/a\nGET /admin 200\r\u{0}\u{1B}[31m"), "/a\\x0AGET /admin 200\\x0D\\x00\\x1B[31m")
         XCTAssertEqual(FastCGIServer.logSafe("/usager/Créteil"), "/usager/Créteil")
+        XCTAssertEqual(Request(method: "GET", path: "/admin\n200 OK").loggablePath, "/admin\\x0A200 OK")
     }
 
     func testOddCookieHeadersParse() {
