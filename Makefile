@@ -6,7 +6,7 @@
 #   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
 SHELL := /bin/bash
 
-.PHONY: all deps build build-debug run stop test bench clean
+.PHONY: all deps build build-debug run stop test bench fuzz clean
 
 all: build
 
@@ -31,6 +31,9 @@ test: build-debug
 
 bench: build
 	@scripts/bench.sh
+
+fuzz:
+	@scripts/fuzz.sh
 
 clean:
 	@for d in .run .run-test .run-bench; do scripts/services.sh stop $$d; done

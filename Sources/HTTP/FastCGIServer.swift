@@ -114,7 +114,7 @@ public final class FastCGIServer: Sendable {
         }
         write(response, head: request.method != "HEAD", to: raw.out)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        logger.info("\(request.method) \(request.path) \(response.status) \(response.body.count)B \(String(format: "%.1f", ms))ms",
+        logger.info("\(Self.logSafe(request.method)) \(Self.logSafe(request.path)) \(response.status) \(response.body.count)B \(String(format: "%.1f", ms))ms",
                     metadata: ["request_id": .string(request.requestId)])
     }
 
@@ -185,6 +185,21 @@ public final class FastCGIServer: Sendable {
             remoteAddress: params["REMOTE_ADDR"] ?? "",
             isSecure: params["HTTPS"]?.lowercased() == "on",
             requestId: params["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? localRequestId())
+    }
+
+    /// The path as one log line: control characters (a `%0A` in the URL) are written as
+    /// `\xNN`, so a visitor cannot forge an access-log entry.
+    static func logSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func localRequestId() -> String {

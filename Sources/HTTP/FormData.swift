@@ -41,6 +41,8 @@ public struct FormData: Sendable {
                 out.append(c)
             }
         }
+        // libpq passes text parameters as C strings: a NUL would silently cut the value.
+        guard !out.contains(0) else { throw HTTPError(400, "NUL in a field or path") }
         guard let s = String(validating: out, as: UTF8.self) else { throw HTTPError(400, "invalid UTF-8") }
         return s
     }

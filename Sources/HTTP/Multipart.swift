@@ -20,9 +20,16 @@ public enum MultipartParser {
             guard kv.count == 2, kv[0].trimmingSpaces().lowercased() == "boundary" else { continue }
             var value = kv[1].trimmingSpaces()
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return (1...70).contains(value.utf8.count) ? value : nil
+            return isValidBoundary(value) ? value : nil
         }
         return nil
+    }
+
+    /// RFC 2046: 1 to 70 characters among `bchars`, not ending with a space. Anything else
+    /// (a lone quote, control characters, non-ASCII) is a forged or broken header.
+    static func isValidBoundary(_ value: String) -> Bool {
+        let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ".utf8)
+        return (1...70).contains(value.utf8.count) && value.utf8.allSatisfy(allowed.contains) && value.last != " "
     }
 
     public static func parse(_ body: [UInt8], boundary: String) throws -> [MultipartPart] {
@@ -58,7 +65,10 @@ public enum MultipartParser {
     }
 
     private static func parseHeaders(_ bytes: [UInt8]) throws -> [String: String] {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw HTTPError(400, "multipart header not UTF-8") }
+        // A NUL would reach handlers in a field name or file name (and be cut by libpq).
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+            throw HTTPError(400, "multipart header not UTF-8 text")
+        }
         var out = [String: String]()
         for line in text.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":") else { throw HTTPError(400, "malformed multipart header") }
@@ -71,8 +81,8 @@ public enum MultipartParser {
     public static func fields(of parts: [MultipartPart]) throws -> FormData {
         var form = FormData()
         for part in parts where part.filename == nil {
-            guard let value = String(validating: part.body, as: UTF8.self) else {
-                throw HTTPError(400, "multipart field is not UTF-8")
+            guard !part.body.contains(0), let value = String(validating: part.body, as: UTF8.self) else {
+                throw HTTPError(400, "multipart field is not UTF-8 text")
             }
             form.append(part.name, value)
         }

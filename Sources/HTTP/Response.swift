@@ -41,12 +41,18 @@ public struct Response: Sendable {
     /// The CGI-style head FastCGI expects (`Status:` line, headers, blank line).
     public func serializedHead() -> String {
         var s = "Status: \(status) \(HTTPStatus.reason(status))\r\n"
-        for (name, value) in headers where !value.contains("\r") && !value.contains("\n") {
+        // A line break or NUL in a name or value would end the line early and start another
+        // header (response splitting); such a header or cookie is left out, not repaired.
+        for (name, value) in headers where Self.isSafeHeaderText(value) && Self.isSafeHeaderText(name) && !name.contains(":") {
             s += "\(name): \(value)\r\n"
         }
-        for c in cookies { s += "Set-Cookie: \(c.headerValue)\r\n" }
+        for c in cookies where Self.isSafeHeaderText(c.headerValue) { s += "Set-Cookie: \(c.headerValue)\r\n" }
         if header("Content-Length") == nil { s += "Content-Length: \(body.count)\r\n" }
         s += "\r\n"
         return s
+    }
+
+    static func isSafeHeaderText(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
     }
 }

@@ -137,11 +137,14 @@ public final class RequestContext {
     /// (`…/telephone` → `/usager/coordonnees`), else home, never to a 405. Not the Referer:
     /// our Referrer-Policy is no-referrer, so browsers do not send one.
     var switcherPath: String {
-        if request.method == "GET" || request.method == "HEAD" { return request.path }
+        if request.method == "GET" || request.method == "HEAD" { return request.linkPath }
         var segments = request.path.split(separator: "/")
         while !segments.isEmpty {
             let candidate = "/" + segments.joined(separator: "/")
-            if case .found = app.routes.match(method: "GET", path: candidate) { return candidate }
+            // Encoded like `linkPath`: a segment such as `\evil.example` must stay a path here.
+            if case .found = app.routes.match(method: "GET", path: candidate) {
+                return "/" + FormData.percentEncode(candidate).drop { $0 == "/" }
+            }
             segments.removeLast()
         }
         return "/"

@@ -26,10 +26,26 @@ public struct Catalogue: @unchecked Sendable {
         return Self.format(s, args)
     }
 
+    /// One pass over the message: an argument's value is copied as it is, so a value that
+    /// holds `{code}` (a name someone typed) is never replaced by another argument. A `{name}`
+    /// with no argument, or a lone brace, stays as written.
     static func format(_ message: String, _ args: [String: String]) -> String {
-        var s = message
-        for (k, v) in args { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
-        return s
+        guard !args.isEmpty else { return message }
+        var out = ""
+        var rest = message[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
+                  let value = args[String(rest[afterOpen..<close])] else {
+                out.append("{")
+                rest = rest[afterOpen...]
+                continue
+            }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     static func flatten(_ node: [String: Any], prefix: String, into out: inout [String: String], language: String) throws {

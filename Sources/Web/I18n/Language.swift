@@ -18,22 +18,25 @@ public struct Language: Sendable, Equatable {
         supported.first { $0.code == code.lowercased() }
     }
 
-    /// Picks a language from an Accept-Language header, honouring q-values.
+    /// Picks a language from an Accept-Language header, honouring q-values. The header is
+    /// whatever the client sent (`;`, `,,`, `q=nan`): odd items are skipped, never trusted.
     public static func negotiate(acceptLanguage header: String) -> Language? {
-        var best: (Language, Double)?
+        var best: (language: Language, q: Double)?
         for item in header.split(separator: ",") {
-            let parts = item.split(separator: ";")
-            let tag = parts[0].trimmingSpacesAndLowercased()
+            // Keeps empty pieces so `;fr` is an empty tag, not the tag `fr`.
+            let parts = item.split(separator: ";", omittingEmptySubsequences: false)
+            guard let tag = parts.first?.trimmingSpacesAndLowercased(), !tag.isEmpty else { continue }
             var q = 1.0
             for p in parts.dropFirst() {
                 let kv = p.split(separator: "=", maxSplits: 1)
                 if kv.count == 2, kv[0].trimmingSpacesAndLowercased() == "q" { q = Double(kv[1].trimmingSpacesAndLowercased()) ?? 0 }
             }
-            let primary = String(tag.split(separator: "-").first ?? "")
-            guard q > 0, let lang = named(primary) else { continue }
-            if best == nil || q > best!.1 { best = (lang, q) }
+            // RFC 9110 weights are 0...1; anything else (nan, inf, -1) counts as "not acceptable".
+            guard q > 0, q <= 1, let primary = tag.split(separator: "-").first, let lang = named(String(primary))
+            else { continue }
+            if best.map({ q > $0.q }) ?? true { best = (lang, q) }
         }
-        return best?.0
+        return best?.language
     }
 }
 
