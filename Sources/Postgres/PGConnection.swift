@@ -52,9 +52,10 @@ public final class PGConnection {
     @discardableResult
     public func query(_ sql: String, _ params: [PGEncodable?] = []) throws -> PGResult {
         try retryingAfterTermination {
+            let texts = try Self.parameterTexts(params)
             try connect()
             return try run { c in
-                withCStrings(params.map { $0?.pgText }) { values in
+                withCStrings(texts) { values in
                     PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
                 }
             }
@@ -68,6 +69,7 @@ public final class PGConnection {
     }
 
     private func preparedOnce(_ name: String, _ sql: String, _ params: [PGEncodable?]) throws -> PGResult {
+        let texts = try Self.parameterTexts(params)    // refused before anything is prepared
         try connect()
         // Connect once, then prepare and execute on that same connection.
         if !prepared.contains(name) {
@@ -75,18 +77,18 @@ public final class PGConnection {
             prepared.insert(name)
         }
         do {
-            return try execPrepared(name, params)
+            return try execPrepared(name, texts)
         } catch let error as PGError where error.sqlState == "26000" {
             // The server forgot it (a pooler or a restart we did not see): prepare again, once.
             _ = try run { c in PQprepare(c, name, sql, Int32(params.count), nil) }
-            return try execPrepared(name, params)
+            return try execPrepared(name, texts)
         }
     }
 
-    private func execPrepared(_ name: String, _ params: [PGEncodable?]) throws -> PGResult {
+    private func execPrepared(_ name: String, _ texts: [String?]) throws -> PGResult {
         try run { c in
-            withCStrings(params.map { $0?.pgText }) { values in
-                PQexecPrepared(c, name, Int32(params.count), values, nil, nil, 0)
+            withCStrings(texts) { values in
+                PQexecPrepared(c, name, Int32(texts.count), values, nil, nil, 0)
             }
         }
     }
@@ -157,6 +159,17 @@ public final class PGConnection {
     }
 
     // MARK: internals
+
+    /// The parameters as libpq receives them: C strings, where a NUL would end the value early
+    /// and the rest be dropped without a word. Such a value is refused, with the code
+    /// PostgreSQL itself gives a NUL in text (22021, character not in repertoire).
+    static func parameterTexts(_ params: [PGEncodable?]) throws -> [String?] {
+        let texts = params.map { $0?.pgText }
+        if let index = texts.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
+            throw PGError(.query, "text parameter $\(index + 1) contains a NUL character", sqlState: "22021")
+        }
+        return texts
+    }
 
     /// A server that was restarted or terminated our backend leaves its goodbye (57P01..03) on
     /// the idle connection; the statement we sent was never run. Outside a transaction it is

@@ -17,7 +17,7 @@ enum Authorization {
         case .staff(let roles):
             guard let staff = ctx.staff else { return askToLogIn(ctx) }
             if roles.contains(staff.role) { return nil }
-            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method) \(ctx.request.path)")
+            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method) \(ctx.request.loggablePath)")
             return ctx.errorPage(403)
         }
     }

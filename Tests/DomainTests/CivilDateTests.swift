@@ -89,4 +89,19 @@ final class CivilDateTests: XCTestCase {
             expected = calendar.date(byAdding: .day, value: 1, to: expected)!
         }
     }
+
+    /// What people type in a date field: the browser's ISO form, or day/month/year with a
+    /// four-digit year. Anything else is not a date (the form says so) rather than a guess.
+    func testTypedDatesAreISOOrDayMonthFourDigitYear() {
+        let march12 = CivilDate(year: 2026, month: 3, day: 12)
+        for typed in ["2026-03-12", "12/03/2026", "12.03.2026", "12-03-2026", "12/3/2026"] {
+            XCTAssertEqual(CivilDate(typed: typed), march12, typed)
+        }
+        XCTAssertEqual(CivilDate(typed: "1/2/2026"), CivilDate(year: 2026, month: 2, day: 1))
+        for malformed in ["12/x/03/2026", "12//03/2026", "+1/+2/2026", "-1/02/2026", "1/2/26", "01/02/02026", "12/03/ 2026",
+                          "12/03/2026/", "/12/03/2026", "12 03 2026", "12/03.2026", "012/03/2026", "12/003/2026",
+                          "٠١/٠٢/٢٠٢٦", "１/２/２０２６", "31/02/2026", "00/01/2026", "01/13/2026", "1e1/02/2026", "", "/", "//"] {
+            XCTAssertNil(CivilDate(typed: malformed), malformed)
+        }
+    }
 }

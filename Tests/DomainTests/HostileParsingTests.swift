@@ -76,6 +76,7 @@ final class HostileParsingTests: XCTestCase {
                 XCTAssertEqual(CivilDate(iso: d.iso), d)
                 _ = d.weekday
             }
+            if let d = CivilDate(typed: s) { XCTAssertEqual(CivilDate(typed: d.iso), d) }
             if let t = TimeOfDay(hhmm: s) { XCTAssertEqual(TimeOfDay(hhmm: t.hhmm), t) }
         }
         XCTAssertNil(CivilDate(iso: "2026-02-29"))

@@ -17,7 +17,8 @@ final class PaperOptOutTests: XCTestCase {
     var office: Structure!
     var otherOffice: Structure!
     let password = "fixture-password-1"
-    let pdf = Array("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
+    /// A real scan-like PDF: qpdf reads it without warnings, as OFPRA's deposit check requires.
+    let pdf = MiniPDF.build()
 
     override func setUpWithError() throws {
         (app, db) = try Fixtures.app()
@@ -286,6 +287,29 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(early.status, 422)
         XCTAssertTrue(early.html.contains(text("optout.ofii.signed_on_invalid")))
         XCTAssertEqual(try latest(p).step, .convoked)
+    }
+
+    /// The signed form is checked like an OFPRA deposit: OFPRA opens it, so a PDF with active
+    /// content or an attachment is refused with the reason, and nothing is stored or forwarded.
+    func testTheScannedFormIsValidatedLikeADeposit() throws {
+        let p = try person()
+        XCTAssertEqual(request(p, by: try logIn("optout-spada")).status, 303)
+        let id = try latest(p).id
+        let ofii = try logIn("optout-ofii")
+        XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).status, 303)
+        let cases: [([UInt8], PDFCheck.Problem)] = [
+            (MiniPDF.build(catalog: "/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"), .activeContent),
+            (MiniPDF.build(catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) >>] >> >>"), .attachments),
+        ]
+        for (bytes, problem) in cases {
+            let r = ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", bytes)
+            XCTAssertEqual(r.status, 422, "\(problem)")
+            XCTAssertTrue(r.html.contains(text(problem.rawValue)), "\(problem): the agent is told why")
+        }
+        XCTAssertEqual(try latest(p).step, .convoked, "nothing forwarded to OFPRA")
+        XCTAssertNil(try PaperOptOuts.signedForm(id: id, db: db), "nothing stored")
+        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 303)
+        XCTAssertEqual(try PaperOptOuts.signedForm(id: id, db: db), pdf)
     }
 
     func testStepsOutOfOrderAreRefused() throws {

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 @testable import HTTP
+import Logging
 import Postgres
 import Security
 @testable import Web
@@ -77,12 +78,12 @@ class IntegrationTestCase: XCTestCase {
 }
 
 enum Fixtures {
-    static func app() throws -> (App, PGConnection) {
+    static func app(logger: Logger = Logger(label: "app")) throws -> (App, PGConnection) {
         let db = try TestDatabase.connect()
         let config = Config(databaseURL: TestDatabase.conninfo!, socketPath: "/dev/null", threads: 1,
                             root: TestDatabase.root, secret: Array(repeating: 5, count: 32), environment: .test,
                             spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
-        return (try App(config: config), db)
+        return (try App(config: config, logger: logger), db)
     }
 
     static func structure(_ db: PGConnection) throws -> Structure {

@@ -25,6 +25,25 @@ final class PostgresTests: XCTestCase {
         XCTAssertEqual(try db.query("SELECT count(*) AS c FROM t").first?.get("c", as: Int.self), 1)
     }
 
+    /// libpq takes text parameters as C strings: a NUL would cut the value where it stands and
+    /// store the rest silently. The layer refuses such a value instead, on both ways to query.
+    func testATextParameterWithANulIsRefusedNotCut() throws {
+        let cut = "abc\u{0}; the rest"
+        for attempt in [{ try self.db.query("INSERT INTO t (name) VALUES ($1)", [cut]) },
+                        { try self.db.prepared("nul_insert", "INSERT INTO t (name) VALUES ($1)", [cut]) }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                let pg = error as? PGError
+                XCTAssertEqual(pg?.kind, .query)
+                XCTAssertEqual(pg?.sqlState, "22021", "the code PostgreSQL gives a NUL in text")
+                XCTAssertFalse(pg?.isConnectionFailure ?? true)
+            }
+        }
+        XCTAssertEqual(try db.query("SELECT count(*) AS c FROM t").first?.get("c", as: Int.self), 0, "nothing stored")
+        // The connection is still usable, and a value without NUL still goes through.
+        try db.query("INSERT INTO t (name) VALUES ($1)", ["abc"])
+        XCTAssertEqual(try db.query("SELECT name FROM t").first?.get("name", as: String.self), "abc")
+    }
+
     func testTypedDecodingRoundTrips() throws {
         let when = Date(timeIntervalSince1970: 1_700_000_000.123456)
         let bytes = PGBytes([0, 1, 0xfe, 0xff])

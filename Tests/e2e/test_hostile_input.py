@@ -51,10 +51,11 @@ def matrix_routes() -> list[tuple[str, str]]:
 
 
 # What in a rule lets each visitor of this file in (the rest is refused before the handler).
-ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin)", ".administrator"),
-                   "ofpra": (".anyone", ".anyStaff", "(ofpra)", ".ofpraAgent"),
+# A record route names its scope after the roles: `.staff(ofpra, .national)`.
+ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin)", "(admin,", ".administrator"),
+                   "ofpra": (".anyone", ".anyStaff", "(ofpra)", "(ofpra,", ".ofpraAgent"),
                    "guda": (".anyone", ".anyStaff", ".gudaAgent"),
-                   "spada": (".anyone", ".anyStaff", "(professionals)", ".spadaStaff"),
+                   "spada": (".anyone", ".anyStaff", "(professionals)", "(professionals,", ".spadaStaff"),
                    "applicant": (".anyone", ".applicant", ".documentOwner")}
 
 

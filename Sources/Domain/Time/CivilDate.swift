@@ -26,6 +26,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// A date as people type it: the browser's `yyyy-MM-dd`, or day, month, year separated by
+    /// `/`, `.` or `-` (one kind, where date inputs are plain text). Day and month have one or
+    /// two ASCII digits, the year exactly four, so `12/x/03/2026`, `+1/+2/2026` and `1/2/26`
+    /// are refused rather than guessed (12 March, 1 February, the year 26).
+    public init?(typed text: String) {
+        if let d = CivilDate(iso: text) { self = d; return }
+        guard let separator = text.first(where: { $0 == "/" || $0 == "." || $0 == "-" }) else { return nil }
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
     public var iso: String {
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)

@@ -21,9 +21,9 @@ extension Applicants {
         return try db.query("""
             SELECT \(prefixed) FROM applicants a JOIN structures s ON s.id = a.spada_id
             WHERE a.agdref IS NULL AND a.eligibility IS NULL AND s.guda_site = $2
-              AND ($1 = '' OR a.surname ILIKE '%' || $1 || '%' OR a.given_names ILIKE '%' || $1 || '%')
+              AND ($1 = '' OR a.surname ILIKE $3 ESCAPE '\\' OR a.given_names ILIKE $3 ESCAPE '\\')
             ORDER BY a.enrolled_at DESC LIMIT 100
-            """, [search, site]).rows.map(decode)
+            """, [search, site, LikePattern.containing(search)]).rows.map(decode)
     }
 
     /// The applicant columns qualified by the alias `a` (for joins).

@@ -47,11 +47,11 @@ public enum Audit {
     /// Administrators' search: by staff e-mail, by person identifier (AGDREF/OFPRA), by day.
     public static func search(staffEmail: String, applicantId: Int64?, day: String?, limit: Int = 200, db: PGConnection) throws -> [Entry] {
         try db.query(select + """
-             WHERE ($1 = '' OR lower(s.email) LIKE '%' || lower($1) || '%')
+             WHERE ($1 = '' OR lower(s.email) LIKE lower($5) ESCAPE '\\')
                AND ($2::bigint IS NULL OR e.applicant_id = $2::bigint)
                AND ($3::date IS NULL OR (e.at AT TIME ZONE 'Europe/Paris')::date = $3::date)
              ORDER BY e.at DESC, e.id DESC LIMIT $4
-            """, [staffEmail, applicantId, day, limit]).rows.map(decode)
+            """, [staffEmail, applicantId, day, limit, LikePattern.containing(staffEmail)]).rows.map(decode)
     }
 
     static func decode(_ r: PGRow) throws -> Entry {

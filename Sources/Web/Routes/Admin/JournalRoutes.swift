@@ -12,7 +12,7 @@ enum JournalRoutes {
         let q = ctx.request.query
         let staff = (q["agent"] ?? "").trimmingCharacters(in: .whitespaces)
         let identifier = (q["personne"] ?? "").trimmingCharacters(in: .whitespaces)
-        let day = q["jour"].flatMap(EnrolmentRoutes.parseDate)
+        let day = q["jour"].flatMap(CivilDate.init(typed:))
         var applicantId: Int64?
         var unknownPerson = false
         if !identifier.isEmpty {

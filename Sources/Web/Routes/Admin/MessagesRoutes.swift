@@ -29,7 +29,7 @@ enum MessagesRoutes {
     }
 
     static func retry(_ ctx: RequestContext) throws -> Response {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? "") else { throw HTTPError.notFound }
+        guard let id = ctx.request.pathId("id") else { throw HTTPError.notFound }
         switch try Outbox.retry(id: id, ctx.db) {
         case .notFound: throw HTTPError.notFound
         case .requeued: ctx.logger.info("outbox message \(id) requeued by staff \(ctx.staff?.id ?? 0)")

@@ -57,7 +57,7 @@ enum GudaRoutes {
 
     /// The person, if they belong to the agent's own GUDA site; 404 otherwise (and noted).
     static func applicant(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""),
+        guard let id = ctx.request.pathId("id"),
               let a = try Applicants.find(id: id, atGudaSite: try agentSite(ctx), db: ctx.db) else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
@@ -103,11 +103,11 @@ enum GudaRoutes {
         // The site is the agent's own, never a form choice.
         guard let site = try agentSite(ctx), GudaSite.find(id: site) != nil else { throw HTTPError.notFound }
         let today = ParisCalendar.civilDate(of: Date())
-        let registeredOn = v["registered_on"].flatMap(EnrolmentRoutes.parseDate)
+        let registeredOn = v["registered_on"].flatMap(CivilDate.init(typed:))
         if !(v["registered_on"] ?? "").isEmpty, registeredOn == nil || registeredOn! > today { f.fail("registered_on", "pro.enrol.invalid_date") }
         let choice = ProcedureChoice(rawValue: v["procedure"] ?? "")
         if choice == nil { f.fail("procedure", "form.choose") }
-        let requalifiedOn = v["requalified_on"].flatMap(EnrolmentRoutes.parseDate)
+        let requalifiedOn = v["requalified_on"].flatMap(CivilDate.init(typed:))
         if choice?.isRequalified == true {
             if requalifiedOn == nil || requalifiedOn! > today { f.fail("requalified_on", "guda.requalified_required") }
         }

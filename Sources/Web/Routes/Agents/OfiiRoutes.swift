@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import PDFValidation
 
 /// The OFII territorial office: requests addressed to it, the convocation date, then the signed
 /// form (date + scan), which reaches OFPRA as soon as it is recorded. An agent only ever sees
@@ -39,7 +40,7 @@ enum OfiiRoutes {
     /// The request, only if it is addressed to the agent's office (else 404: nothing to learn).
     static func item(_ ctx: RequestContext) throws -> PaperOptOuts.Item {
         let office = try office(ctx)
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let item = try PaperOptOuts.item(id: id, db: ctx.db),
+        guard let id = ctx.request.pathId("id"), let item = try PaperOptOuts.item(id: id, db: ctx.db),
               item.optOut.ofiiOfficeId == office else { throw HTTPError.notFound }
         return item
     }
@@ -51,7 +52,7 @@ enum OfiiRoutes {
     static func signedFormForm() -> FormView {
         FormView([
             .init(name: "signed_on", labelKey: "optout.ofii.signed_on", type: "date", hintKey: "pro.enrol.date_hint"),
-            // Not read as text: PDFCheck says whether it is missing, too large or not a PDF.
+            // Not read as text: PDFValidator says whether it is missing, too large or not a safe PDF.
             .init(name: "form_file", labelKey: "optout.ofii.form_file", type: "file", hintKey: "optout.ofii.form_file_hint",
                   keepValue: false, required: false),
         ])
@@ -89,7 +90,7 @@ enum OfiiRoutes {
         guard o.forwardedAt == nil, o.isOpen else { throw HTTPError(409, "the form was already forwarded") }
         var f = convocationForm()
         f.read(try ctx.form())
-        let day = f.values["convoked_on"].flatMap(EnrolmentRoutes.parseDate)
+        let day = f.values["convoked_on"].flatMap(CivilDate.init(typed:))
         if !(f.values["convoked_on"] ?? "").isEmpty, day == nil || day! < ParisCalendar.civilDate(of: o.requestedAt) {
             f.fail("convoked_on", "optout.ofii.convocation_invalid")
         }
@@ -112,13 +113,17 @@ enum OfiiRoutes {
         var f = signedFormForm()
         let parts = try ctx.multipart()
         f.read(try ctx.form())
-        let day = f.values["signed_on"].flatMap(EnrolmentRoutes.parseDate)
+        let day = f.values["signed_on"].flatMap(CivilDate.init(typed:))
         if !(f.values["signed_on"] ?? "").isEmpty, day == nil || day! < convokedOn || day! > ParisCalendar.civilDate(of: Date()) {
             f.fail("signed_on", "optout.ofii.signed_on_invalid")
         }
-        // The upload is checked by its bytes: a renamed image or a truncated scan is refused.
+        // OFPRA opens this scan: it is checked like a deposit (structure read by qpdf, no active
+        // content, attachments or decompression bomb), not only by its first and last bytes.
         let file = parts.first { $0.name == "form_file" && $0.filename != nil }
-        if let problem = PDFCheck.problem(in: file?.body ?? []) { f.fail("form_file", problem.rawValue) }
+        if let problem = PDFValidator.problem(in: file?.body ?? []) {
+            ctx.logger.notice("signed opt-out form \(o.id) refused: \(problem)")
+            f.fail("form_file", problem.rawValue)
+        }
         guard f.isValid, let day, let file else {
             var convocation = convocationForm()
             convocation.values["convoked_on"] = convokedOn.iso

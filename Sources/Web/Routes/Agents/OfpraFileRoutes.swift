@@ -46,7 +46,7 @@ enum OfpraFileRoutes {
     }
 
     static func person(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let p = try Applicants.find(id: id, db: ctx.db),
+        guard let id = ctx.request.pathId("id"), let p = try Applicants.find(id: id, db: ctx.db),
               p.eligibility != nil else { throw HTTPError.notFound }
         return p
     }
@@ -121,7 +121,7 @@ enum OfpraFileRoutes {
         if kind == nil { form.fail("kind", "form.choose") }
         var interview: InterviewAppointment?
         if kind == .convocation {
-            let day = form.values["interview_date"].flatMap(EnrolmentRoutes.parseDate)
+            let day = form.values["interview_date"].flatMap(CivilDate.init(typed:))
             let time = form.values["interview_time"].flatMap { TimeOfDay(hhmm: String($0.prefix(5))) }
             if day == nil { form.fail("interview_date", "documents.deposit.interview_required") }
             if time == nil { form.fail("interview_time", "documents.deposit.interview_required") }

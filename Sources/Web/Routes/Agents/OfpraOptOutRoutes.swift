@@ -27,7 +27,7 @@ enum OfpraOptOutRoutes {
 
     /// A request OFII forwarded. One still with OFII cannot be looked at or decided yet (409).
     static func item(_ ctx: RequestContext) throws -> PaperOptOuts.Item {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let item = try PaperOptOuts.item(id: id, db: ctx.db)
+        guard let id = ctx.request.pathId("id"), let item = try PaperOptOuts.item(id: id, db: ctx.db)
         else { throw HTTPError.notFound }
         guard item.optOut.forwardedAt != nil else { throw HTTPError(409, "the signed form has not been forwarded yet") }
         return item

@@ -18,7 +18,7 @@ enum OfpraSpaceRoutes {
     }
 
     static func open(_ ctx: RequestContext) throws -> Response {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? "") else { throw HTTPError.notFound }
+        guard let id = ctx.request.pathId("id") else { throw HTTPError.notFound }
         let form = try ctx.form()
         let number = (form["ofpra_number"] ?? "").filter { !$0.isWhitespace }
         if !number.isEmpty && (number.count > 20 || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })) {

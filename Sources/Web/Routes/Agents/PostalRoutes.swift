@@ -25,7 +25,7 @@ enum PostalRoutes {
     }
 
     static func markPosted(_ ctx: RequestContext) throws -> Response {
-        guard let staff = ctx.staff, let id = Int64(ctx.request.pathParameter("id") ?? ""),
+        guard let staff = ctx.staff, let id = ctx.request.pathId("id"),
               let dispatch = try PostalDispatches.find(id: id, db: ctx.db) else { throw HTTPError.notFound }
         let marked = try ctx.db.transaction { tx -> Bool in
             guard try PostalDispatches.markPosted(id: id, by: staff.id, db: tx) else { return false }

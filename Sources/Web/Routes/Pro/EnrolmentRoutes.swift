@@ -53,7 +53,7 @@ enum EnrolmentRoutes {
         var f = form(ctx)
         f.read(try ctx.form())
         let v = f.values
-        let birth = v["birth_date"].flatMap(parseDate)
+        let birth = v["birth_date"].flatMap(CivilDate.init(typed:))
         if !(v["birth_date"] ?? "").isEmpty {
             if let birth, birth <= ParisCalendar.civilDate(of: Date()), birth.year >= 1900 {} else { f.fail("birth_date", "pro.enrol.invalid_date") }
         }
@@ -89,13 +89,5 @@ enum EnrolmentRoutes {
         ctx.logger.info("applicant \(applicant.id) enrolled by staff \(ctx.staff?.id ?? 0)")
         if phone != nil || email != nil { return .redirect(to: "/pro/inscriptions/\(applicant.id)/coordonnees") }
         return .redirect(to: "/pro/inscriptions?notice=enrolled")
-    }
-
-    /// Accepts the browser's yyyy-mm-dd and the dd/mm/yyyy people type where date inputs are plain text.
-    static func parseDate(_ s: String) -> CivilDate? {
-        if let d = CivilDate(iso: s) { return d }
-        let parts = s.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" }).compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return CivilDate(year: parts[2], month: parts[1], day: parts[0])
     }
 }

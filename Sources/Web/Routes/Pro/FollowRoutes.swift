@@ -68,7 +68,7 @@ enum FollowRoutes {
 
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followed(_ ctx: RequestContext) throws -> FollowedPerson {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let structure = ctx.staff?.structureId,
+        guard let id = ctx.request.pathId("id"), let structure = ctx.staff?.structureId,
               let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
@@ -145,7 +145,7 @@ enum FollowRoutes {
         let submitted = try ctx.form()
         var f = keyForm()
         f.read(submitted)
-        let birth = f.values["att_birth_date"].flatMap(EnrolmentRoutes.parseDate)
+        let birth = f.values["att_birth_date"].flatMap(CivilDate.init(typed:))
         if !(f.values["att_birth_date"] ?? "").isEmpty && birth == nil { f.fail("att_birth_date", "pro.enrol.invalid_date") }
         if submitted["present"] != "1" { f.fail("present", "pro.key.presence_required") }
         if f.isValid, let birth, let recordBirth = CivilDate(iso: a.birthDate) {
@@ -179,12 +179,14 @@ enum FollowRoutes {
         let form = try ctx.form()
         guard let structureId = Int64(form["structure"] ?? ""),
               let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
-              let day = (form["started_on"]).flatMap(EnrolmentRoutes.parseDate) else {
+              let day = (form["started_on"]).flatMap(CivilDate.init(typed:)) else {
             return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_invalid")
         }
-        try FollowLinks.open(applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
-                             by: ctx.staff?.id, db: ctx.db)
-        try Audit.record(ctx, "open_accommodation", applicant: p.applicant.id, detail: structure.name)
+        try ctx.db.transaction { tx in
+            try FollowLinks.open(applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
+                                 by: ctx.staff?.id, db: tx)
+            try Audit.record(ctx, "open_accommodation", applicant: p.applicant.id, detail: structure.name, db: tx)
+        }
         return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_saved")
     }
 
@@ -193,9 +195,11 @@ enum FollowRoutes {
         guard let structureId = Int64(try ctx.form()["structure"] ?? "") else { throw HTTPError.badRequest }
         // The SPADA may end any accommodation link; a CADA/HUDA only its own.
         guard ctx.staff?.role == .spadaStaff || ctx.staff?.structureId == structureId else { throw HTTPError.forbidden }
-        try FollowLinks.end(applicant: p.applicant.id, structure: structureId,
-                            endedOn: ParisCalendar.civilDate(of: Date()).iso, db: ctx.db)
-        try Audit.record(ctx, "end_accommodation", applicant: p.applicant.id)
+        try ctx.db.transaction { tx in
+            try FollowLinks.end(applicant: p.applicant.id, structure: structureId,
+                                endedOn: ParisCalendar.civilDate(of: Date()).iso, db: tx)
+            try Audit.record(ctx, "end_accommodation", applicant: p.applicant.id, db: tx)
+        }
         let back = ctx.staff?.structureId == structureId ? "/pro/suivi" : "/pro/personnes/\(p.applicant.id)"
         return .redirect(to: back + "?notice=accommodation_ended")
     }

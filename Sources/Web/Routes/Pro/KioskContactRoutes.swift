@@ -58,13 +58,17 @@ enum KioskContactRoutes {
               let p = try ContactVerifications.find(id: id, applicant: person.id, db: ctx.db) else { throw HTTPError.notFound }
         var form = codeForm()
         form.read(submitted)
-        if form.isValid, let problem = try ContactVerifications.confirm(
-            p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff!.id),
-            address: ctx.request.remoteAddress, secret: ctx.app.config.secret, db: ctx.db) {
+        // The contact and its audit row commit together (a wrong code's attempt is kept too).
+        if form.isValid, let problem = try ctx.db.transaction({ tx -> String? in
+            if let problem = try ContactVerifications.confirm(
+                p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff!.id),
+                address: ctx.request.remoteAddress, secret: ctx.app.config.secret, db: tx) { return problem }
+            try Audit.record(ctx, "kiosk_contact_verified", applicant: person.id, detail: p.channel, db: tx)
+            return nil
+        }) {
             form.fail("code", problem)
         }
         guard form.isValid else { return try render(ctx, person, failed: (p.id, form), status: 422) }
-        try Audit.record(ctx, "kiosk_contact_verified", applicant: person.id, detail: p.channel)
         let remaining = try ContactVerifications.usable(applicant: person.id, db: ctx.db)
         return .redirect(to: remaining.isEmpty ? "/pro/inscriptions?notice=enrolled" : "/pro/inscriptions/\(person.id)/coordonnees")
     }

@@ -90,7 +90,7 @@ enum OptOutRoutes {
 
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followedPerson(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""), let p = try Applicants.find(id: id, db: ctx.db),
+        guard let id = ctx.request.pathId("id"), let p = try Applicants.find(id: id, db: ctx.db),
               try FollowLinks.isFollowing(structure: ctx.staff?.structureId, applicant: p.id, db: ctx.db) else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound

@@ -23,7 +23,7 @@ enum UsagerDocumentRoutes {
         let who = ctx.applicant.map { "applicant:\($0.id)" } ?? ctx.staff.map { "staff:\($0.id)" } ?? "anonymous"
         // Bounded (see Documents.recordRefusal): anonymous probes cannot fill the table or the log.
         if try Documents.recordRefusal(documentId: doc?.id, who: who, address: ctx.request.remoteAddress, db: ctx.db) {
-            ctx.logger.warning("document access refused to \(who) for \(ctx.request.path)")
+            ctx.logger.warning("document access refused to \(who) for \(ctx.request.loggablePath)")
         }
         // Another applicant learns nothing (404); staff and logged-out visitors are told no (403).
         throw ctx.applicant != nil ? HTTPError.notFound : HTTPError.forbidden

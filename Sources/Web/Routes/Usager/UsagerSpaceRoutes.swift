@@ -96,7 +96,7 @@ enum UsagerSpaceRoutes {
     }
 
     static func pending(_ ctx: RequestContext) throws -> ContactVerifications.Pending {
-        guard let id = Int64(ctx.request.pathParameter("id") ?? ""),
+        guard let id = ctx.request.pathId("id"),
               let p = try ContactVerifications.find(id: id, applicant: try me(ctx).id, db: ctx.db) else {
             throw HTTPError.notFound
         }
