@@ -218,9 +218,7 @@ def client(base_url) -> Client:
 
 @pytest.fixture(scope="module")
 def app_pid(settings) -> int:
-    if settings.rundir is None:
-        pytest.skip("ASYLUM_TEST_RUNDIR is not set: cannot watch the app process")
-    return helpers.app_pid(settings.rundir)
+    return helpers.app_pid(helpers.require_rundir(settings, "every test checks that the app process survived"))
 
 
 @pytest.fixture(autouse=True)

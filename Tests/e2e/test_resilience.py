@@ -80,8 +80,7 @@ def log_after(path: Path, offset: int) -> str:
 
 @pytest.fixture
 def stack(settings):
-    if settings.rundir is None or not (settings.rundir / "app.pid").exists():
-        pytest.skip("ASYLUM_TEST_RUNDIR is not set: the stack cannot be controlled")
+    helpers.require_rundir(settings, "these tests stop and restart the stack in it")
     assert supervisor_pid(settings.rundir), "the app runs without its supervisor: start it with scripts/services.sh"
     helpers.wait_healthy(settings.base_url, 30)
     pid = helpers.app_pid(settings.rundir)
