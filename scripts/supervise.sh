@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Keeps one program running: restarts it when it exits (except on a refused configuration, 78), and says why.
+# Keeps one program running: restarts it when it exits (not on status 78), and says why.
 #   scripts/supervise.sh PIDFILE LOG PROGRAM [ARG...]
 # PIDFILE always holds the program's own PID (what tests and scripts signal), the supervisor's
 # is in PIDFILE with .pid replaced by .supervisor.pid. The program's output and the
