@@ -51,10 +51,11 @@ def matrix_routes() -> list[tuple[str, str]]:
 
 
 # What in a rule lets each visitor of this file in (the rest is refused before the handler).
-ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin)", ".administrator"),
-                   "ofpra": (".anyone", ".anyStaff", "(ofpra)", ".ofpraAgent"),
+# No closing parenthesis: a record scope may follow the roles, `.staff(ofpra, .national)`.
+ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin", ".administrator"),
+                   "ofpra": (".anyone", ".anyStaff", "(ofpra", ".ofpraAgent"),
                    "guda": (".anyone", ".anyStaff", ".gudaAgent"),
-                   "spada": (".anyone", ".anyStaff", "(professionals)", ".spadaStaff"),
+                   "spada": (".anyone", ".anyStaff", "(professionals", ".spadaStaff"),
                    "applicant": (".anyone", ".applicant", ".documentOwner")}
 
 
