@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Keeps one program running: restarts it when it exits, whatever the reason, and says why.
+# Keeps one program running: restarts it when it exits (not on status 78), and says why.
 #   scripts/supervise.sh PIDFILE LOG PROGRAM [ARG...]
 # PIDFILE always holds the program's own PID (what tests and scripts signal), the supervisor's
 # is in PIDFILE with .pid replaced by .supervisor.pid. The program's output and the
@@ -7,6 +7,7 @@
 # restart 3 in 0.1 s") are appended to LOG, so a restart sits right after its cause.
 # Restarts come 0.1 s after an exit, doubling (up to 30 s) while the program keeps dying within
 # 10 s of its start: a crash loop neither spins nor gives up.
+# Exit status 78 (EX_CONFIG, a refused configuration) is not restarted: the supervisor exits 78.
 # SIGTERM or SIGINT to the supervisor: TERM to the program, wait for it, exit; no restart.
 # SIGTERM to the program alone is a restart (it drains and exits; it is started again), like
 # systemd's Restart=always. In production systemd supervises instead (deploy/systemd/).
@@ -57,6 +58,14 @@ while :; do
         say "$name (pid $child) stopped: $(describe "$status") after $ran s"
         rm -f "$pidfile" "$supfile"
         exit 0
+    fi
+    # EX_CONFIG (78): the program refused its configuration (asylum-portal and asylum-worker say
+    # why just above). Starting it again cannot help and would bury that line under restarts:
+    # stop, with the same status, as systemd does with RestartPreventExitStatus=78.
+    if [ "$status" = 78 ]; then
+        say "$name (pid $child) exited with status 78 (EX_CONFIG: configuration refused); not restarted: fix the configuration, then start it again"
+        rm -f "$pidfile" "$supfile"
+        exit 78
     fi
     # Quick deaths in a row double the pause; a run of 10 s or more resets it.
     if awk -v r="$ran" 'BEGIN { exit !(r >= 10) }'; then delay=0.1; fi

@@ -54,7 +54,7 @@ public struct ReminderJob {
             let days = max(1, Int(now.timeIntervalSince(depositedAt) / 86_400))
             for (channel, recipient) in [(Channel.sms, try row.optional("phone", as: String.self)),
                                          (Channel.email, try row.optional("email", as: String.self))] {
-                guard let recipient, !carried.contains(channel.rawValue) else { continue }
+                guard let recipient = Self.usable(recipient, channel), !carried.contains(channel.rawValue) else { continue }
                 queued += try enqueueOnce(OutboxMessage(
                     channel: channel, recipient: recipient, template: "document_reminder",
                     language: Self.messageLanguage(try row.get("language")), params: ["days": String(days)],
@@ -81,7 +81,7 @@ public struct ReminderJob {
             let absence = "applicant:\(id):absent-since:\(Int(seen.timeIntervalSince1970))"
             for (channel, recipient) in [(Channel.sms, try row.optional("phone", as: String.self)),
                                          (Channel.email, try row.optional("email", as: String.self))] {
-                guard let recipient else { continue }
+                guard let recipient = Self.usable(recipient, channel) else { continue }
                 queued += try enqueueOnce(OutboxMessage(
                     channel: channel, recipient: recipient, template: "login_reminder",
                     language: Self.messageLanguage(try row.get("language")),
@@ -99,6 +99,13 @@ public struct ReminderJob {
             if case .queued = try Outbox.enqueue(message, in: tx) { return 1 }
             return 0
         }
+    }
+
+    /// An address stored before the e-mail rule may break it: the outbox would refuse it (and
+    /// the whole run with it), so it is skipped like a missing one (OFPRA's page shows it).
+    static func usable(_ recipient: String?, _ channel: Channel) -> String? {
+        guard let recipient, channel == .sms || EmailAddress.isWellFormed(recipient) else { return nil }
+        return recipient
     }
 
     static func messageLanguage(_ code: String) -> String { ["fr", "en", "ar"].contains(code) ? code : "fr" }

@@ -53,8 +53,10 @@ struct Worker: ParsableCommand {
             env = try WorkerEnvironment()
             templates = try MessageTemplates(directory: env.templatesDirectory)
         } catch {
+            // EX_CONFIG (78), as the app: supervise.sh and systemd (RestartPreventExitStatus)
+            // then stop instead of restarting a worker that cannot start.
             logger.critical("cannot start: \(error)")
-            throw ExitCode(2)
+            throw ExitCode(78)
         }
 
         // SIGTERM/SIGINT only reach this thread (blocked in every thread before Worker.main()):

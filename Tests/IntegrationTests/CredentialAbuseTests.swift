@@ -285,6 +285,21 @@ final class CredentialAbuseTests: IntegrationTestCase {
         XCTAssertEqual(try staffLogin(email, "le mot de passe agent").location, "/espace")
     }
 
+    /// A staff address stored before the e-mail rule (`( ) ; : [ ] " \\`) cannot be mailed: the
+    /// warning and the lock must still happen (no 500, counters kept), the mail is skipped.
+    func testAStaffAddressTheRuleRefusesStillGetsWarnedAndLockedWithoutA500() throws {
+        let (account, _) = try staffAccount(password: "le mot de passe agent")
+        let bad = "jean(\(Int.random(in: 1...999_999_999)))@test.invalid"
+        try db.query("UPDATE staff_accounts SET email = $2 WHERE id = $1", [account.id, bad])
+        try fail(times: ThrottlePolicy.password.lockAt!) { try staffLogin(bad, "faux faux") }
+        try letDelaysPass()
+        var refused: Response!
+        XCTAssertEqual(try verifications { refused = try staffLogin(bad, "le mot de passe agent") }, 1)
+        XCTAssertEqual(refused.status, 422, "locked, although no unlock code could be mailed")
+        let mailed: Int = try db.query("SELECT count(*) AS n FROM outbox_messages WHERE recipient = $1", [bad]).first!.get("n")
+        XCTAssertEqual(mailed, 0)
+    }
+
     // MARK: defect 7
 
     func testOnlyAPathOfThisSiteFollowsStaffLogin() throws {

@@ -75,6 +75,46 @@ final class DepositRouteTests: IntegrationTestCase {
         }
     }
 
+    /// Addresses stored before the e-mail rule (EmailAddress) may hold `( ) ; : [ ] " \\`, which
+    /// the outbox refuses: the deposit must still go through, without that channel, and OFPRA
+    /// must see that the person was not told and why.
+    func testAStoredEmailTheRuleRefusesNeverFailsADepositAndOFPRASeesIt() throws {
+        let b = try agent()
+        for bad in ["amina(bureau)@example.org", "a;b@example.org", "\"karim\"@example.org", "x\\y@example.org",
+                    "a[1]:b@example.org"] {
+            let (person, _) = try Fixtures.applicant(db, phone: nil)
+            try db.query("UPDATE applicants SET email = $2, email_verified_at = now() WHERE id = $1", [person.id, bad])
+            let r = deposit(b, person, MiniPDF.build())
+            XCTAssertEqual(r.status, 303, "\(bad): \(r.html)")
+            XCTAssertEqual(r.location, "/agents/ofpra/personnes/\(person.id)?notice=deposited_unannounced", bad)
+            XCTAssertEqual(try stored(person).documents, 1, bad)
+            let sent: Int = try db.query("SELECT count(*) AS n FROM outbox_messages WHERE recipient = $1", [bad]).first!.get("n")
+            XCTAssertEqual(sent, 0, bad)
+            let page = try b.get("/agents/ofpra/personnes/\(person.id)")
+            XCTAssertTrue(page.html.contains(escapedHTML(app.catalogues[.french].text("ofpra.unusable_email"))), bad)
+            XCTAssertTrue(page.html.contains(escapedHTML(app.catalogues[.french].text("ofpra.unannounced"))), bad)
+        }
+    }
+
+    /// With a phone as well, the deposit goes to the phone and the bad address is left alone.
+    func testABadStoredEmailLeavesThePhoneChannel() throws {
+        let bad = "amina(\(Int.random(in: 0...999_999)))@example.org"
+        let phone = "+3365\(Int.random(in: 1_000_000...9_999_999))"
+        let (person, _) = try Fixtures.applicant(db, phone: phone)
+        try db.query("UPDATE applicants SET email = $2, email_verified_at = now() WHERE id = $1", [person.id, bad])
+        let r = deposit(try agent(), person, MiniPDF.build())
+        XCTAssertEqual(r.location, "/agents/ofpra/personnes/\(person.id)?notice=deposited", r.html)
+        let recipients = try db.query("SELECT recipient FROM outbox_messages WHERE subject_ref LIKE 'document:%' AND recipient IN ($1, $2)",
+                                      [phone, bad]).rows.map { try $0.get("recipient", as: String.self) }
+        XCTAssertEqual(recipients, [phone])
+        // Key notices (lost key, lock) take the same way: the phone only, no error.
+        let reloaded = try XCTUnwrap(Applicants.find(id: person.id, db: db))
+        let queued = try db.transaction { tx in
+            try ApplicantMessages.send("key_reissued", to: reloaded, params: ["key": "7KQ2-M9XD-7KQ2-M9XD"], db: tx)
+        }
+        XCTAssertEqual(queued, 1)
+    }
+
     func testWhenTheAuditRowCannotBeWrittenTheDocumentIsNotStoredEither() throws {
         let (person, _) = try Fixtures.applicant(db, phone: nil)
         let b = try agent()

@@ -56,6 +56,22 @@ final class ReminderJobTests: IntegrationTestCase {
         XCTAssertEqual(try reminders(d).map(\.channel), [.email])
     }
 
+    /// A stored address the e-mail rule refuses (from before the rule) is skipped, not thrown
+    /// on: one bad row must not stop the reminders of everyone after it.
+    func testABadStoredEmailIsSkippedAndTheJobGoesOn() throws {
+        let bad = "karim;\(Int.random(in: 0...999_999))@example.org"
+        let (person, _) = try Fixtures.applicant(db, phone: "+3366\(Int.random(in: 1_000_000...9_999_999))")
+        try db.query("UPDATE applicants SET email = $2, email_verified_at = now() WHERE id = $1", [person.id, bad])
+        let reloaded = try XCTUnwrap(Applicants.find(id: person.id, db: db))
+        let d = try deposit(for: reloaded)
+        try db.query("UPDATE applicants SET activated_at = $2 WHERE id = $1", [person.id, d.depositedAt.addingTimeInterval(-20 * 86_400)])
+        XCTAssertNoThrow(try job.run(db, now: d.depositedAt.addingTimeInterval(3.1 * 86_400)))
+        let sent: Int = try db.query("SELECT count(*) AS n FROM outbox_messages WHERE recipient = $1", [bad]).first!.get("n")
+        XCTAssertEqual(sent, 0)
+        let absent = try Outbox.messages(subjectRef: "applicant:\(person.id)", db).filter { $0.template == "login_reminder" }
+        XCTAssertEqual(absent.map(\.channel), [.sms], "the absence reminder still goes to the phone")
+    }
+
     func testAbsentApplicantsAreRemindedOncePerAbsence() throws {
         let phone = "+3364\(Int.random(in: 1_000_000...9_999_999))"
         let (person, _) = try Fixtures.applicant(db, phone: phone)

@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 
-/// Checks on finished PDFs: structural facts always, text through poppler's `pdftotext` /
-/// `pdfinfo` when installed (Debian `poppler-utils`), skipped otherwise.
+/// Checks on finished PDFs: structural facts, and text through poppler's `pdftotext` /
+/// `pdfinfo` (Debian `poppler-utils`, installed by scripts/deps.sh). Without them the test
+/// fails, saying so: a green run must mean the text was checked.
 enum PDFInspection {
     static func assertWellFormed(_ bytes: [UInt8], pages expected: Int? = nil,
                                  file: StaticString = #filePath, line: UInt = #line) {
@@ -23,14 +24,14 @@ enum PDFInspection {
         return regex.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
     }
 
-    /// Extracted text, nil when poppler is not installed. `page` limits it to one page.
+    /// Extracted text (nil, and a test failure, when poppler is not installed). `page` limits it to one page.
     static func text(_ bytes: [UInt8], page: Int? = nil) throws -> String? {
         var arguments = ["-enc", "UTF-8"]
         if let page { arguments += ["-f", String(page), "-l", String(page)] }
         return try run("pdftotext", arguments, bytes: bytes, outputToStdout: true)
     }
 
-    /// `pdfinfo` fields ("Title" → "…"), nil when poppler is not installed.
+    /// `pdfinfo` fields ("Title" → "…"); nil, and a test failure, when poppler is not installed.
     static func info(_ bytes: [UInt8]) throws -> [String: String]? {
         guard let output = try run("pdfinfo", ["-enc", "UTF-8"], bytes: bytes, outputToStdout: false) else {
             return nil
@@ -51,7 +52,10 @@ enum PDFInspection {
 
     private static func run(_ name: String, _ arguments: [String], bytes: [UInt8],
                             outputToStdout: Bool) throws -> String? {
-        guard let executable = tool(name) else { return nil }
+        guard let executable = tool(name) else {
+            XCTFail("\(name) is not on PATH: install poppler-utils (scripts/deps.sh) to check the PDF's text")
+            return nil
+        }
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("pdftest-\(UUID()).pdf")
         try Data(bytes).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 
 if TYPE_CHECKING:
@@ -61,6 +62,27 @@ class Settings:
             root=Path(os.environ.get("ASYLUM_ROOT", str(here))),
             chromium=os.environ.get("CHROMIUM") or shutil.which("chromium"),
         )
+
+
+START_A_STACK = ("run `make test`, or start a stack with `scripts/services.sh start $PWD/.run-test PORT PGPORT debug`, "
+                 "`source .run-test/env` and export ASYLUM_TEST_DATABASE_URL, ASYLUM_TEST_BASE_URL, ASYLUM_TEST_RUNDIR "
+                 "(README, \"Tests\")")
+
+
+def require_rundir(settings: Settings, why: str) -> Path:
+    """The stack's run folder (ASYLUM_TEST_RUNDIR), or a failure that says how to get one: a
+    test that needs it never turns into a silent skip (a green run means it ran)."""
+    if settings.rundir is None or not (settings.rundir / "app.pid").exists():
+        pytest.fail(f"ASYLUM_TEST_RUNDIR is not set or has no app.pid ({why}): {START_A_STACK}", pytrace=False)
+    return settings.rundir
+
+
+def require_database_url(why: str) -> str:
+    """ASYLUM_TEST_DATABASE_URL, or a failure that says how to set it (never a skip)."""
+    url = os.environ.get("ASYLUM_TEST_DATABASE_URL")
+    if not url:
+        pytest.fail(f"ASYLUM_TEST_DATABASE_URL is not set ({why}): {START_A_STACK}", pytrace=False)
+    return url
 
 
 def wait_until(check: Callable[[], object], timeout: float, interval: float = 0.1, what: str = "condition"):
@@ -396,37 +418,6 @@ def capture_app_launch(rundir: Path, pid: int) -> AppLaunch:
         pass
     env.update(read_env_file(rundir))
     return AppLaunch(exe=exe, env=env)
-
-
-def relaunch_app(rundir: Path, launch: AppLaunch, base_url: str, timeout: float = 30) -> int:
-    """Starts the app like scripts/services.sh does (nohup setsid, log appended to
-    RUNDIR/logs/app.log, pid in RUNDIR/app.pid) and waits until /healthz answers 200."""
-    sock = Path(launch.env.get("ASYLUM_SOCKET", str(rundir / "app.sock")))
-    sock.unlink(missing_ok=True)
-    (rundir / "logs").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **launch.env}
-    # Through a shell that exits at once, so the app is not our child (no zombie, no
-    # ResourceWarning), exactly as services.sh leaves it.
-    script = 'nohup setsid "$1" >>"$2" 2>&1 </dev/null & echo $! >"$3"'
-    subprocess.run(["/bin/sh", "-c", script, "sh", launch.exe, str(rundir / "logs" / "app.log"),
-                    str(rundir / "app.pid")], env=env, cwd=launch.env.get("ASYLUM_ROOT"), check=True, timeout=10)
-    pid = int((rundir / "app.pid").read_text().strip())
-    wait_until(lambda: sock.exists() or not process_alive(pid), timeout, what="app socket")
-    assert process_alive(pid), "the relaunched app exited at once; see " + str(rundir / "logs" / "app.log")
-    wait_healthy(base_url, timeout)
-    return pid
-
-
-def ensure_app_running(rundir: Path, launch: AppLaunch, base_url: str) -> None:
-    """After a test that stopped the app: start it again unless a live one is answering."""
-    try:
-        pid = int((rundir / "app.pid").read_text().strip())
-    except (OSError, ValueError):
-        pid = 0
-    if pid and process_alive(pid):
-        wait_healthy(base_url, 30)
-        return
-    relaunch_app(rundir, launch, base_url)
 
 
 def health_status(base_url: str) -> int:

@@ -51,11 +51,11 @@ def matrix_routes() -> list[tuple[str, str]]:
 
 
 # What in a rule lets each visitor of this file in (the rest is refused before the handler).
-# A record route names its scope after the roles: `.staff(ofpra, .national)`.
-ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin)", "(admin,", ".administrator"),
-                   "ofpra": (".anyone", ".anyStaff", "(ofpra)", "(ofpra,", ".ofpraAgent"),
+# No closing parenthesis: a record scope may follow the roles, `.staff(ofpra, .national)`.
+ROLE_RULE_WORDS = {"anonymous": (".anyone",), "admin": (".anyone", ".anyStaff", "(admin", ".administrator"),
+                   "ofpra": (".anyone", ".anyStaff", "(ofpra", ".ofpraAgent"),
                    "guda": (".anyone", ".anyStaff", ".gudaAgent"),
-                   "spada": (".anyone", ".anyStaff", "(professionals)", "(professionals,", ".spadaStaff"),
+                   "spada": (".anyone", ".anyStaff", "(professionals", ".spadaStaff"),
                    "applicant": (".anyone", ".applicant", ".documentOwner")}
 
 
@@ -219,9 +219,7 @@ def client(base_url) -> Client:
 
 @pytest.fixture(scope="module")
 def app_pid(settings) -> int:
-    if settings.rundir is None:
-        pytest.skip("ASYLUM_TEST_RUNDIR is not set: cannot watch the app process")
-    return helpers.app_pid(settings.rundir)
+    return helpers.app_pid(helpers.require_rundir(settings, "every test checks that the app process survived"))
 
 
 @pytest.fixture(autouse=True)

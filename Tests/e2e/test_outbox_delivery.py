@@ -2,7 +2,7 @@
 loopback HTTP provider (sinks.py). Messages are queued with psql, delivered by
 `asylum-worker --once`, and the outcome is read back from the sinks and the table.
 
-Environment: ASYLUM_TEST_DATABASE_URL (libpq conninfo; the test skips without it),
+Environment: ASYLUM_TEST_DATABASE_URL (libpq conninfo; the tests fail without it),
 ASYLUM_ROOT (project root, default: two folders up), ASYLUM_BIN_DIR (default .build/debug).
 Self-contained: it uses no fixture of conftest.py and works in a schema of its own.
 """
@@ -17,8 +17,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("aiosmtpd")
-from sinks import SMSSink, SMTPSink  # noqa: E402
+import helpers
+
+# aiosmtpd is in requirements.txt: without it the venv is broken, which must not pass as a skip.
+try:
+    from sinks import SMSSink, SMTPSink
+except ModuleNotFoundError as e:  # pragma: no cover - a broken environment
+    pytest.fail(f"{e.name} is missing from the venv: run scripts/deps.sh (it installs Tests/e2e/requirements.txt)",
+                pytrace=False)
 
 # The sink asks for a login without TLS on purpose (loopback): aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -72,9 +78,7 @@ def row(db: str, message_id: int) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def outbox_db():
-    base = os.environ.get("ASYLUM_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("ASYLUM_TEST_DATABASE_URL is not set")
+    base = helpers.require_database_url("the worker's outbox is in that database")
     schema = f"e2e_outbox_{os.getpid()}"
     psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};")
     db = with_schema(base, schema)

@@ -80,8 +80,7 @@ def log_after(path: Path, offset: int) -> str:
 
 @pytest.fixture
 def stack(settings):
-    if settings.rundir is None or not (settings.rundir / "app.pid").exists():
-        pytest.skip("ASYLUM_TEST_RUNDIR is not set: the stack cannot be controlled")
+    helpers.require_rundir(settings, "these tests stop and restart the stack in it")
     assert supervisor_pid(settings.rundir), "the app runs without its supervisor: start it with scripts/services.sh"
     helpers.wait_healthy(settings.base_url, 30)
     pid = helpers.app_pid(settings.rundir)
@@ -294,3 +293,64 @@ def test_supervisor_backs_off_a_crash_loop_and_a_sigterm_while_it_waits_stops_it
     assert delays[:4] == [0.1, 0.2, 0.4, 0.8]
     assert text.count("boom") >= 4, "the program's own output stays in the log, before each restart line"
     assert not pidfile.exists() and not (tmp_path / "crash.supervisor.pid").exists()
+
+
+def supervised_until_exit(args: list[str], log: Path, timeout: float = 10, **popen) -> int:
+    """Runs a supervisor that should end on its own; one that keeps restarting is stopped (TERM:
+    it stops its program too) and the test fails with its log."""
+    supervisor = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, **popen)
+    try:
+        return supervisor.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=10)
+        pytest.fail(f"the supervisor was still restarting after {timeout:.0f} s:\n{log.read_text()}", pytrace=False)
+
+
+def test_supervisor_stops_for_good_on_a_refused_configuration_and_says_why(tmp_path, settings):
+    """Exit status 78 (EX_CONFIG) means the program refused its configuration: starting it
+    again cannot help and restarts would bury the reason. The supervisor logs one clear line
+    and exits with that status (systemd's units say the same: RestartPreventExitStatus=78)."""
+    log, pidfile = tmp_path / "refused.log", tmp_path / "refused.pid"
+    status = supervised_until_exit([str(settings.root / "scripts" / "supervise.sh"), str(pidfile), str(log),
+                                    "/bin/sh", "-c", "echo boom; exit 78"], log)
+    assert status == 78
+    text = log.read_text()
+    assert text.count("boom") == 1, f"started more than once:\n{text}"
+    assert re.search(r"supervise: sh \(pid \d+\) exited with status 78 \(EX_CONFIG: configuration refused\); "
+                     r"not restarted: fix the configuration, then start it again", text), text
+    assert "restart 1" not in text
+    assert not pidfile.exists() and not (tmp_path / "refused.supervisor.pid").exists()
+
+
+def test_the_app_refusing_demo_features_on_a_public_url_is_not_restarted_in_a_loop(stack, tmp_path):
+    """The real chain: asylum-portal refuses ASYLUM_DEMO_MESSAGES=1 on a public URL with
+    status 78, and its supervisor gives up at once with the app's reason just above."""
+    log, pidfile = tmp_path / "app.log", tmp_path / "app.pid"
+    env = {**os.environ, **stack.launch.env, "ASYLUM_DEMO_MESSAGES": "1",
+           "ASYLUM_PUBLIC_URL": "https://espace-asile.example.fr", "ASYLUM_SOCKET": str(tmp_path / "app.sock")}
+    status = supervised_until_exit([str(stack.root / "scripts" / "supervise.sh"), str(pidfile), str(log), stack.launch.exe],
+                                   log, env=env, cwd=stack.launch.env.get("ASYLUM_ROOT"))
+    text = log.read_text()
+    assert status == 78, text
+    assert text.count("refusing to start") == 1, text
+    assert "not a loopback address" in text
+    assert re.search(r"asylum-portal \(pid \d+\) exited with status 78 \(EX_CONFIG", text), text
+    assert not (tmp_path / "app.sock").exists()
+    assert helpers.process_alive(stack.pid), "the stack's own app is untouched"
+
+
+def test_a_misconfigured_worker_is_not_restarted_in_a_loop_either(settings, tmp_path):
+    worker = Path(os.environ.get("ASYLUM_BIN_DIR") or settings.root / ".build" / "debug") / "asylum-worker"
+    if not os.access(worker, os.X_OK):
+        pytest.fail(f"{worker} is missing: build it first (swift build), or set ASYLUM_BIN_DIR", pytrace=False)
+    log, pidfile = tmp_path / "worker.log", tmp_path / "worker.pid"
+    env = {**os.environ, "ASYLUM_DATABASE_URL": "dbname=unused", "ASYLUM_ROOT": str(settings.root),
+           "ASYLUM_EMAIL_TRANSPORT": "carrier-pigeon"}
+    status = supervised_until_exit([str(settings.root / "scripts" / "supervise.sh"), str(pidfile), str(log), str(worker)],
+                                   log, env=env)
+    text = log.read_text()
+    assert status == 78, text
+    assert text.count("ASYLUM_EMAIL_TRANSPORT must be spool or smtp") == 1, text
+    assert re.search(r"asylum-worker \(pid \d+\) exited with status 78 \(EX_CONFIG", text), text

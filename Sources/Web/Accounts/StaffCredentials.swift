@@ -91,6 +91,13 @@ struct StaffCredentials {
     }
 
     private func mail(_ template: String, to account: StaffAccount, params: [String: String] = [:], db: PGConnection) throws {
+        // An address stored before the e-mail rule may break it: the outbox would refuse it and
+        // roll back the failure count and the lock with it. The lock stands; an administrator
+        // lifts it (new password) and corrects the address.
+        guard EmailAddress.isWellFormed(account.email) else {
+            ctx.logger.warning("staff \(account.id): \(template) not sent, the stored e-mail address breaks the e-mail rule")
+            return
+        }
         try Outbox.enqueue(OutboxMessage(channel: .email, recipient: account.email, template: template, language: "fr",
                                          params: params, subjectRef: "staff:\(account.id)"), in: db)
     }

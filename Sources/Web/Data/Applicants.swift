@@ -41,7 +41,14 @@ public struct Applicant: Sendable {
     public var isInScope: Bool { eligibility == Applicants.inScope }
     /// Where messages go: only verified contact details.
     public var verifiedPhone: String? { phoneVerifiedAt == nil ? nil : phone }
-    public var verifiedEmail: String? { emailVerifiedAt == nil ? nil : email }
+    /// An address stored before the e-mail rule may break it (`( ) ; : [ ] " \`): the outbox
+    /// would refuse it, so no message goes there, as if there were none (`hasUnusableEmail`).
+    public var verifiedEmail: String? {
+        guard emailVerifiedAt != nil, let email, EmailAddress.isWellFormed(email) else { return nil }
+        return email
+    }
+    /// A verified address nothing can be sent to: shown to OFPRA and the person's structure.
+    public var hasUnusableEmail: Bool { emailVerifiedAt != nil && email != nil && verifiedEmail == nil }
 }
 
 public enum Applicants {

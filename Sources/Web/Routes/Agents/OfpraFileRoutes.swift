@@ -93,6 +93,7 @@ enum OfpraFileRoutes {
         data["person"] = ["id": p.id, "name": p.fullName, "agdref": p.agdref ?? "", "ofpraNumber": p.ofpraNumber ?? "",
                           "spaceOpen": p.spaceAvailableAt != nil, "activated": p.activatedAt != nil,
                           "noContacts": p.verifiedPhone == nil && p.verifiedEmail == nil,
+                          "unusableEmail": p.hasUnusableEmail,
                           "outOfScope": !p.isInScope, "closed": p.closedAt != nil]
         data["documents"] = documents
         // Who handed out a key to this person, and when (a recovery by a structure is a credential in a professional's hands).

@@ -1,8 +1,10 @@
-"""Benchmark (not a test: timing never goes in tests): how long the credential forms take to
-answer for a known, an unknown and a locked identifier, against a running stack.
+"""Run from the project root against a running stack (here the test one, port PORT):
+    source .run-test/env; ASYLUM_TEST_BASE_URL=http://127.0.0.1:PORT \\
+        ASYLUM_TEST_DATABASE_URL=$ASYLUM_DATABASE_URL .venv/bin/python bench/bench_credentials.py [rounds]
 
-    ASYLUM_TEST_BASE_URL=http://127.0.0.1:8103 ASYLUM_TEST_DATABASE_URL=... \\
-        .venv/bin/python Tests/e2e/bench_credentials.py [rounds]
+Benchmark (not a test: timing never goes in tests): how long the credential forms take to
+answer for a known, an unknown and a locked identifier, against a running stack (any stack
+started by scripts/services.sh, e.g. the test one; it uses the e2e helpers in Tests/e2e).
 
 Prints the median and 90th percentile of each case. The tests count argon2 work instead
 (CredentialAbuseTests); this shows what an attacker with a stopwatch would see.
@@ -13,8 +15,10 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
-import helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests" / "e2e"))
+import helpers  # noqa: E402 - found through the path above
 
 BASE = os.environ["ASYLUM_TEST_BASE_URL"]
 DB = os.environ["ASYLUM_TEST_DATABASE_URL"]
