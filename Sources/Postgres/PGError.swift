@@ -19,6 +19,9 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
         return s.hasPrefix("08") || s == "57P01" || s == "57P02" || s == "57P03"
     }
     public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// Text the database cannot store as given (a NUL, a byte sequence invalid in UTF-8): the
+    /// input's fault, never the code's.
+    public var isUnstorableText: Bool { sqlState == "22021" }
     public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
 
     public var description: String {

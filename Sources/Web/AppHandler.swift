@@ -22,6 +22,10 @@ public final class AppHandler: RequestHandler {
         } catch let error as HTTPError {
             if error.status >= 500 { ctx.logger.error("\(error.status): \(error.reason)") }
             response = ctx.errorPage(error.status)
+        } catch let error as PGError where error.isUnstorableText {
+            // The HTTP layer refuses NULs and invalid UTF-8 first; this is the belt to its braces.
+            ctx.logger.warning("refused text: \(error.message)")
+            response = ctx.errorPage(400)
         } catch let error as PGError where error.isConnectionFailure {
             ctx.logger.error("database unavailable: \(error.message)")
             response = ctx.errorPage(503)

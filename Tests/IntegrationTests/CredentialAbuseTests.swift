@@ -306,7 +306,7 @@ final class CredentialAbuseTests: IntegrationTestCase {
         let (_, email) = try staffAccount()
         let cases: [(String, String)] = [
             ("/\t/evil.example", "/espace"), ("/%09/evil.example", "/espace"), ("//evil.example", "/espace"),
-            ("/\\evil.example", "/espace"), ("/ok\\x", "/espace"), ("/a\u{0}b", "/espace"), ("/a\u{7F}", "/espace"),
+            ("/\\evil.example", "/espace"), ("/ok\\x", "/espace"), ("/a\u{7F}", "/espace"),
             ("https://evil.example/", "/espace"), ("/", "/espace"),
             ("/agents/ofpra/espaces?page=2", "/agents/ofpra/espaces?page=2"),
         ]
@@ -317,6 +317,11 @@ final class CredentialAbuseTests: IntegrationTestCase {
             XCTAssertEqual(try staffLogin(email, "le mot de passe agent", next: value, from: b).location, expected,
                            "next=\(next.debugDescription)")
         }
+        // A NUL anywhere in a form is refused before any handler (libpq would cut the value).
+        let b = Browser(app: app)
+        let withNUL = try staffLogin(email, "le mot de passe agent", next: "/a\u{0}b", from: b)
+        XCTAssertEqual(withNUL.status, 400)
+        XCTAssertNil(withNUL.location)
     }
 
     func testAnAdministratorsNewPasswordEndsTheStaffMembersSessions() throws {

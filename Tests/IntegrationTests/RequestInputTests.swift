@@ -36,6 +36,22 @@ final class RequestInputTests: IntegrationTestCase {
         }
     }
 
+    // MARK: text the database cannot store
+
+    /// The FastCGI layer hands the client address over as it came; a NUL in it reaches the
+    /// throttle tables. The Postgres layer refuses it, and the visitor gets a 400, not a 500.
+    func testANULTheHTTPLayerDidNotCatchIsA400NotA500() throws {
+        let handler = app.makeHandler()
+        let page = handler.handle(Request(method: "GET", path: "/usager/connexion", remoteAddress: "10.1.2.3"))
+        let csrf = try XCTUnwrap(page.cookies.first { $0.name == "csrf" }?.value)
+        let token = app.csrf.token(bindingTo: csrf)
+        let body = "identifier=1000000099&password=wrong-password-here&_csrf=\(FormData.percentEncode(token))"
+        let answer = handler.handle(Request(method: "POST", path: "/usager/connexion",
+                                            headers: ["content-type": "application/x-www-form-urlencoded"],
+                                            cookies: ["csrf": csrf], body: Array(body.utf8), remoteAddress: "10.1.2.3\u{0}x"))
+        XCTAssertEqual(answer.status, 400, String(decoding: answer.body, as: UTF8.self))
+    }
+
     // MARK: record ids
 
     /// `+1`, `01`, `1e3` and values past Int64 name no record: 404, and nothing is done.
