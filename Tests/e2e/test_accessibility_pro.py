@@ -115,6 +115,46 @@ def _show_key_recovery_notice(page: Page) -> int:
     return status
 
 
+@functools.cache
+def _kiosk_contacts_path() -> str:
+    """A person just enrolled with a mobile: the kiosk page waits for the code they read out."""
+    s = _settings()
+    spada = helpers.staff_session(s.base_url, SPADA_EMAIL)
+    typed_phone, _ = helpers.unique_mobile()
+    r = helpers.post_form(spada, s.base_url, "/pro/inscriptions/nouvelle", "/pro/inscriptions/nouvelle", {
+        "surname": helpers.unique_name(), "given_names": "Amina", "birth_date": "1990-01-02",
+        "nationality": "afghane", "language": "prs", "phone": typed_phone, "email": ""})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/coordonnees"), r.headers.get("Location")
+    return r.headers["Location"]
+
+
+def _show_kiosk_contacts(page: Page) -> int:
+    status = page.goto(_kiosk_contacts_path()).status
+    page.locator('main form input[name="code"]').first.wait_for()
+    return status
+
+
+def _show_key_already_printed(page: Page) -> int:
+    """The key recovery form posted a second time with its used token (a reload, a double
+    click): the page that says the key is not shown again."""
+    person = helpers.new_person(_settings().base_url, language="ar", phone=False, activate=False)
+    form = 'main form[action$="/cle"]'
+
+    def fill_and_submit(token: str) -> int:
+        page.goto(f"/pro/personnes/{person.id}")
+        page.locator("#f-att_surname").fill(person.surname)
+        page.locator("#f-att_birth_date").fill("1992-05-17")
+        page.locator("#f-att_agdref").fill(person.agdref)
+        page.locator("#f-present").check()
+        page.locator(f"{form} input[name=print_token]").evaluate("(input, t) => { input.value = t }", token)
+        return _submit(page, form)
+
+    page.goto(f"/pro/personnes/{person.id}")
+    used = page.locator(f"{form} input[name=print_token]").get_attribute("value")
+    assert fill_and_submit(used) == 200, "the first recovery did not print a notice"
+    return fill_and_submit(used)
+
+
 def _show_ofii_queue(page: Page) -> int:
     _person_at("requested")
     return page.goto("/agents/ofii/renonciations").status
@@ -182,6 +222,10 @@ PAGES = [
     AuditedPage("pro-optout-errors", "/pro/personnes/…/renonciation", status=422, login=_as_staff(SPADA_EMAIL),
                 prepare=_show_optout_form_errors),
     AuditedPage("pro-key-notice", "/pro/personnes/…/cle", login=_as_staff(SPADA_EMAIL), prepare=_show_key_recovery_notice),
+    AuditedPage("pro-kiosk-contacts", "/pro/inscriptions/…/coordonnees", login=_as_staff(SPADA_EMAIL),
+                prepare=_show_kiosk_contacts),
+    AuditedPage("pro-key-already-printed", "/pro/personnes/…/cle", status=409, login=_as_staff(SPADA_EMAIL),
+                prepare=_show_key_already_printed),
     AuditedPage("ofii-queue", "/agents/ofii/renonciations", login=_as_staff(OFII_EMAIL), prepare=_show_ofii_queue),
     AuditedPage("ofii-request", "/agents/ofii/renonciations/…", login=_as_staff(OFII_EMAIL), prepare=_show_ofii_request),
     AuditedPage("ofii-signed-form-errors", "/agents/ofii/renonciations/…/formulaire", status=422,
