@@ -171,7 +171,7 @@ echo
 echo "${WRK[*]} -d${SECONDS_PER_RUN}s (after -d1s), $ROUNDS rounds, through nginx on $BASE"
 echo "($(nproc) cores, ASYLUM_THREADS=$ASYLUM_THREADS, baseline threads $ASYLUM_THREADS, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for round in $(seq "$ROUNDS"); do
-    printf '  round %s/%s\r' "$round" "$ROUNDS" >&2
+    if [ -t 2 ]; then printf '  round %s/%s\r' "$round" "$ROUNDS" >&2; fi
     measure static "$STATIC_PATH" "$app_pid"
     measure "C home" /__baseline/ "$baseline_pid"
     measure home / "$app_pid"
@@ -179,7 +179,7 @@ for round in $(seq "$ROUNDS"); do
     measure space /usager/espace "$app_pid" "$COOKIE"
     measure db "$DB_PATH" "$app_pid"
 done
-printf '%20s\r' '' >&2
+if [ -t 2 ]; then printf '%20s\r' '' >&2; fi
 
 # The table: medians over the rounds; the ratio is app median / baseline median.
 awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" '
