@@ -33,7 +33,11 @@ HZ=$(getconf CLK_TCK)
 
 baseline_pid=
 cleanup() {
-    [ -n "$baseline_pid" ] && kill "$baseline_pid" 2>/dev/null || true
+    if [ -n "$baseline_pid" ]; then
+        kill "$baseline_pid" 2>/dev/null || true
+        wait "$baseline_pid" 2>/dev/null || true
+        rm -f "$RUN/baseline.pid"
+    fi
     scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -76,10 +80,16 @@ COOKIE="Cookie: session=$session"
 # The baseline's inputs: the app's real pages, fetched once.
 curl -fsS -o "$RUN/baseline/home.html" "$BASE/"
 curl -fsS -H "$COOKIE" -o "$RUN/baseline/space.html" "$BASE/usager/espace"
+# One left by a bench that was killed: its PID file, checked against its command line.
+old=$(cat "$RUN/baseline.pid" 2>/dev/null || true)
+if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q build-baseline/baseline; then
+    kill "$old" || true
+fi
 rm -f "$RUN/baseline.sock"
 .build-baseline/baseline "$RUN/baseline.sock" "$ASYLUM_DATABASE_URL" "$RUN/baseline/home.html" \
     "$RUN/baseline/space.html" "$ASYLUM_THREADS" >>"$RUN/logs/baseline.log" 2>&1 &
 baseline_pid=$!
+echo "$baseline_pid" >"$RUN/baseline.pid"
 for _ in $(seq 50); do [ -S "$RUN/baseline.sock" ] && break; sleep 0.1; done
 
 # Routed like the app's `location /` (same fastcgi params and buffers), in the bench stack only.

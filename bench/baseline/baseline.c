@@ -307,10 +307,18 @@ int main(int argc, char **argv) {
     listen_fd = FCGX_OpenSocket(argv[1], 256); /* the app's backlog */
     if (listen_fd < 0) { fprintf(stderr, "baseline: cannot listen on %s\n", argv[1]); return 1; }
     chmod(argv[1], 0666); /* nginx workers run as another user */
-    pthread_t t[64];
-    if (threads > 64) threads = 64;
-    for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, serve, NULL);
+    /* libfcgi's own SIGTERM handler only sets a flag and leaves threads in accept: like the
+     * app, block TERM and INT in every thread and take them here; then exit at once. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    pthread_t t;
+    for (int i = 0; i < threads; i++) pthread_create(&t, NULL, serve, NULL);
     fprintf(stderr, "baseline: listening on %s with %d threads\n", argv[1], threads);
-    for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
-    return 0;
+    int received;
+    sigwait(&stop, &received);
+    unlink(argv[1]);
+    _exit(0);
 }
