@@ -2,7 +2,8 @@
 #   make run    release stack on http://127.0.0.1:8080 (data kept in .run/), logs until Ctrl-C
 #   make stop   stop what `make run` started (if its terminal went away)
 #   make test   Swift + browser tests against a fresh stack in .run-test/ (port 8089)
-#   make bench  wrk throughput table, outbox drain, worker kill figures (stack in .run-bench/, port 8090)
+#   make bench  pages vs a C baseline (bench/baseline/, built in .build-baseline/), outbox drain,
+#               worker kill figures (stack in .run-bench/, port 8090); BENCH_ONLY=pages: pages only
 #   make fuzz   libFuzzer over the parsers, FUZZ_SECONDS (60) per target (builds in .fuzz/)
 #   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
 SHELL := /bin/bash

@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# `make bench`: throughput of a static file, the home page and a database page, through nginx,
-# the outbox drain rate and the worker kill figures (scripts/bench-outbox.sh, bench-worker-kill.sh),
-# on a release stack in .run-bench/ (http://127.0.0.1:8090, postgres port 5546), stopped at the
-# end. Prints a table; writes no result file. Loopback only, each run bounded by wrk's -d.
+# `make bench`: the pages' throughput through nginx next to a C baseline measured in the same run,
+# then the outbox drain rate and the worker kill figures (scripts/bench-outbox.sh,
+# bench-worker-kill.sh), on a release stack in .run-bench/ (http://127.0.0.1:8090, postgres port
+# 5546), stopped at the end. Prints tables; writes no result file. Loopback only, each run bounded
+# by wrk's -d.
+#
+# The baseline (bench/baseline/baseline.c, built here into .build-baseline/) is a libfcgi + libpq
+# program with the app's thread count, behind the same nginx: this script adds a `/__baseline/`
+# location to the bench stack's generated include (.run-bench/nginx/instance-server.conf) and
+# reloads nginx; nginx.conf and the other stacks are untouched. It serves the app's home page as a
+# constant and the applicant's space with the app's three statements, for the demo applicant's
+# session (logged in here through the real login form).
+#
+# Each round runs, one after the other: static file, baseline home, app home, baseline space, app
+# space, /healthz (each wrk -t2 -c32 after a 1 s warm-up). The table shows the median over the
+# rounds of req/s and p99, the ratio app/baseline of the medians, and the CPU used by wrk, nginx,
+# the app (or the baseline) and PostgreSQL during the measured runs, in % of one core (median).
 # Expects `swift build -c release` to have been run (the Makefile does it).
-# Environment: BENCH_DB_PATH (default /healthz, a database read), ASYLUM_ENV (production).
+# Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_ONLY=pages (skip the outbox drain and
+# the worker kill), BENCH_DB_PATH (/healthz, a database read), ASYLUM_ENV (production).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
@@ -12,9 +26,33 @@ RUN=$ROOT/.run-bench
 PORT=8090
 BASE=http://127.0.0.1:$PORT
 WRK=(wrk -t2 -c32 --latency)
+ROUNDS=${BENCH_ROUNDS:-3}
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+ONLY=${BENCH_ONLY:-all}
+HZ=$(getconf CLK_TCK)
 
-trap 'scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true' EXIT
+baseline_pid=
+cleanup() {
+    if [ -n "$baseline_pid" ]; then
+        kill "$baseline_pid" 2>/dev/null || true
+        wait "$baseline_pid" 2>/dev/null || true
+        rm -f "$RUN/baseline.pid"
+    fi
+    scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
+# The baseline: gcc -O2, rebuilt when its source is newer than the binary.
+mkdir -p .build-baseline
+if [ ! -x .build-baseline/baseline ] || [ bench/baseline/baseline.c -nt .build-baseline/baseline ]; then
+    gcc -O2 -Wall -Wextra -I"$(pg_config --includedir)" -o .build-baseline/baseline bench/baseline/baseline.c \
+        -lfcgi -lpq -lsodium -lpthread
+fi
+
+# A production worker refuses to start without a sender and an https:// public address
+# (WorkerEnvironment); both only appear in the spooled messages here.
+export ASYLUM_MAIL_FROM=${ASYLUM_MAIL_FROM:-"Portail asile <ne-pas-repondre@localhost.localdomain>"}
+export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-https://127.0.0.1:$PORT}
 ASYLUM_ENV=${ASYLUM_ENV:-production} scripts/services.sh start "$RUN" "$PORT" 5546 release
 # shellcheck source=/dev/null
 source "$RUN/env"
@@ -24,16 +62,102 @@ STATIC_PATH=/static/css/app.css
 [ -f Public/css/app.css ] || STATIC_PATH=/static/errors/502.html    # until the stylesheet exists
 DB_PATH=${BENCH_DB_PATH:-/healthz}
 
-static_rps=
-# bench_http NAME PATH: a 2 s warm-up, then 10 s measured; prints one table row.
-bench_http() {
-    local name=$1 path=$2 out rps p99 bad errors ratio
-    if ! curl -fsS -o /dev/null "$BASE$path"; then
-        echo "bench.sh: $BASE$path does not answer" >&2
-        exit 1
-    fi
-    "${WRK[@]}" -d2s "$BASE$path" >/dev/null
-    out=$("${WRK[@]}" -d10s "$BASE$path")
+# The demo applicant's session (README): the login form's CSRF token and `csrf` cookie, then POST.
+mkdir -p "$RUN/baseline"
+jar=$RUN/baseline/cookies.txt
+rm -f "$jar"
+csrf=$(curl -fsS -c "$jar" -b "$jar" "$BASE/usager/connexion" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 |
+       sed 's/.*value="//; s/"$//')
+code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
+       --data-urlencode identifier=1000000001 --data-urlencode password=soleil-sur-la-loire-42 "$BASE/usager/connexion")
+session=$(awk '$6 == "session" { print $7 }' "$jar")
+if [ -z "$session" ]; then
+    echo "bench.sh: logging in as the demo applicant failed (HTTP $code)" >&2
+    exit 1
+fi
+COOKIE="Cookie: session=$session"
+
+# The baseline's inputs: the app's real pages, fetched once.
+curl -fsS -o "$RUN/baseline/home.html" "$BASE/"
+curl -fsS -H "$COOKIE" -o "$RUN/baseline/space.html" "$BASE/usager/espace"
+# One left by a bench that was killed: its PID file, checked against its command line.
+old=$(cat "$RUN/baseline.pid" 2>/dev/null || true)
+if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q build-baseline/baseline; then
+    kill "$old" || true
+fi
+rm -f "$RUN/baseline.sock"
+.build-baseline/baseline "$RUN/baseline.sock" "$ASYLUM_DATABASE_URL" "$RUN/baseline/home.html" \
+    "$RUN/baseline/space.html" "$ASYLUM_THREADS" >>"$RUN/logs/baseline.log" 2>&1 &
+baseline_pid=$!
+echo "$baseline_pid" >"$RUN/baseline.pid"
+for _ in $(seq 50); do [ -S "$RUN/baseline.sock" ] && break; sleep 0.1; done
+
+# Routed like the app's `location /` (same fastcgi params and buffers), in the bench stack only.
+cat >>"$RUN/nginx/instance-http.conf" <<EOF
+upstream asylum_baseline {
+    server unix:$RUN/baseline.sock;
+}
+EOF
+cat >>"$RUN/nginx/instance-server.conf" <<'EOF'
+location /__baseline/ {
+    include /etc/nginx/fastcgi_params;
+    fastcgi_param REQUEST_ID $request_id;
+    fastcgi_pass asylum_baseline;
+    fastcgi_intercept_errors off;
+    fastcgi_connect_timeout 5s;
+    fastcgi_buffer_size 32k;
+    fastcgi_buffers 16 32k;
+    add_header X-Request-Id $request_id always;
+}
+EOF
+nginx_pid=$(cat "$RUN/nginx/nginx.pid")
+/usr/sbin/nginx -p "$RUN/nginx/" -c "$RUN/nginx/nginx.conf" -t -q
+kill -HUP "$nginx_pid"
+for _ in $(seq 50); do
+    curl -fsS -o /dev/null "$BASE/__baseline/" 2>/dev/null && break
+    sleep 0.1
+done
+for path in /__baseline/ /__baseline/usager/espace; do
+    curl -fsS -H "$COOKIE" -o /dev/null "$BASE$path" || { echo "bench.sh: $BASE$path does not answer" >&2; exit 1; }
+done
+
+# children PID: the PIDs whose parent is PID (nginx workers, postgres backends).
+children() {
+    local f stat
+    for f in /proc/[0-9]*/stat; do
+        stat=$(cat "$f" 2>/dev/null) || continue
+        stat=${stat##*) }
+        read -r _ ppid _ <<<"$stat"
+        [ "$ppid" = "$1" ] && { f=${f#/proc/}; echo "${f%/stat}"; }
+    done
+    return 0
+}
+pg_master=$(head -n 1 "$RUN/pg-socket/.s.PGSQL.5546.lock" 2>/dev/null || head -n 1 "$RUN/pg/postmaster.pid")
+# ticks PID...: utime + stime of these processes (all their threads), in clock ticks.
+ticks() {
+    local pid stat sum=0
+    for pid in "$@"; do
+        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+        stat=${stat##*) }
+        read -r -a f <<<"$stat"
+        sum=$((sum + f[11] + f[12]))
+    done
+    echo "$sum"
+}
+
+# measure NAME PATH SERVER_PID [HEADER]: one warmed-up wrk run; appends a line to $RUN/bench.tsv:
+# name rps p99_ms non2xx errors cpu%: wrk nginx server pg
+measure() {
+    local name=$1 path=$2 server=$3 header=${4:-} out rps p99 bad errors t0 t1 n0 n1 s0 s1 p0 p1 nginx_pids pg_pids
+    local hdr=()
+    [ -n "$header" ] && hdr=(-H "$header")
+    "${WRK[@]}" "${hdr[@]}" -d1s "$BASE$path" >/dev/null
+    mapfile -t nginx_pids < <(echo "$nginx_pid"; children "$nginx_pid")
+    mapfile -t pg_pids < <(echo "$pg_master"; children "$pg_master")
+    n0=$(ticks "${nginx_pids[@]}"); s0=$(ticks "$server"); p0=$(ticks "${pg_pids[@]}"); t0=$(date +%s.%N)
+    # `times` in the subshell: its second line is the CPU time of its children, i.e. wrk's.
+    out=$("${WRK[@]}" "${hdr[@]}" -d"${SECONDS_PER_RUN}s" "$BASE$path"; times)
+    t1=$(date +%s.%N); n1=$(ticks "${nginx_pids[@]}"); s1=$(ticks "$server"); p1=$(ticks "${pg_pids[@]}")
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
     # wrk prints latencies as 812.00us, 1.23ms or 1.02s: convert p99 to ms.
     p99=$(awk '$1 == "99%" { v = $2 + 0
@@ -41,27 +165,68 @@ bench_http() {
         printf "%.2f", v }' <<<"$out")
     bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     errors=$(awk -F'[ ,]+' '/Socket errors:/ { print $5 + $7 + $9 + $11 }' <<<"$out")
-    static_rps=${static_rps:-$rps}
-    ratio=$(awk -v a="$rps" -v b="$static_rps" 'BEGIN { printf "%.3f", a / b }')
-    printf '%-8s %-24s %12s %10s %10s %12s %8s\n' "$name" "$path" "$rps" "$p99" "$ratio" "${bad:-0}" "${errors:-0}"
+    # times: "0m1.230s 0m0.410s" (user, system); the last line is the children's.
+    local wrk_s
+    wrk_s=$(tail -n 1 <<<"$out" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } print s }')
+    awk -v n="$name" -v r="$rps" -v p="$p99" -v b="${bad:-0}" -v e="${errors:-0}" -v w="$wrk_s" -v hz="$HZ" \
+        -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+        -v ng=$((n1 - n0)) -v sv=$((s1 - s0)) -v pg=$((p1 - p0)) \
+        'BEGIN { printf "%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\n", n, r, p, b, e,
+                 100 * w / t, 100 * ng / hz / t, 100 * sv / hz / t, 100 * pg / hz / t }' >>"$RUN/bench.tsv"
 }
 
-# Hook for the outbox drain benchmark (asylum-worker): enqueue N messages, time how long the
-# worker takes to spool them all, print a row. Nothing to measure until the worker exists.
-# The outbox drain rate: 100,000 pending messages, one worker then two (target ≥ 5,000/s).
-bench_outbox_drain() {
-    echo
-    echo "outbox drain (spool transport, 100,000 messages)"
-    scripts/bench-outbox.sh "$ASYLUM_DATABASE_URL" .build/release/asylum-worker 100000
-}
-
+app_pid=$(cat "$RUN/app.pid")
+: >"$RUN/bench.tsv"
 echo
-echo "${WRK[*]} -d10s, through nginx on $BASE ($(nproc) cores, ASYLUM_THREADS=$ASYLUM_THREADS)"
-printf '%-8s %-24s %12s %10s %10s %12s %8s\n' page path "req/s" "p99 ms" "vs static" "non-2xx/3xx" errors
-bench_http static "$STATIC_PATH"
-bench_http home /
-bench_http db "$DB_PATH"
-bench_outbox_drain
+echo "${WRK[*]} -d${SECONDS_PER_RUN}s (after -d1s), $ROUNDS rounds, through nginx on $BASE"
+echo "($(nproc) cores, ASYLUM_THREADS=$ASYLUM_THREADS, baseline threads $ASYLUM_THREADS, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+for round in $(seq "$ROUNDS"); do
+    if [ -t 2 ]; then printf '  round %s/%s\r' "$round" "$ROUNDS" >&2; fi
+    measure static "$STATIC_PATH" "$app_pid"
+    measure "C home" /__baseline/ "$baseline_pid"
+    measure home / "$app_pid"
+    measure "C space" /__baseline/usager/espace "$baseline_pid" "$COOKIE"
+    measure space /usager/espace "$app_pid" "$COOKIE"
+    measure db "$DB_PATH" "$app_pid"
+done
+if [ -t 2 ]; then printf '%20s\r' '' >&2; fi
+
+# The table: medians over the rounds; the ratio is app median / baseline median.
+awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" '
+    function median(key, col,   n, i, j, v, t) {
+        n = split(vals[key, col], v, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    function sum(key, col,   n, i, v, s) { n = split(vals[key, col], v, " "); for (i = 1; i <= n; i++) s += v[i]; return s }
+    { if (!($1 in seen)) { seen[$1] = 1; order[++count] = $1 }
+      for (c = 2; c <= 9; c++) vals[$1, c] = vals[$1, c] " " $c }
+    END {
+        path["static"] = static; path["C home"] = "/__baseline/"; path["home"] = "/"
+        path["C space"] = "/__baseline/usager/espace"; path["space"] = "/usager/espace"; path["db"] = db
+        base["home"] = "C home"; base["space"] = "C space"
+        printf "%-8s %-26s %10s %8s %9s %6s %6s %6s %6s %8s %6s\n", "page", "path", "req/s", "p99 ms", "vs C", \
+               "wrk%", "nginx%", "app%", "pg%", "non-2xx", "errors"
+        for (i = 1; i <= count; i++) {
+            k = order[i]
+            ratio = (k in base) ? sprintf("%.3f", median(k, 2) / median(base[k], 2)) : "-"
+            printf "%-8s %-26s %10.0f %8.2f %9s %6.0f %6.0f %6.0f %6.0f %8d %6d\n", k, path[k], median(k, 2), median(k, 3), \
+                   ratio, median(k, 6), median(k, 7), median(k, 8), median(k, 9), sum(k, 4), sum(k, 5)
+        }
+    }' "$RUN/bench.tsv"
+echo "(req/s, p99 and CPU: medians over the rounds; CPU in % of one core during the measured run,"
+echo " app% is the baseline's own process on the C rows; non-2xx and errors: totals)"
+printf 'page sizes (bytes): home %s, C home %s, space %s, C space %s\n' \
+    "$(curl -fsS "$BASE/" | wc -c)" "$(curl -fsS "$BASE/__baseline/" | wc -c)" \
+    "$(curl -fsS -H "$COOKIE" "$BASE/usager/espace" | wc -c)" \
+    "$(curl -fsS -H "$COOKIE" "$BASE/__baseline/usager/espace" | wc -c)"
+
+[ "$ONLY" = pages ] && exit 0
+
+# The outbox drain rate: 100,000 pending messages, one worker then two (target ≥ 5,000/s).
+echo
+echo "outbox drain (spool transport, 100,000 messages)"
+scripts/bench-outbox.sh "$ASYLUM_DATABASE_URL" .build/release/asylum-worker 100000
 
 # Crash semantics: 40 SIGKILLs of the worker during a 30,000-message drain (lost, duplicates,
 # delay after a restart). About a minute.
