@@ -12,14 +12,37 @@ public enum DisplayFormat {
         formatter(language, date: .full, time: .none).string(from: date)
     }
 
+    /// Building an ICU formatter costs more than the page around it (issue 10: 42% of the
+    /// applicant space), so each thread keeps one per (language, styles); the time zone is
+    /// always Paris. Per thread because DateFormatter is not documented as thread-safe.
     private static func formatter(_ language: Language, date: DateFormatter.Style, time: DateFormatter.Style) -> DateFormatter {
-        // DateFormatter is not thread-safe: one per call is cheap next to a database round trip.
+        let cache: FormatterCache
+        if let c = Thread.current.threadDictionary[cacheKey] as? FormatterCache {
+            cache = c
+        } else {
+            cache = FormatterCache()
+            Thread.current.threadDictionary[cacheKey] = cache
+        }
+        let key = FormatterCache.Key(language: language.code, date: date.rawValue, time: time.rawValue)
+        if let f = cache.formatters[key] { return f }
         let f = DateFormatter()
         f.locale = Locale(identifier: language.code == "ar" ? "ar-u-nu-latn" : language.code + "_FR")
         f.timeZone = paris
         f.dateStyle = date
         f.timeStyle = time
+        cache.formatters[key] = f
         return f
     }
+
+    private static let cacheKey = "AsylumPortal.DisplayFormat.formatters"
 }
 
+/// One thread's formatters; only ever touched by the thread whose dictionary holds it.
+private final class FormatterCache {
+    struct Key: Hashable {
+        let language: String
+        let date: UInt
+        let time: UInt
+    }
+    var formatters: [Key: DateFormatter] = [:]
+}
