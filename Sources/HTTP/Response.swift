@@ -25,11 +25,11 @@ public struct Response: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.sameHeaderName($0.name, name) }?.value
     }
 
     public mutating func setHeader(_ name: String, _ value: String) {
-        headers.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        headers.removeAll { Self.sameHeaderName($0.name, name) }
         headers.append((name, value))
     }
 
@@ -51,6 +51,22 @@ public struct Response: Sendable {
         s += "\r\n"
         return s
     }
+
+    /// Header names are ASCII tokens: comparing bytes with ASCII case folding is exact and
+    /// avoids Foundation's Unicode-aware compare (issue 10: 5% of the home page).
+    static func sameHeaderName(_ a: String, _ b: String) -> Bool {
+        var ia = a.utf8.makeIterator(), ib = b.utf8.makeIterator()
+        while true {
+            switch (ia.next(), ib.next()) {
+            case (nil, nil): return true
+            case let (x?, y?):
+                if x != y && asciiLower(x) != asciiLower(y) { return false }
+            default: return false
+            }
+        }
+    }
+
+    private static func asciiLower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
 
     static func isSafeHeaderText(_ text: String) -> Bool {
         !text.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
