@@ -16,21 +16,34 @@ public struct Session: Sendable {
 public struct SessionStore: Sendable {
     let idleSeconds: Int
     let absoluteSeconds: Int
+    /// How stale `last_seen_at` may get before a lookup rewrites it. Writing it on every page
+    /// view made each one a commit (issue 10); a minute's lag only means an idle session can
+    /// expire up to a minute early, never late.
+    let touchSeconds: Int
 
-    public init(idleSeconds: Int, absoluteSeconds: Int) {
+    public init(idleSeconds: Int, absoluteSeconds: Int, touchSeconds: Int = 60) {
         self.idleSeconds = idleSeconds
         self.absoluteSeconds = absoluteSeconds
+        self.touchSeconds = touchSeconds
     }
 
     /// The live session for a cookie value, refreshing its idle timer; nil if absent or expired.
     public func find(token: String, db: PGConnection) throws -> Session? {
         let hash = PGBytes(Digest.sha256(token))
-        let result = try db.prepared("session_touch", """
-            UPDATE sessions SET last_seen_at = now()
+        // One round trip: the CTE refreshes a live row only when it is a minute stale; the
+        // SELECT shares its snapshot, so it sees the row as it was (live or not) either way.
+        // An UPDATE matching no row takes no transaction id: the statement commits nothing.
+        let result = try db.prepared("session_find", """
+            WITH touched AS (
+                UPDATE sessions SET last_seen_at = now()
+                WHERE token_hash = $1 AND expires_at > now()
+                  AND last_seen_at > now() - make_interval(secs => $2)
+                  AND last_seen_at <= now() - make_interval(secs => $3)
+            )
+            SELECT subject_kind, subject_id, created_at FROM sessions
             WHERE token_hash = $1 AND expires_at > now()
               AND last_seen_at > now() - make_interval(secs => $2)
-            RETURNING subject_kind, subject_id, created_at
-            """, [hash, idleSeconds])
+            """, [hash, idleSeconds, touchSeconds])
         guard let row = result.first, let subject = Session.Subject(rawValue: try row.get("subject_kind")) else {
             return nil
         }
