@@ -35,10 +35,15 @@ static size_t space_head_len, space_tail_len;
 
 /* The same SQL as SessionStore.find, Applicants.find(id:) and Documents.forApplicant. */
 static const char *SQL_SESSION =
-    "UPDATE sessions SET last_seen_at = now()\n"
+    "WITH touched AS (\n"
+    "    UPDATE sessions SET last_seen_at = now()\n"
+    "    WHERE token_hash = $1 AND expires_at > now()\n"
+    "      AND last_seen_at > now() - make_interval(secs => $2)\n"
+    "      AND last_seen_at <= now() - make_interval(secs => $3)\n"
+    ")\n"
+    "SELECT subject_kind, subject_id, created_at FROM sessions\n"
     "WHERE token_hash = $1 AND expires_at > now()\n"
-    "  AND last_seen_at > now() - make_interval(secs => $2)\n"
-    "RETURNING subject_kind, subject_id, created_at";
+    "  AND last_seen_at > now() - make_interval(secs => $2)";
 static const char *SQL_APPLICANT =
     "SELECT id, surname, given_names, birth_date, nationality, language, spada_id, enrolled_at, phone, "
     "phone_verified_at, email, email_verified_at, agdref, guda_site, registered_on, procedure, requalified_on, "
@@ -173,9 +178,10 @@ static void space(FCGX_Request *r, PGconn *db, buf *b) {
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
 
-    const char *sp[2] = {(const char *)hash, idle_seconds};
-    int lens[2] = {sizeof hash, 0}, fmts[2] = {1, 0};
-    PGresult *s = PQexecPrepared(db, "session_touch", 2, sp, lens, fmts, 0);
+    /* The app rewrites last_seen_at at most once a minute (SessionStore.touchSeconds). */
+    const char *sp[3] = {(const char *)hash, idle_seconds, "60"};
+    int lens[3] = {sizeof hash, 0, 0}, fmts[3] = {1, 0, 0};
+    PGresult *s = PQexecPrepared(db, "session_touch", 3, sp, lens, fmts, 0);
     if (PQresultStatus(s) != PGRES_TUPLES_OK || PQntuples(s) != 1 || strcmp(V(s, 0, "subject_kind"), "applicant")) {
         PQclear(s);
         status_only(r, "403 Forbidden");
