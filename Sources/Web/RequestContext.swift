@@ -83,6 +83,18 @@ public final class RequestContext {
         text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))])
     }
 
+    /// A throttled form, the same for every credential form: the message next to `field`,
+    /// "wait N minutes", 429 with Retry-After.
+    func throttledPage(_ template: String, title: String, _ form: FormView, field: String, seconds: Int) -> Response {
+        var f = form
+        f.fail(field, "usager.throttled")
+        var data = f.context(self)
+        data["wait"] = waitMessage(seconds: seconds)
+        var r = page(template, title: title, data, status: 429)
+        r.setHeader("Retry-After", String(seconds))
+        return r
+    }
+
     public var csrfToken: String { app.csrf.token(bindingTo: csrfBinding) }
 
     // MARK: sessions

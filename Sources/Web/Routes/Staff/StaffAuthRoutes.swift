@@ -73,12 +73,7 @@ enum StaffAuthRoutes {
         guard form.isValid else { return ctx.page("staff/unlock", title: "staff.unlock.title", form.context(ctx), status: 422) }
         let address = ctx.request.remoteAddress
         if case .wait(let seconds) = try AddressThrottle.decision(scope: "staff-unlock", address: address, db: ctx.db) {
-            form.fail("email", "usager.throttled")
-            var data = form.context(ctx)
-            data["wait"] = ctx.waitMessage(seconds: seconds)
-            var r = ctx.page("staff/unlock", title: "staff.unlock.title", data, status: 429)
-            r.setHeader("Retry-After", String(seconds))
-            return r
+            return ctx.throttledPage("staff/unlock", title: "staff.unlock.title", form, field: "email", seconds: seconds)
         }
         guard try StaffCredentials(ctx: ctx).unlock(email: form.values["email"] ?? "", code: submitted["code"] ?? "") else {
             try AddressThrottle.recordFailure(scope: "staff-unlock", address: address, db: ctx.db)

@@ -80,13 +80,7 @@ enum UsagerAuthRoutes {
     }
 
     static func throttledPage(_ ctx: RequestContext, _ template: String, _ title: String, _ form: FormView, _ seconds: Int) -> Response {
-        var f = form
-        f.fail("identifier", "usager.throttled")
-        var data = f.context(ctx)
-        data["wait"] = ctx.waitMessage(seconds: seconds)
-        var r = ctx.page(template, title: title, data, status: 429)
-        r.setHeader("Retry-After", String(seconds))
-        return r
+        ctx.throttledPage(template, title: title, form, field: "identifier", seconds: seconds)
     }
 
     // MARK: activation
