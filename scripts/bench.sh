@@ -18,12 +18,14 @@
 # the app (or the baseline) and PostgreSQL during the measured runs, in % of one core (median).
 # Expects `swift build -c release` to have been run (the Makefile does it).
 # Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_ONLY=pages (skip the outbox drain and
-# the worker kill), BENCH_DB_PATH (/healthz, a database read), ASYLUM_ENV (production).
+# the worker kill), BENCH_DB_PATH (/healthz, a database read), ASYLUM_ENV (production),
+# ASYLUM_BENCH_HTTP_PORT / ASYLUM_BENCH_PG_PORT (8090 / 5546).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
 RUN=$ROOT/.run-bench
-PORT=8090
+PORT=${ASYLUM_BENCH_HTTP_PORT:-8090}
+PG_PORT=${ASYLUM_BENCH_PG_PORT:-5546}
 BASE=http://127.0.0.1:$PORT
 WRK=(wrk -t2 -c32 --latency)
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -53,7 +55,7 @@ fi
 # (WorkerEnvironment); both only appear in the spooled messages here.
 export ASYLUM_MAIL_FROM=${ASYLUM_MAIL_FROM:-"Portail asile <ne-pas-repondre@localhost.localdomain>"}
 export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-https://127.0.0.1:$PORT}
-ASYLUM_ENV=${ASYLUM_ENV:-production} scripts/services.sh start "$RUN" "$PORT" 5546 release
+ASYLUM_ENV=${ASYLUM_ENV:-production} scripts/services.sh start "$RUN" "$PORT" "$PG_PORT" release
 # shellcheck source=/dev/null
 source "$RUN/env"
 .build/release/asylum-admin seed-demo >/dev/null
@@ -132,7 +134,7 @@ children() {
     done
     return 0
 }
-pg_master=$(head -n 1 "$RUN/pg-socket/.s.PGSQL.5546.lock" 2>/dev/null || head -n 1 "$RUN/pg/postmaster.pid")
+pg_master=$(head -n 1 "$RUN/pg-socket/.s.PGSQL.$PG_PORT.lock" 2>/dev/null || head -n 1 "$RUN/pg/postmaster.pid")
 # ticks PID...: utime + stime of these processes (all their threads), in clock ticks.
 ticks() {
     local pid stat sum=0

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # `make test`: Swift tests then browser tests against a fresh throwaway stack in .run-test/
-# (http://127.0.0.1:8089, postgres port 5545, debug build). The stack is always stopped at the
+# (http://127.0.0.1:8089, postgres port 5545, debug build;
+# ASYLUM_TEST_HTTP_PORT / ASYLUM_TEST_PG_PORT move them). The stack is always stopped at the
 # end, quietly (into .run-test/logs/stop.log), so the test runner's summary is the last line.
 # Expects `swift build` and `swift build --build-tests` to have been run (the Makefile does it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
 RUN=$ROOT/.run-test
+# Ports can be moved so two checkouts can test side by side.
+HTTP_PORT=${ASYLUM_TEST_HTTP_PORT:-8089}
+PG_PORT=${ASYLUM_TEST_PG_PORT:-5545}
 
 scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true
 rm -rf "$RUN"
@@ -22,11 +26,11 @@ fi
 
 # A throwaway cluster does not need durable writes.
 # The demo viewer on, as `make run` has it: the suite checks it stays admin-only and off public pages.
-ASYLUM_DEMO_MESSAGES=1 ASYLUM_PG_FAST=1 ASYLUM_ENV=test scripts/services.sh start "$RUN" 8089 5545 debug
+ASYLUM_DEMO_MESSAGES=1 ASYLUM_PG_FAST=1 ASYLUM_ENV=test scripts/services.sh start "$RUN" "$HTTP_PORT" "$PG_PORT" debug
 # shellcheck source=/dev/null
 source "$RUN/env"
 export ASYLUM_TEST_DATABASE_URL=$ASYLUM_DATABASE_URL
-export ASYLUM_TEST_BASE_URL=http://127.0.0.1:8089
+export ASYLUM_TEST_BASE_URL=http://127.0.0.1:$HTTP_PORT
 export ASYLUM_TEST_RUNDIR=$RUN
 export CHROMIUM=/usr/bin/chromium
 
