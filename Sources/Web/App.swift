@@ -23,7 +23,7 @@ public final class App: Sendable {
         guard problems.isEmpty else {
             throw Config.ConfigError(description: "message catalogues disagree:\n" + problems.joined(separator: "\n"))
         }
-        views = try ViewLibrary(directory: config.root + "/Views")
+        views = try ViewLibrary(directory: config.root + "/Views", catalogues: catalogues)
         routes = RouteTable.build(environment: config.environment)
         sessions = SessionStore(idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds)
         csrf = CSRF(secret: config.secret)

@@ -121,7 +121,6 @@ public final class RequestContext {
     /// Renders a page inside the layout. `data` holds the page's own values.
     public func page(_ template: String, title titleKey: String, _ data: [String: Any] = [:], status: Int = 200) -> Response {
         var context = data.mapValues(PageValues.normalized)
-        context["t"] = catalogue.tree
         context["title"] = text(titleKey)
         context["lang"] = ["code": language.code, "dir": language.dir]
         // The switcher keeps the page's other query parameters (a login's `next`, a search).
@@ -141,7 +140,7 @@ public final class RequestContext {
         if let notice = request.query["notice"], catalogue.flat["notices.\(notice)"] != nil {
             context["notice"] = text("notices.\(notice)")
         }
-        return .html(app.views.render(template, context), status: status)
+        return .html(app.views.render(template, context, language: language), status: status)
     }
 
     /// Where the language switcher leads: this page for a GET. A POST's answer (a form with

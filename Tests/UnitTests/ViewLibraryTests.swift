@@ -4,8 +4,10 @@ import Foundation
 import XCTest
 
 final class ViewLibraryTests: XCTestCase {
+    var catalogues: Catalogues { get throws { try Catalogues(directory: projectRoot + "/Locales") } }
+
     func testLoadsEveryRequiredTemplate() throws {
-        let views = try ViewLibrary(directory: projectRoot + "/Views")
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: try catalogues)
         for name in ViewLibrary.required { XCTAssertTrue(views.names.contains(name), name) }
     }
 
@@ -14,17 +16,17 @@ final class ViewLibraryTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "{{#unclosed}}".write(toFile: dir + "/layout.mustache", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ViewLibrary(directory: dir)) { error in
+        XCTAssertThrowsError(try ViewLibrary(directory: dir, catalogues: try catalogues)) { error in
             XCTAssertTrue("\(error)".contains("layout.mustache"))
         }
         try "ok".write(toFile: dir + "/layout.mustache", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ViewLibrary(directory: dir)) { error in
+        XCTAssertThrowsError(try ViewLibrary(directory: dir, catalogues: try catalogues)) { error in
             XCTAssertTrue("\(error)".contains("missing template"))
         }
     }
 
     func testEscapesValues() throws {
-        let views = try ViewLibrary(directory: projectRoot + "/Views")
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: try catalogues)
         let html = views.render("partials/field", ["id": "f-x", "name": "x", "type": "text", "label": "L",
                                                     "value": "\"><script>alert(1)</script>"])
         XCTAssertFalse(html.contains("<script>"))

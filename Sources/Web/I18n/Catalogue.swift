@@ -78,6 +78,11 @@ public struct Catalogues: Sendable {
         byCode = out
     }
 
+    /// Catalogues built in code (tests of the template compiler).
+    init(_ byCode: [String: Catalogue]) {
+        self.byCode = byCode
+    }
+
     public subscript(_ language: Language) -> Catalogue { byCode[language.code]! }
 
     /// Keys present in the reference (French) catalogue but missing elsewhere, and the reverse.

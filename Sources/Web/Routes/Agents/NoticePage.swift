@@ -21,7 +21,8 @@ enum NoticePage {
             "spada": spada.map { ["name": $0.name, "address": $0.address, "city": $0.city, "phone": $0.phone] } as Any,
         ]
         if own.language != .french {
-            data["own"] = ["t": own.tree, "lang": own.language.code, "dir": own.language.dir,
+            // `text`, not `t`: the page's `{{t.…}}` are the agent's language, compiled in.
+            data["own"] = ["text": own.tree, "lang": own.language.code, "dir": own.language.dir,
                            "issued": DisplayFormat.dateTime(Date(), own.language)]
         }
         return ctx.page("agents/notice", title: "notice.title", data)

@@ -1,0 +1,199 @@
+import Foundation
+import Mustache
+@testable import Web
+import XCTest
+
+/// Escaping stays on by default: every page template is rendered with a hostile string in
+/// every slot it uses, and each one must come out escaped. A slot written `{{{x}}}` or `{{&x}}`
+/// must be listed below with its reason, or this test fails.
+final class TemplateEscapingTests: XCTestCase {
+    /// Unescaped slots allowed in page templates: (template, slot, why). None today: every value,
+    /// the catalogue's text included, is escaped.
+    static let unescapedAllowlist: [(template: String, slot: String, reason: String)] = []
+
+    func testEveryTemplateEscapesEverySlot() throws {
+        let sources = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues()).sources
+        var checked = 0
+        let problems = try Self.escapingProblems(sources, catalogues: catalogues(), checked: &checked)
+        XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
+        // Every page template, and the slots found in them, not a handful.
+        XCTAssertGreaterThan(sources.count, 50)
+        XCTAssertGreaterThan(checked, 300, "slots checked")
+    }
+
+    /// The check itself: one slot turned into a triple mustache is caught, twice over (the
+    /// allowlist and the rendered page).
+    func testATripleMustacheSlotIsCaught() throws {
+        var sources = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues()).sources
+        let field = try XCTUnwrap(sources["partials/field"])
+        XCTAssertTrue(field.contains("{{value}}"))
+        sources["partials/field"] = field.replacingOccurrences(of: "{{value}}", with: "{{{value}}}")
+        var checked = 0
+        let problems = try Self.escapingProblems(sources, catalogues: catalogues(), checked: &checked)
+        XCTAssertTrue(problems.contains { $0.contains("partials/field") && $0.contains("not in the allowlist") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.contains("partials/field") && $0.contains("raw") }, "\(problems)")
+    }
+
+    /// The compiled templates render exactly what the per-request lookup of `t` rendered.
+    func testCompiledCatalogueRendersAsTheLookupDid() throws {
+        let cats = try catalogues()
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: cats)
+        var raw = [String: MustacheTemplate]()
+        for (name, text) in views.sources { raw[name] = try MustacheTemplate(string: text) }
+        let dynamic = MustacheLibrary(templates: raw)
+        for language in Language.supported {
+            for name in views.names {
+                let slots = try Self.slots(of: views.sources[name]!, name: name)
+                var context = Self.context(for: slots, falsy: false)
+                let compiled = views.render(name, context, language: language)
+                context["t"] = cats[language].tree
+                XCTAssertEqual(compiled, dynamic.render(context, withTemplate: name), "\(name) in \(language.code)")
+            }
+        }
+    }
+
+    func testCatalogueTextIsEscapedAndCheckedWhenCompiled() throws {
+        let hostile = #"{"app": {"name": "<b>A & B's \"portal\"</b>"}}"#
+        let french = try Catalogue(language: .french, json: Data(hostile.utf8))
+        let html = try ViewLibrary.compile("<title>{{t.app.name}}</title>|{{{t.app.name}}}", name: "x", catalogue: french)
+        XCTAssertEqual(html, "<title>&lt;b&gt;A &amp; B&#39;s &quot;portal&quot;&lt;/b&gt;</title>|<b>A & B's \"portal\"</b>")
+
+        for text in ["{{#user}}x{{/user}}", "a }} b", "ends with {", "} starts"] {
+            let json = try JSONSerialization.data(withJSONObject: ["app": ["name": text]])
+            let cat = try Catalogue(language: .french, json: json)
+            XCTAssertThrowsError(try ViewLibrary.compile("{{t.app.name}}", name: "x", catalogue: cat), text) { error in
+                XCTAssertTrue("\(error)".contains("would inject Mustache syntax"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try ViewLibrary.compile("{{t.app.nope}}", name: "x", catalogue: french)) { error in
+            XCTAssertTrue("\(error)".contains("t.app.nope"), "\(error)")
+        }
+        XCTAssertThrowsError(try ViewLibrary.compile("{{#t.app}}{{name}}{{/t.app}}", name: "x", catalogue: french))
+        // Placeholders with single braces inside a text are fine.
+        let placeholder = try Catalogue(language: .french, json: Data(#"{"a": {"b": "wait {minutes} min"}}"#.utf8))
+        XCTAssertEqual(try ViewLibrary.compile("{{t.a.b}}", name: "x", catalogue: placeholder), "wait {minutes} min")
+    }
+
+    func testStartUpRefusesACatalogueTextThatInjectsMustache() throws {
+        let cats = try catalogues()
+        var byCode = cats.byCode
+        var tree = cats[.english].tree
+        var app = try XCTUnwrap(tree["app"] as? [String: Any])
+        app["name"] = "{{csrf}}"
+        tree["app"] = app
+        byCode["en"] = try Catalogue(language: .english, json: JSONSerialization.data(withJSONObject: tree))
+        XCTAssertThrowsError(try ViewLibrary(directory: projectRoot + "/Views", catalogues: Catalogues(byCode))) { error in
+            XCTAssertTrue("\(error)".contains("catalogue en: app.name"), "\(error)")
+        }
+    }
+
+    // MARK: the check
+
+    func catalogues() throws -> Catalogues { try Catalogues(directory: projectRoot + "/Locales") }
+
+    struct Slots {
+        /// Names printed with `{{x}}` (checked to come out escaped).
+        var escaped = Set<String>()
+        var unescaped = Set<String>()
+        var sections = Set<String>()
+        var inverted = Set<String>()
+        /// Names given to a transform (`empty(documents)`): they hold lists.
+        var lists = Set<String>()
+        /// Sections whose body prints the element itself (`{{#steps}}{{.}}{{/steps}}`).
+        var printsElement = Set<String>()
+    }
+
+    static func slots(of text: String, name: String) throws -> Slots {
+        var slots = Slots()
+        var open = [String]()
+        for case .tag(let tag) in try MustacheTags.split(text, name: name) where !tag.isCatalogue {
+            var slotName = tag.name
+            if let paren = slotName.firstIndex(of: "("), slotName.hasSuffix(")") {
+                slotName = String(slotName[slotName.index(after: paren)..<slotName.index(before: slotName.endIndex)])
+                slots.lists.insert(slotName)
+            }
+            switch tag.kind {
+            case .escaped where slotName == ".": if let top = open.last { slots.printsElement.insert(top) }
+            case .escaped: slots.escaped.insert(slotName)
+            case .unescaped: slots.unescaped.insert(slotName)
+            case .section: slots.sections.insert(slotName); open.append(slotName)
+            case .inverted: slots.inverted.insert(slotName); open.append(slotName)
+            case .close: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        return slots
+    }
+
+    static func hostile(_ slot: String) -> String { "<x-h \(slot)>\"'&" }
+    static func escapedHostile(_ slot: String) -> String { "&lt;x-h \(slot)&gt;&quot;&#39;&amp;" }
+
+    /// A hostile value for every slot. Sections are shown (`falsy` false) or, for names used in
+    /// an inverted section, hidden (`falsy` true) so that both branches are rendered once.
+    static func context(for slots: Slots, falsy: Bool) -> [String: Any] {
+        var root = [String: Any]()
+        func set(_ path: String, _ value: Any) {
+            let parts = path.split(separator: ".").map(String.init)
+            func put(_ dict: inout [String: Any], _ i: Int) {
+                if i == parts.count - 1 {
+                    if dict[parts[i]] is [String: Any] { return } // a.b also used as a.b.c: keep the dict
+                    dict[parts[i]] = value
+                    return
+                }
+                var child = dict[parts[i]] as? [String: Any] ?? [:]
+                put(&child, i + 1)
+                dict[parts[i]] = child
+            }
+            put(&root, 0)
+        }
+        for name in slots.sections.union(slots.inverted).sorted() {
+            let hide = falsy && slots.inverted.contains(name)
+            if slots.lists.contains(name) || slots.printsElement.contains(name) {
+                set(name, hide ? [String]() : [hostile(name)])
+            } else {
+                set(name, hide ? false : true)
+            }
+        }
+        // Values last: a name both printed and used as a section holds the hostile string
+        // (a non-empty string shows its section).
+        for name in slots.escaped.union(slots.unescaped).sorted() where !(falsy && slots.inverted.contains(name)) {
+            set(name, hostile(name))
+        }
+        return root
+    }
+
+    static func escapingProblems(_ sources: [String: String], catalogues: Catalogues, checked: inout Int) throws -> [String] {
+        let views = try ViewLibrary(sources: sources, catalogues: catalogues)
+        var problems = [String]()
+        let allowed = Set(unescapedAllowlist.map { "\($0.template) \($0.slot)" })
+        for name in views.names {
+            let source = views.sources[name]!
+            for case .tag(let tag) in try MustacheTags.split(source, name: name) where tag.kind == .unescaped {
+                if !allowed.contains("\(name) \(tag.name)") {
+                    problems.append("\(name): \(tag.source) is unescaped and not in the allowlist")
+                }
+            }
+            let slots = try slots(of: source, name: name)
+            var seen = Set<String>()
+            for language in Language.supported {
+                for falsy in [false, true] {
+                    let html = views.render(name, context(for: slots, falsy: falsy), language: language)
+                    if html.contains("<x-h") {
+                        problems.append("\(name) (\(language.code)): a hostile value is printed raw")
+                    }
+                    for slot in slots.escaped.union(slots.printsElement) where html.contains(escapedHostile(slot)) {
+                        seen.insert(slot)
+                    }
+                }
+            }
+            // A slot never reached would be a slot never checked. `a` printed and also used as
+            // `a.b` holds a dictionary here; its own value is checked where it is a leaf.
+            let shadowed = Set(slots.escaped.filter { s in slots.escaped.union(slots.sections).contains { $0.hasPrefix(s + ".") } })
+            checked += seen.count
+            for slot in slots.escaped.union(slots.printsElement).subtracting(seen).subtracting(shadowed).sorted() {
+                problems.append("\(name): slot \(slot) was never rendered")
+            }
+        }
+        return problems
+    }
+}
