@@ -122,14 +122,10 @@ public final class RequestContext {
     public func page(_ template: String, title titleKey: String, _ data: [String: Any] = [:], status: Int = 200) -> Response {
         var context = data.mapValues(PageValues.normalized)
         context["title"] = text(titleKey)
-        context["lang"] = ["code": language.code, "dir": language.dir]
-        // The switcher keeps the page's other query parameters (a login's `next`, a search).
-        let others = request.query.pairs.filter { $0.name != "lang" }
-            .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) }
-        context["languages"] = Language.supported.map { lang -> [String: Any] in
-            ["code": lang.code, "name": lang.nativeName, "current": lang == language,
-             "href": switcherPath + "?" + (others + ["lang=" + lang.code]).joined(separator: "&")]
-        }
+        // `lang` and the switcher's entries are compiled into the templates (ViewLibrary); the
+        // switcher keeps the page's other query parameters (a login's `next`, a search).
+        context["switcherHref"] = switcherPath + "?" + request.query.pairs.filter { $0.name != "lang" }
+            .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) + "&" }.joined()
         context["csrf"] = csrfToken
         context["csrfField"] = CSRF.fieldName
         if let staff {

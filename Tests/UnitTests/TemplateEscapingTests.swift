@@ -43,10 +43,13 @@ final class TemplateEscapingTests: XCTestCase {
         let dynamic = MustacheLibrary(templates: raw)
         for language in Language.supported {
             for name in views.names {
-                let slots = try Self.slots(of: views.sources[name]!, name: name)
-                var context = Self.context(for: slots, falsy: false)
+                let slots = try Self.slots(of: views.compiled[language.code]![name]!, name: name)
+                var context = Self.context(for: slots, falsy: false, template: name)
                 let compiled = views.render(name, context, language: language)
+                // What the compiled templates no longer need from the request.
                 context["t"] = cats[language].tree
+                context["lang"] = ["code": language.code, "dir": language.dir]
+                context["languages"] = Language.supported.map { ["code": $0.code, "name": $0.nativeName, "current": $0 == language] }
                 XCTAssertEqual(compiled, dynamic.render(context, withTemplate: name), "\(name) in \(language.code)")
             }
         }
@@ -55,7 +58,7 @@ final class TemplateEscapingTests: XCTestCase {
     func testCatalogueTextIsEscapedAndCheckedWhenCompiled() throws {
         let hostile = #"{"app": {"name": "<b>A & B's \"portal\"</b>"}}"#
         let french = try Catalogue(language: .french, json: Data(hostile.utf8))
-        let html = try ViewLibrary.compile("<title>{{t.app.name}}</title>|{{{t.app.name}}}", name: "x", catalogue: french)
+        let html = try compiled("<title>{{t.app.name}}</title>|{{{t.app.name}}}", french)
         XCTAssertEqual(html, "<title>&lt;b&gt;A &amp; B&#39;s &quot;portal&quot;&lt;/b&gt;</title>|<b>A & B's \"portal\"</b>")
 
         for text in ["{{#user}}x{{/user}}", "a }} b", "ends with {", "} starts"] {
@@ -71,7 +74,7 @@ final class TemplateEscapingTests: XCTestCase {
         XCTAssertThrowsError(try ViewLibrary.compile("{{#t.app}}{{name}}{{/t.app}}", name: "x", catalogue: french))
         // Placeholders with single braces inside a text are fine.
         let placeholder = try Catalogue(language: .french, json: Data(#"{"a": {"b": "wait {minutes} min"}}"#.utf8))
-        XCTAssertEqual(try ViewLibrary.compile("{{t.a.b}}", name: "x", catalogue: placeholder), "wait {minutes} min")
+        XCTAssertEqual(try compiled("{{t.a.b}}", placeholder), "wait {minutes} min")
     }
 
     func testStartUpRefusesACatalogueTextThatInjectsMustache() throws {
@@ -85,6 +88,12 @@ final class TemplateEscapingTests: XCTestCase {
         XCTAssertThrowsError(try ViewLibrary(directory: projectRoot + "/Views", catalogues: Catalogues(byCode))) { error in
             XCTAssertTrue("\(error)".contains("catalogue en: app.name"), "\(error)")
         }
+    }
+
+    /// The compiled text without the content-type pragma line every template starts with.
+    func compiled(_ text: String, _ catalogue: Catalogue) throws -> String {
+        let out = try ViewLibrary.compile(text, name: "x", catalogue: catalogue)
+        return String(out.drop { $0 != "\n" }.dropFirst())
     }
 
     // MARK: the check
@@ -130,8 +139,14 @@ final class TemplateEscapingTests: XCTestCase {
 
     /// A hostile value for every slot. Sections are shown (`falsy` false) or, for names used in
     /// an inverted section, hidden (`falsy` true) so that both branches are rendered once.
-    static func context(for slots: Slots, falsy: Bool) -> [String: Any] {
+    /// Slots that live in a section's object and share a name with the page frame's (the
+    /// notice's second sheet: `{{#own}}…{{lang}}` is the person's language, not the page's).
+    static let sectionObjects: [String: [String: [String]]] = ["agents/notice": ["own": ["lang", "dir"]]]
+
+    static func context(for slots: Slots, falsy: Bool, template: String) -> [String: Any] {
         var root = [String: Any]()
+        let inObjects = sectionObjects[template] ?? [:]
+        let objectSlots = Set(inObjects.values.joined())
         func set(_ path: String, _ value: Any) {
             let parts = path.split(separator: ".").map(String.init)
             func put(_ dict: inout [String: Any], _ i: Int) {
@@ -156,8 +171,11 @@ final class TemplateEscapingTests: XCTestCase {
         }
         // Values last: a name both printed and used as a section holds the hostile string
         // (a non-empty string shows its section).
-        for name in slots.escaped.union(slots.unescaped).sorted() where !(falsy && slots.inverted.contains(name)) {
+        for name in slots.escaped.union(slots.unescaped).subtracting(objectSlots).sorted() where !(falsy && slots.inverted.contains(name)) {
             set(name, hostile(name))
+        }
+        for (section, names) in inObjects where root[section] != nil && !(falsy && slots.inverted.contains(section)) {
+            root[section] = Dictionary(uniqueKeysWithValues: names.map { ($0, hostile($0)) })
         }
         return root
     }
@@ -173,11 +191,13 @@ final class TemplateEscapingTests: XCTestCase {
                     problems.append("\(name): \(tag.source) is unescaped and not in the allowlist")
                 }
             }
-            let slots = try slots(of: source, name: name)
             var seen = Set<String>()
+            var slots = Slots()
             for language in Language.supported {
+                // The slots left for the request: what the compiled template still asks for.
+                slots = try Self.slots(of: views.compiled[language.code]![name]!, name: name)
                 for falsy in [false, true] {
-                    let html = views.render(name, context(for: slots, falsy: falsy), language: language)
+                    let html = views.render(name, context(for: slots, falsy: falsy, template: name), language: language)
                     if html.contains("<x-h") {
                         problems.append("\(name) (\(language.code)): a hostile value is printed raw")
                     }

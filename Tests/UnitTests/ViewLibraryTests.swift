@@ -65,3 +65,21 @@ extension ViewLibraryTests {
         XCTAssertEqual(template.render(["x": "a"].mapValues(PageValues.normalized)), "[a]")
     }
 }
+
+extension ViewLibraryTests {
+    /// The home page's cards are written in its template (so it compiles to a constant per
+    /// language): one per space the app serves, in the same order, none forgotten.
+    func testHomeListsEverySpaceInOrder() throws {
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: try catalogues)
+        for language in Language.supported {
+            let html = views.render("home", [:], language: language)
+            let linked = html.components(separatedBy: "<li class=\"card\">").dropFirst().compactMap { card in
+                card.range(of: #"href="/[a-z]+""#, options: .regularExpression).map { String(card[$0].dropFirst(7).dropLast()) }
+            }
+            XCTAssertEqual(linked, SpaceRoutes.spaces, language.code)
+            for space in SpaceRoutes.spaces {
+                XCTAssertTrue(html.contains(HTMLText.escape(try catalogues[language].text("spaces.\(space).who"))), "\(space) \(language.code)")
+            }
+        }
+    }
+}

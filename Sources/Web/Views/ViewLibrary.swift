@@ -14,6 +14,8 @@ public struct ViewLibrary: Sendable {
     /// The templates as written, by name (the escaping test reads their slots).
     public let sources: [String: String]
     let libraries: [String: MustacheLibrary]
+    /// The compiled text, by language code then name: what is left for the request.
+    let compiled: [String: [String: String]]
 
     public struct ViewError: Error, CustomStringConvertible {
         public let description: String
@@ -39,12 +41,15 @@ public struct ViewLibrary: Sendable {
 
     /// Templates given as text, by name (tests build libraries with altered templates).
     init(sources: [String: String], catalogues: Catalogues) throws {
+        _ = PageHTML.registered
         var libraries = [String: MustacheLibrary]()
+        var compiledByLanguage = [String: [String: String]]()
         for language in Language.supported {
             let catalogue = catalogues[language]
             var templates = [String: MustacheTemplate]()
             for (name, text) in sources {
                 let compiled = try Self.compile(text, name: name, catalogue: catalogue)
+                compiledByLanguage[language.code, default: [:]][name] = compiled
                 do {
                     templates[name] = try MustacheTemplate(string: compiled)
                 } catch {
@@ -58,6 +63,7 @@ public struct ViewLibrary: Sendable {
         }
         self.sources = sources
         self.libraries = libraries
+        compiled = compiledByLanguage
         names = sources.keys.sorted()
     }
 
@@ -71,34 +77,140 @@ public struct ViewLibrary: Sendable {
 
     // MARK: compiling the catalogue into the templates
 
-    /// The template `text` with every `t.…` tag replaced by `catalogue`'s text.
+    /// The template `text` for `catalogue`'s language, with what is the same for every request
+    /// of that language put in place: every `t.…` tag (the catalogue's text), `lang.code` and
+    /// `lang.dir`, and a `{{#languages}}…{{/languages}}` section (the switcher) written out
+    /// once per supported language, its `code`, `name` and `{{#current}}` resolved. Values are
+    /// escaped as the tag says; everything else stays for the request.
     static func compile(_ text: String, name: String, catalogue: Catalogue) throws -> String {
-        var out = ""
+        var pieces = try MustacheTags.split(text, name: name)
+        trimStandalone(&pieces) { ($0.name == "languages" || $0.name == "current") && [.section, .inverted, .close].contains($0.kind) }
+        // Values escaped by our own escaper (same output, one pass over the bytes); a pragma
+        // on its own line is standalone, so it adds no text.
+        var out = "{{%CONTENT_TYPE:\(PageHTML.name)}}\n"
         out.reserveCapacity(text.utf8.count * 2)
-        for piece in try MustacheTags.split(text, name: name) {
-            switch piece {
-            case .text(let s):
-                out += s
-            case .tag(let tag):
-                guard tag.isCatalogue else { out += tag.source; continue }
-                guard tag.kind.isValue else {
-                    throw ViewError(description: "\(name).mustache: \(tag.source) — a section over t is not supported, use {{t.key}}")
-                }
-                let key = String(tag.name.dropFirst(2))
-                guard let message = catalogue.flat[key] else {
-                    throw ViewError(description: "\(name).mustache uses \(tag.name), which catalogue \(catalogue.language.code) does not have")
-                }
-                // Once in the template, the text is template text: braces at its ends could join
-                // the template's own, and `{{`/`}}` inside it would be tags.
-                if message.contains("{{") || message.contains("}}") || message.hasPrefix("{") || message.hasPrefix("}")
-                    || message.hasSuffix("{") || message.hasSuffix("}") {
-                    throw ViewError(description: "catalogue \(catalogue.language.code): \(key) would inject Mustache syntax into \(name).mustache")
-                }
-                out += tag.kind == .escaped ? HTMLText.escape(message) : message
-            }
-        }
+        try emit(pieces[...], name: name, catalogue: catalogue, entry: nil, into: &out)
         return out
     }
+
+    /// Compile-time values of the page's language and, inside the switcher, of one entry.
+    static func constant(_ tagName: String, catalogue: Catalogue, entry: Language?) -> String? {
+        let language = catalogue.language
+        switch (tagName, entry) {
+        case ("lang.code", _): return language.code
+        case ("lang.dir", _): return language.dir
+        case ("code", let e?): return e.code
+        case ("name", let e?): return e.nativeName
+        default: return nil
+        }
+    }
+
+    static func emit(_ pieces: ArraySlice<Piece>, name: String, catalogue: Catalogue, entry: Language?, into out: inout String) throws {
+        var i = pieces.startIndex
+        while i < pieces.endIndex {
+            let piece = pieces[i]
+            i += 1
+            guard case .tag(let tag) = piece else {
+                if case .text(let s) = piece { out += s }
+                continue
+            }
+            let switcher = entry == nil && tag.kind == .section && tag.name == "languages"
+            let current = entry != nil && (tag.kind == .section || tag.kind == .inverted) && tag.name == "current"
+            if switcher || current {
+                let close = try matchingClose(pieces, from: i, tag: tag, template: name)
+                let body = pieces[i..<close]
+                i = close + 1
+                if switcher {
+                    for language in Language.supported {
+                        try emit(body, name: name, catalogue: catalogue, entry: language, into: &out)
+                    }
+                } else if (entry == catalogue.language) == (tag.kind == .section) {
+                    try emit(body, name: name, catalogue: catalogue, entry: entry, into: &out)
+                }
+                continue
+            }
+            if tag.kind.isValue, let value = constant(tag.name, catalogue: catalogue, entry: entry) {
+                out += tag.kind == .escaped ? HTMLText.escape(value) : value
+                continue
+            }
+            guard tag.isCatalogue else { out += tag.source; continue }
+            guard tag.kind.isValue else {
+                throw ViewError(description: "\(name).mustache: \(tag.source) — a section over t is not supported, use {{t.key}}")
+            }
+            let key = String(tag.name.dropFirst(2))
+            guard let message = catalogue.flat[key] else {
+                throw ViewError(description: "\(name).mustache uses \(tag.name), which catalogue \(catalogue.language.code) does not have")
+            }
+            // Once in the template, the text is template text: braces at its ends could join
+            // the template's own, and `{{`/`}}` inside it would be tags.
+            if message.contains("{{") || message.contains("}}") || message.hasPrefix("{") || message.hasPrefix("}")
+                || message.hasSuffix("{") || message.hasSuffix("}") {
+                throw ViewError(description: "catalogue \(catalogue.language.code): \(key) would inject Mustache syntax into \(name).mustache")
+            }
+            out += tag.kind == .escaped ? HTMLText.escape(message) : message
+        }
+    }
+
+    typealias Piece = MustacheTags.Piece
+
+    /// Mustache's standalone rule for the section tags resolved here: alone on its line, the
+    /// tag takes its line's indentation and line break with it.
+    static func trimStandalone(_ pieces: inout [Piece], _ resolved: (MustacheTags.Tag) -> Bool) {
+        func blank(_ s: Substring) -> Bool { s.allSatisfy { $0 == " " || $0 == "\t" } }
+        for k in pieces.indices {
+            guard case .tag(let tag) = pieces[k], resolved(tag) else { continue }
+            // Left: only spaces since the last line break (or the template's start).
+            var keepBefore: String?
+            if k > 0 {
+                guard case .text(let before) = pieces[k - 1] else { continue }
+                if let nl = before.lastIndex(of: "\n") {
+                    guard blank(before[before.index(after: nl)...]) else { continue }
+                    keepBefore = String(before[...nl])
+                } else {
+                    guard k - 1 == 0, blank(before[...]) else { continue }
+                    keepBefore = ""
+                }
+            }
+            // Right: only spaces up to the line break (or the template's end).
+            var keepAfter: String?
+            if k + 1 < pieces.count {
+                guard case .text(let after) = pieces[k + 1] else { continue }
+                let rest = after.drop { $0 == " " || $0 == "\t" }
+                if rest.hasPrefix("\r\n") {
+                    keepAfter = String(rest.dropFirst(2))
+                } else if rest.hasPrefix("\n") {
+                    keepAfter = String(rest.dropFirst())
+                } else {
+                    guard rest.isEmpty, k + 1 == pieces.count - 1 else { continue }
+                    keepAfter = ""
+                }
+            }
+            if let keepBefore { pieces[k - 1] = .text(keepBefore) }
+            if let keepAfter { pieces[k + 1] = .text(keepAfter) }
+        }
+    }
+
+    static func matchingClose(_ pieces: ArraySlice<Piece>, from start: Int, tag: MustacheTags.Tag, template: String) throws -> Int {
+        var depth = 0
+        for j in start..<pieces.endIndex {
+            guard case .tag(let t) = pieces[j], t.name == tag.name else { continue }
+            if t.kind == .section || t.kind == .inverted { depth += 1 }
+            if t.kind == .close {
+                if depth == 0 { return j }
+                depth -= 1
+            }
+        }
+        throw ViewError(description: "\(template).mustache: \(tag.source) is not closed")
+    }
+}
+
+/// The content type of page templates: swift-mustache's HTML escaping (the same five
+/// characters), over UTF-8 bytes and returning the string itself when nothing needs escaping.
+struct PageHTML: MustacheContentType {
+    static let name = "FASTHTML"
+    static let registered: Void = MustacheContentTypes.register(PageHTML(), named: name)
+
+    func escapeText(_ text: String) -> String { HTMLText.escape(text) }
 }
 
 /// The tags of a template, read the way swift-mustache reads them with the default delimiters.

@@ -7,12 +7,11 @@ enum HomeRoutes {
         routes.add("GET", "/healthz", health)
     }
 
+    /// The same page for every visitor of a language (the cards are written in the template and
+    /// compiled with the catalogue): only the layout's frame is filled per request.
     static func home(_ ctx: RequestContext) throws -> Response {
-        let spaces = SpaceRoutes.spaces.map { space -> [String: Any] in
-            ["href": "/" + space, "title": ctx.text("spaces.\(space).title"), "who": ctx.text("spaces.\(space).who")]
-        }
         // Public: never the spool (messages carry keys and codes), and no disk read per view.
-        return ctx.page("home", title: "home.title", ["spaces": spaces])
+        ctx.page("home", title: "home.title")
     }
 
     /// 200 "ok" when the database answers; the 503 page otherwise (thrown as a connection error).
