@@ -120,7 +120,18 @@ public final class RequestContext {
 
     /// Renders a page inside the layout. `data` holds the page's own values.
     public func page(_ template: String, title titleKey: String, _ data: [String: Any] = [:], status: Int = 200) -> Response {
-        var context = data.mapValues(PageValues.normalized)
+        let context = data.mapValues(PageValues.normalized).merging(frame(title: titleKey)) { $1 }
+        return .html(app.views.render(template, context, language: language), status: status)
+    }
+
+    /// Renders a page whose values are a typed model (the applicant space).
+    func page(_ template: String, title titleKey: String, _ model: some PageModel, status: Int = 200) -> Response {
+        .html(app.views.render(template, PageContext(frame: frame(title: titleKey), model: model), language: language), status: status)
+    }
+
+    /// The layout's values: the same names for every page.
+    private func frame(title titleKey: String) -> [String: Any] {
+        var context: [String: Any] = [:]
         context["title"] = text(titleKey)
         // `lang` and the switcher's entries are compiled into the templates (ViewLibrary); the
         // switcher keeps the page's other query parameters (a login's `next`, a search).
@@ -136,7 +147,7 @@ public final class RequestContext {
         if let notice = request.query["notice"], catalogue.flat["notices.\(notice)"] != nil {
             context["notice"] = text("notices.\(notice)")
         }
-        return .html(app.views.render(template, context, language: language), status: status)
+        return context
     }
 
     /// Where the language switcher leads: this page for a GET. A POST's answer (a form with

@@ -217,3 +217,28 @@ final class TemplateEscapingTests: XCTestCase {
         return problems
     }
 }
+
+extension TemplateEscapingTests {
+    /// The applicant space's typed model renders what the same values as a dictionary page
+    /// render: escaped, an empty text printing nothing and hiding its section.
+    func testTypedSpacePageRendersAsItsDictionary() throws {
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues())
+        let deadlines: [[String: Any]] = [["title": Self.hostile("title"), "until": "1 mars", "left": "", "urgent": true]]
+        let row = ApplicantSpacePage.Row(href: "/usager/documents/x?a=1&b=<2>", kind: Self.hostile("kind"), deposited: "",
+                                         isNew: true, notification: Self.hostile("notification"),
+                                         deadlines: PageValues.normalized(deadlines), interview: nil)
+        let model = ApplicantSpacePage(name: Self.hostile("name"), agdref: "", lastLogin: "", noContacts: true, documents: [row])
+        let frame: [String: Any] = ["title": "T", "switcherHref": "/?"]
+        let dict: [String: Any] = [
+            "name": Self.hostile("name"), "agdref": "", "lastLogin": "", "noContacts": true,
+            "documents": [["href": row.href, "kind": row.kind, "deposited": "", "isNew": true,
+                           "notification": row.notification, "deadlines": deadlines]],
+        ]
+        for language in Language.supported {
+            let typed = views.render("usager/home", PageContext(frame: frame, model: model), language: language)
+            XCTAssertEqual(typed, views.render("usager/home", dict.mapValues(PageValues.normalized).merging(frame) { $1 }, language: language))
+            XCTAssertFalse(typed.contains("<x-h"))
+            XCTAssertTrue(typed.contains(Self.escapedHostile("notification")) && typed.contains("b=&lt;2&gt;"))
+        }
+    }
+}

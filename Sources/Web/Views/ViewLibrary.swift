@@ -67,7 +67,8 @@ public struct ViewLibrary: Sendable {
         names = sources.keys.sorted()
     }
 
-    public func render(_ name: String, _ context: [String: Any], language: Language = .french) -> String {
+    /// `context` is a dictionary or a `PageContext`.
+    public func render(_ name: String, _ context: Any, language: Language = .french) -> String {
         guard let html = libraries[language.code]?.render(context, withTemplate: name) else {
             // Only reachable through a programming error: names are checked at start-up.
             preconditionFailure("template \(name) not loaded")

@@ -30,19 +30,17 @@ enum UsagerDocumentRoutes {
     }
 
     /// The vault list for the space home, newest first.
-    static func list(_ me: Applicant, _ ctx: RequestContext) throws -> [[String: Any]] {
+    static func list(_ me: Applicant, _ ctx: RequestContext) throws -> [ApplicantSpacePage.Row] {
         let now = Date()
         return try Documents.forApplicant(me.id, db: ctx.db).map { d in
-            var item: [String: Any] = [
-                "href": "/usager/documents/\(d.publicId.uuidString.lowercased())",
-                "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
-                "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
-                "isNew": d.firstConsultedAt == nil,
-                "notification": VaultText.notification(d.notification(now: now), ctx),
-                "deadlines": VaultText.deadlines(d, overseas: me.overseas, now: now, ctx),
-            ]
-            if let i = d.interview { item["interview"] = VaultText.interview(i, ctx) }
-            return item
+            ApplicantSpacePage.Row(
+                href: "/usager/documents/\(d.publicId.uuidString.lowercased())",
+                kind: ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                deposited: DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                isNew: d.firstConsultedAt == nil,
+                notification: VaultText.notification(d.notification(now: now), ctx),
+                deadlines: PageValues.normalized(VaultText.deadlines(d, overseas: me.overseas, now: now, ctx)),
+                interview: d.interview.map { PageValues.normalized(VaultText.interview($0, ctx)) })
         }
     }
 

@@ -24,13 +24,12 @@ enum UsagerSpaceRoutes {
 
     static func home(_ ctx: RequestContext) throws -> Response {
         let a = try me(ctx)
-        return ctx.page("usager/home", title: "usager.home.title", [
-            "name": a.fullName,
-            "agdref": a.agdref ?? "",
-            "lastLogin": a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
-            "noContacts": a.verifiedPhone == nil && a.verifiedEmail == nil,
-            "documents": try UsagerDocumentRoutes.list(a, ctx),
-        ])
+        return ctx.page("usager/home", title: "usager.home.title", ApplicantSpacePage(
+            name: a.fullName,
+            agdref: a.agdref ?? "",
+            lastLogin: a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+            noContacts: a.verifiedPhone == nil && a.verifiedEmail == nil,
+            documents: try UsagerDocumentRoutes.list(a, ctx)))
     }
 
     // MARK: contacts
