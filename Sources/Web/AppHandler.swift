@@ -93,7 +93,7 @@ public final class AppHandler: RequestHandler {
     }
 
     /// Headers and cookies every dynamic answer carries.
-    private func finish(_ response: Response, _ ctx: RequestContext) -> Response {
+    func finish(_ response: Response, _ ctx: RequestContext) -> Response {
         var r = response
         if let refusal = r.refusal {
             // A header the handler built from bad text: said loudly, never sent altered.

@@ -106,9 +106,9 @@ public struct RouteGroup<Context: IdentifiedContext> {
     mutating func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Context) throws -> Response) {
         let pattern = prefix + path
         precondition(!pattern.contains(":"), "\(method) \(pattern): a path with an :id needs a handler that takes the id")
-        routes.add(method, pattern, rule: Self.checkedRule(method, pattern)) { base in
+        routes.add(method, pattern, Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
             try handler(try Self.narrowed(base))
-        }
+        })
     }
 
     mutating func add<P: PathParameter>(_ method: HTTPRequest.Method, _ path: String,
@@ -116,9 +116,9 @@ public struct RouteGroup<Context: IdentifiedContext> {
         let pattern = prefix + path
         precondition(pattern.split(separator: "/").filter { $0.hasPrefix(":") } == [":id"],
                      "\(method) \(pattern): a typed handler takes exactly one :id")
-        routes.add(method, pattern, rule: Self.checkedRule(method, pattern)) { base in
+        routes.add(method, pattern, Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
             try handler(try Self.narrowed(base), try base.pathParameter("id", as: P.self))
-        }
+        })
     }
 
     static func checkedRule(_ method: HTTPRequest.Method, _ pattern: String) -> Route.Rule {
@@ -162,11 +162,6 @@ extension Router where Route == Web.Route {
         add(method, pattern, Web.Route(AccessMatrix.rule(method, pattern)) { ctx in
             try handler(ctx, try ctx.pathParameter("id", as: P.self))
         })
-    }
-
-    mutating func add(_ method: HTTPRequest.Method, _ pattern: String, rule: Route.Rule,
-                      _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
-        add(method, pattern, Web.Route(rule, handler))
     }
 
     /// Staff handlers: each gets a `StaffContext`; each route's rule must be a staff rule.
