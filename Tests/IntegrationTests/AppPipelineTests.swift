@@ -150,6 +150,9 @@ final class AppPipelineTests: XCTestCase {
         XCTAssertNil(StaffAuthRoutes.safeNext("//evil.example"))
         XCTAssertNil(StaffAuthRoutes.safeNext("https://evil.example"))
         XCTAssertNil(StaffAuthRoutes.safeNext("/\\evil.example"))
+        // A Location header refuses a trailing space (a 500): such a `next` is ignored instead.
+        XCTAssertNil(StaffAuthRoutes.safeNext("/espace "))
+        XCTAssertNil(StaffAuthRoutes.safeNext("/espace\t"))
     }
 
     func testBodyErrorsFoundBeforeRoutingAreRenderedPages() {

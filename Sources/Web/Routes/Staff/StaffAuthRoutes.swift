@@ -133,6 +133,7 @@ enum StaffAuthRoutes {
         guard scalars.count >= 2, scalars[0] == "/", scalars[1] != "/" else { return nil }
         let refused: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
         guard !scalars.contains(where: { $0 == "\\" || refused.contains($0.properties.generalCategory) }) else { return nil }
-        return v
+        // It becomes a Location header, which refuses (500) what HTTP cannot carry: a trailing space.
+        return HTTPField.isValidValue(v) ? v : nil
     }
 }
