@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Methods, statuses and header fields as types (no dependencies of its own).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
@@ -23,7 +25,9 @@ let package = Package(
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
 
-        .target(name: "HTTP", dependencies: ["CFastCGI", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "HTTP", dependencies: [
+            "CFastCGI", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Security", dependencies: ["CSodium"]),
         .target(name: "Domain"),
@@ -64,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "PDFTests", dependencies: ["PDF", "PDFValidation", "Domain"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
-        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache")], path: "Tests/UnitTests"),
+        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Logging", package: "swift-log")], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"], path: "Tests/IntegrationTests"),
     ],

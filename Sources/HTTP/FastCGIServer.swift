@@ -106,16 +106,26 @@ public final class FastCGIServer: Sendable {
             // Unreadable request line (bad escapes, invalid UTF-8): still answer with a page,
             // in the visitor's language, so keep the headers and cookies that tell it.
             let headers = Self.headers(params)
-            request = Request(method: params["REQUEST_METHOD"] ?? "GET", path: "/", headers: headers,
-                              cookies: Cookie.parseHeader(headers["cookie"] ?? ""),
+            request = Request(method: Self.method(params) ?? .get, path: "/", headers: headers,
+                              cookies: Cookie.parseHeader(headers.first(.cookie) ?? ""),
                               isSecure: params["HTTPS"]?.lowercased() == "on",
                               requestId: params["REQUEST_ID"] ?? Self.localRequestId())
             response = handler.handleError(error as? HTTPError ?? .badRequest, for: request)
         }
-        write(response, head: request.method != "HEAD", to: raw.out)
+        let written = Self.checked(response, requestId: request.requestId, logger: logger)
+        write(written, head: request.method != .head, to: raw.out)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        logger.info("\(Self.logSafe(request.method)) \(Self.logSafe(request.path)) \(response.status) \(response.body.count)B \(String(format: "%.1f", ms))ms",
+        logger.info("\(Self.logSafe(request.method.rawValue)) \(Self.logSafe(request.path)) \(written.status.code) \(written.body.count)B \(String(format: "%.1f", ms))ms",
                     metadata: ["request_id": .string(request.requestId)])
+    }
+
+    /// The response to write: this one, or a 500 (logged as an error) when a header or cookie
+    /// of it was refused (`Response.refusal`). The web layer answers its own translated 500
+    /// first; this covers any other handler.
+    static func checked(_ response: Response, requestId: String, logger: Logger) -> Response {
+        guard let refusal = response.refusal else { return response }
+        logger.error("500 instead of a response with a refused header: \(refusal)", metadata: ["request_id": .string(requestId)])
+        return Response.refusedPlaceholder
     }
 
     private func write(_ response: Response, head withBody: Bool, to out: UnsafeMutablePointer<FCGX_Stream>?) {
@@ -158,15 +168,28 @@ public final class FastCGIServer: Sendable {
         return got == length ? body : Array(body.prefix(got))
     }
 
-    /// Builds a Request from CGI parameters (`HTTP_ACCEPT_LANGUAGE` → `accept-language`).
-    static func headers(_ params: [String: String]) -> [String: String] {
-        var headers = [String: String]()
+    /// The header fields of CGI parameters (`HTTP_ACCEPT_LANGUAGE` → `accept-language`).
+    static func headers(_ params: [String: String]) -> HTTPFields {
+        var fields = HTTPFields()
         for (k, v) in params where k.hasPrefix("HTTP_") {
-            headers[k.dropFirst(5).lowercased().replacingOccurrences(of: "_", with: "-")] = v
+            guard let name = HTTPField.Name(cgiHeaderName(k.utf8.dropFirst(5))) else { continue }
+            fields.append(HTTPField(name: name, value: v))
         }
-        if let t = params["CONTENT_TYPE"], !t.isEmpty { headers["content-type"] = t }
-        if let l = params["CONTENT_LENGTH"], !l.isEmpty { headers["content-length"] = l }
-        return headers
+        if let t = params["CONTENT_TYPE"], !t.isEmpty { fields[.contentType] = t }
+        if let l = params["CONTENT_LENGTH"], !l.isEmpty { fields[.contentLength] = l }
+        return fields
+    }
+
+    /// `ACCEPT_LANGUAGE` → `accept-language`, byte by byte (no Foundation on this path).
+    static func cgiHeaderName(_ bytes: Substring.UTF8View) -> String {
+        String(decoding: bytes.map { b -> UInt8 in
+            b == UInt8(ascii: "_") ? UInt8(ascii: "-") : (b &- 65 < 26 ? b | 0x20 : b)
+        }, as: UTF8.self)
+    }
+
+    /// nil for a method that is not an HTTP token (nginx would not pass one).
+    static func method(_ params: [String: String]) -> HTTPRequest.Method? {
+        HTTPRequest.Method(params["REQUEST_METHOD"] ?? "GET")
     }
 
     static func makeRequest(params: [String: String], body: [UInt8]) throws -> Request {
@@ -175,12 +198,13 @@ public final class FastCGIServer: Sendable {
         let pathPart = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "/"
         let path = try FormData.percentDecode(Array(pathPart.utf8), plusAsSpace: false)
         let query = try FormData.parseURLEncoded(params["QUERY_STRING"] ?? "")
+        guard let method = method(params) else { throw HTTPError(400, "unreadable request method") }
         return Request(
-            method: params["REQUEST_METHOD"] ?? "GET",
+            method: method,
             path: path.isEmpty ? "/" : path,
             query: query,
             headers: headers,
-            cookies: Cookie.parseHeader(headers["cookie"] ?? ""),
+            cookies: Cookie.parseHeader(headers.first(.cookie) ?? ""),
             body: body,
             remoteAddress: params["REMOTE_ADDR"] ?? "",
             isSecure: params["HTTPS"]?.lowercased() == "on",

@@ -1,6 +1,7 @@
 /// A record's id as written in a path: `[1-9][0-9]{0,18}` that fits an Int64, nothing else.
 /// `Int64("+1")` is 1 and `Int64("01")` too, so `/…/+1/retry` acted on record 1: one
-/// spelling per record, and every other one answers 404.
+/// spelling per record, and every other one answers 404 (a route's typed `:id`, see
+/// `PathParameter` in the web layer).
 public enum RecordID {
     public static func parse(_ text: String) -> Int64? {
         let digits = text.utf8
@@ -9,9 +10,4 @@ public enum RecordID {
         else { return nil }
         return Int64(text)    // nil past Int64.max (19 digits can overflow)
     }
-}
-
-extension Request {
-    /// The path parameter `name` read as a record id (see `RecordID`); nil means 404.
-    public func pathId(_ name: String) -> Int64? { pathParameter(name).flatMap(RecordID.parse) }
 }

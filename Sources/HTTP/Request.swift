@@ -1,11 +1,13 @@
+@_exported import HTTPTypes
+
 /// One HTTP request as nginx handed it over FastCGI.
 public struct Request: Sendable {
-    public let method: String
+    public let method: HTTPRequest.Method
     /// The path without the query string, percent-decoded.
     public let path: String
     public let query: FormData
-    /// Header names in lower case (`user-agent`, `accept-language`, `content-type`…).
-    public let headers: [String: String]
+    /// The request's header fields (names compare without case: `.acceptLanguage`, `.contentType`…).
+    public let headers: HTTPFields
     public let cookies: [String: String]
     public let body: [UInt8]
     public let remoteAddress: String
@@ -16,7 +18,7 @@ public struct Request: Sendable {
     /// Filled by the router (`/documents/:id` → `["id": "42"]`).
     public var pathParameters: [String: String] = [:]
 
-    public init(method: String, path: String, query: FormData = FormData(), headers: [String: String] = [:],
+    public init(method: HTTPRequest.Method, path: String, query: FormData = FormData(), headers: HTTPFields = HTTPFields(),
                 cookies: [String: String] = [:], body: [UInt8] = [], remoteAddress: String = "",
                 isSecure: Bool = false, requestId: String = "") {
         self.method = method
@@ -30,7 +32,10 @@ public struct Request: Sendable {
         self.requestId = requestId
     }
 
-    public var contentType: String { headers["content-type"] ?? "" }
+    /// The first value of a header field, or nil.
+    public func header(_ name: HTTPField.Name) -> String? { headers.first(name) }
+
+    public var contentType: String { header(.contentType) ?? "" }
 
     /// Form fields from a URL-encoded or a multipart body (file parts excluded).
     /// Throws 400 for a malformed body and 415 for a body that is not a form.
@@ -56,6 +61,9 @@ public struct Request: Sendable {
 
     public func pathParameter(_ name: String) -> String? { pathParameters[name] }
 
+    /// GET and HEAD: requests that change nothing (no CSRF token, a login redirect is fine).
+    public var isSafeMethod: Bool { method == .get || method == .head }
+
     /// The path for a log line: control characters written as `\xNN` (no forged entries).
     public var loggablePath: String { FastCGIServer.logSafe(path) }
 
@@ -64,5 +72,14 @@ public struct Request: Sendable {
     /// link that a browser reads as another site.
     public var linkPath: String {
         "/" + FormData.percentEncode(path).drop { $0 == "/" }
+    }
+}
+
+extension HTTPFields {
+    /// The first field's value, without the comma-joined copy `self[name]` builds: names are
+    /// compared as lower-case ASCII strings (a byte compare, not Foundation's; issue 10).
+    public func first(_ name: HTTPField.Name) -> String? {
+        for field in self where field.name == name { return field.value }
+        return nil
     }
 }

@@ -3,7 +3,7 @@
 /// (handler, who may call it) without this layer knowing about it.
 public struct Router<Route: Sendable>: Sendable {
     struct Entry: Sendable {
-        let method: String
+        let method: HTTPRequest.Method
         let pattern: String
         let segments: [Substring]
         let route: Route
@@ -11,7 +11,7 @@ public struct Router<Route: Sendable>: Sendable {
 
     public enum Match {
         case found(Route, parameters: [String: String])
-        case methodNotAllowed(allowed: [String])
+        case methodNotAllowed(allowed: [HTTPRequest.Method])
         case notFound
     }
 
@@ -19,26 +19,26 @@ public struct Router<Route: Sendable>: Sendable {
 
     public init() {}
 
-    public mutating func add(_ method: String, _ pattern: String, _ route: Route) {
+    public mutating func add(_ method: HTTPRequest.Method, _ pattern: String, _ route: Route) {
         precondition(!entries.contains { $0.method == method && $0.pattern == pattern }, "duplicate route \(method) \(pattern)")
         entries.append(Entry(method: method, pattern: pattern, segments: Self.split(pattern), route: route))
     }
 
     /// Every registered route, for the authorization matrix and its test.
-    public var all: [(method: String, pattern: String, route: Route)] {
+    public var all: [(method: HTTPRequest.Method, pattern: String, route: Route)] {
         entries.map { ($0.method, $0.pattern, $0.route) }
     }
 
-    public func match(method: String, path: String) -> Match {
+    public func match(method: HTTPRequest.Method, path: String) -> Match {
         let parts = Self.split(path)
-        var allowed = [String]()
+        var allowed = [HTTPRequest.Method]()
         for e in entries {
             guard let params = Self.bind(e.segments, parts) else { continue }
-            if e.method == method || (method == "HEAD" && e.method == "GET") {
+            if e.method == method || (method == .head && e.method == .get) {
                 return .found(e.route, parameters: params)
             }
             allowed.append(e.method)
-            if e.method == "GET" { allowed.append("HEAD") }
+            if e.method == .get { allowed.append(.head) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }

@@ -100,20 +100,12 @@ public enum AccessMatrix {
         "GET /admin/journal": .staff(admin),
     ]
 
-    static func rule(_ method: String, _ pattern: String) -> Route.Rule {
-        guard let rule = rules["\(method) \(pattern)"] else {
+    static func rule(_ method: HTTPRequest.Method, _ pattern: String) -> Route.Rule {
+        guard let rule = rules["\(method.rawValue) \(pattern)"] else {
             preconditionFailure("no access rule for \(method) \(pattern): add it to AccessMatrix.rules")
         }
         // A path that names a record must say whose records it reaches.
         precondition(pattern.contains(":") == (rule.scope != .none), "\(method) \(pattern): record scope must be set exactly for paths with an :id")
         return rule
-    }
-}
-
-extension Router where Route == Web.Route {
-    /// Registers a handler under the access rule the matrix gives its method and path.
-    mutating func add(_ method: String, _ pattern: String,
-                      _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
-        add(method, pattern, Web.Route(AccessMatrix.rule(method, pattern), handler))
     }
 }

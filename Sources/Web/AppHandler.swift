@@ -29,7 +29,7 @@ public final class AppHandler: RequestHandler {
         } catch let error as PGError where error.isConnectionFailure {
             ctx.logger.error("database unavailable: \(error.message)")
             response = ctx.errorPage(503)
-            response.setHeader("Retry-After", "30")
+            response.setHeader(.retryAfter, "30")
         } catch {
             ctx.logger.error("unhandled error: \(error)")
             response = ctx.errorPage(500)
@@ -49,14 +49,14 @@ public final class AppHandler: RequestHandler {
             throw HTTPError.notFound
         case .methodNotAllowed(let allowed):
             var r = ctx.errorPage(405)
-            r.setHeader("Allow", allowed.joined(separator: ", "))
+            r.setHeader(.allow, allowed.map(\.rawValue).joined(separator: ", "))
             return r
         case .found(let r, let params):
             route = r
             ctx.request.pathParameters = params
         }
         try loadSession(ctx)
-        if !["GET", "HEAD"].contains(ctx.request.method) {
+        if !ctx.request.isSafeMethod {
             let submitted = try ctx.form()[CSRF.fieldName]
             guard app.csrf.isValid(submitted, bindingTo: ctx.csrfBinding) else {
                 throw HTTPError(403, "missing or invalid CSRF token")
@@ -89,12 +89,17 @@ public final class AppHandler: RequestHandler {
     private func chooseLanguage(_ request: Request) -> Language {
         if let code = request.query["lang"], let lang = Language.named(code) { return lang }
         if let code = request.cookies["lang"], let lang = Language.named(code) { return lang }
-        return Language.negotiate(acceptLanguage: request.headers["accept-language"] ?? "") ?? .french
+        return Language.negotiate(acceptLanguage: request.header(.acceptLanguage) ?? "") ?? .french
     }
 
     /// Headers and cookies every dynamic answer carries.
-    private func finish(_ response: Response, _ ctx: RequestContext) -> Response {
+    func finish(_ response: Response, _ ctx: RequestContext) -> Response {
         var r = response
+        if let refusal = r.refusal {
+            // A header the handler built from bad text: said loudly, never sent altered.
+            ctx.logger.error("500: \(refusal) (\(ctx.request.method.rawValue) \(ctx.request.loggablePath))")
+            r = ctx.errorPage(500)
+        }
         r.cookies.append(contentsOf: ctx.pendingCookies)
         if let fresh = ctx.newCSRFCookie {
             // First visit: the pre-login binding the page's tokens were made with.
@@ -105,16 +110,22 @@ public final class AppHandler: RequestHandler {
             c.httpOnly = true
             r.cookies.append(c)
         }
-        r.defaultHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
-        r.defaultHeader("X-Content-Type-Options", "nosniff")
-        r.defaultHeader("Referrer-Policy", "no-referrer")
-        r.defaultHeader("X-Frame-Options", "DENY")
-        r.defaultHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        r.defaultHeader(.contentSecurityPolicy, "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+        r.defaultHeader(.xContentTypeOptions, "nosniff")
+        r.defaultHeader(.referrerPolicy, "no-referrer")
+        r.defaultHeader(.xFrameOptions, "DENY")
+        r.defaultHeader(.permissionsPolicy, "camera=(), microphone=(), geolocation=()")
         // Pages may show personal data and are read on shared kiosks: never cached.
-        r.defaultHeader("Cache-Control", "no-store")
-        r.defaultHeader("Content-Language", ctx.language.code)
-        r.defaultHeader("Vary", "Cookie, Accept-Language")
+        r.defaultHeader(.cacheControl, "no-store")
+        r.defaultHeader(.contentLanguage, ctx.language.code)
+        r.defaultHeader(.vary, "Cookie, Accept-Language")
         return r
     }
 }
 
+extension HTTPField.Name {
+    // Security headers swift-http-types does not name.
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
+}

@@ -17,14 +17,14 @@ enum Authorization {
         case .staff(let roles):
             guard let staff = ctx.staff else { return askToLogIn(ctx) }
             if roles.contains(staff.role) { return nil }
-            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method) \(ctx.request.loggablePath)")
+            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method.rawValue) \(ctx.request.loggablePath)")
             return ctx.errorPage(403)
         }
     }
 
     /// A logged-out visitor on a GET is sent to the login page; anything else is refused.
     private static func askToLogIn(_ ctx: RequestContext, at loginPath: String = "/connexion") -> Response {
-        guard ctx.request.method == "GET" else { return ctx.errorPage(403) }
+        guard ctx.request.method == .get else { return ctx.errorPage(403) }
         return .redirect(to: loginPath + "?next=" + FormData.percentEncode(ctx.request.path), status: 303)
     }
 }

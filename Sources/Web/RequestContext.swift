@@ -91,7 +91,7 @@ public final class RequestContext {
         var data = f.context(self)
         data["wait"] = waitMessage(seconds: seconds)
         var r = page(template, title: title, data, status: 429)
-        r.setHeader("Retry-After", String(seconds))
+        r.setHeader(.retryAfter, String(seconds))
         return r
     }
 
@@ -155,12 +155,12 @@ public final class RequestContext {
     /// (`…/telephone` → `/usager/coordonnees`), else home, never to a 405. Not the Referer:
     /// our Referrer-Policy is no-referrer, so browsers do not send one.
     var switcherPath: String {
-        if request.method == "GET" || request.method == "HEAD" { return request.linkPath }
+        if request.isSafeMethod { return request.linkPath }
         var segments = request.path.split(separator: "/")
         while !segments.isEmpty {
             let candidate = "/" + segments.joined(separator: "/")
             // Encoded like `linkPath`: a segment such as `\evil.example` must stay a path here.
-            if case .found = app.routes.match(method: "GET", path: candidate) {
+            if case .found = app.routes.match(method: .get, path: candidate) {
                 return "/" + FormData.percentEncode(candidate).drop { $0 == "/" }
             }
             segments.removeLast()

@@ -61,10 +61,14 @@ public struct Route: Sendable {
     public let access: Access
     public let scope: RecordScope
     public let handler: @Sendable (RequestContext) throws -> Response
+    /// The context type the handler was written for (`StaffContext`, `ApplicantContext`, or
+    /// `RequestContext`), set by its route group; `AuthorizationMatrixTests` checks it.
+    public let context: String
 
-    public init(_ rule: Rule, _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
+    public init(_ rule: Rule, context: String = "RequestContext", _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
         self.access = rule.access
         self.scope = rule.scope
+        self.context = context
         self.handler = handler
     }
 

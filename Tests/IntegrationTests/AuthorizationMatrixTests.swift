@@ -81,7 +81,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             if pattern == "/__test/sleep" { path += "?ms=1" }
             for actor in actors {
                 let b = try browser(actor)
-                let r = method == "GET" ? try b.get(path) : b.post(path, [:])
+                let r = method == .get ? try b.get(path) : b.post(path, [:])
                 let allowed: Bool
                 switch route.access {
                 case .anyone, .testOnly: allowed = true
@@ -174,14 +174,14 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     }
 
     /// One scenario per role the route allows (each professional role for structure scopes).
-    func scenarios(_ method: String, _ pattern: String, _ route: Web.Route) throws -> [Scenario] {
+    func scenarios(_ method: HTTPRequest.Method, _ pattern: String, _ route: Web.Route) throws -> [Scenario] {
         guard route.scope == .followedByOwnStructure, case .staff(let roles) = route.access else {
             return [try scenario(method, pattern, route, role: nil)]
         }
         return try roles.sorted { $0.rawValue < $1.rawValue }.map { try scenario(method, pattern, route, role: $0) }
     }
 
-    func scenario(_ method: String, _ pattern: String, _ route: Web.Route, role: Role?) throws -> Scenario {
+    func scenario(_ method: HTTPRequest.Method, _ pattern: String, _ route: Web.Route, role: Role?) throws -> Scenario {
         let today = ParisCalendar.civilDate(of: Date()).iso
         func path(_ id: Any) -> String { pattern.replacingOccurrences(of: ":id", with: "\(id)") }
         switch route.scope {
@@ -294,9 +294,9 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         return parts.joined(separator: "|")
     }
 
-    func send(_ method: String, _ path: String, _ form: [String: String], as actor: Actor) throws -> Response {
+    func send(_ method: HTTPRequest.Method, _ path: String, _ form: [String: String], as actor: Actor) throws -> Response {
         let b = try browser(actor)
-        return method == "GET" ? try b.get(path) : b.post(path, form)
+        return method == .get ? try b.get(path) : b.post(path, form)
     }
 
     /// Every route naming a record, as an actor of the right role but the wrong site/structure

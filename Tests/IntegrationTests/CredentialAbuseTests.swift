@@ -170,7 +170,7 @@ final class CredentialAbuseTests: IntegrationTestCase {
         func answers(_ identifier: String) throws -> [Int] {
             let b = Browser(app: app)
             try b.get("/usager/activation")
-            return (0..<7).map { _ in b.post("/usager/activation", ["identifier": identifier, "key": "CCCC-CCCC-CCCC-CCCC"]).status }
+            return (0..<7).map { _ in b.post("/usager/activation", ["identifier": identifier, "key": "CCCC-CCCC-CCCC-CCCC"]).status.code }
         }
         let known = try answers(person.agdref!), unknown = try answers(Fixtures.agdref())
         XCTAssertEqual(known[5], 429)

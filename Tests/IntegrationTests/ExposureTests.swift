@@ -55,12 +55,12 @@ final class ExposureTests: IntegrationTestCase {
         // Every page of the matrix a logged-out visitor may GET (and the document URLs they probe).
         let visitor = Browser(app: demo)
         var fetched = 0
-        for (method, pattern, route) in demo.routes.all where method == "GET" {
+        for (method, pattern, route) in demo.routes.all where method == .get {
             guard route.access == .anyone || route.access == .documentOwner else { continue }
             let path = pattern.replacingOccurrences(of: ":id", with: document.publicId.uuidString.lowercased())
             for query in ["", "?lang=en", "?notice=logged_out"] {
                 let r = try visitor.get(path + query)
-                XCTAssertLessThan(r.status, 500, path)
+                XCTAssertLessThan(r.status.code, 500, path)
                 for secret in secrets {
                     XCTAssertFalse(r.html.contains(secret), "\(path)\(query) shows \(secret) to a logged-out visitor")
                 }

@@ -92,10 +92,15 @@ final class PaperOptOutTests: XCTestCase {
     }
 
     func context(staff name: String? = nil, applicant: Applicant? = nil) throws -> RequestContext {
-        let ctx = RequestContext(request: Request(method: "GET", path: "/"), app: app, db: db, language: .french)
+        let ctx = RequestContext(request: Request(method: .get, path: "/"), app: app, db: db, language: .french)
         if let name { ctx.staff = try StaffAccounts.credentials(email: "\(name)@test.invalid", db: db)?.account }
         ctx.applicant = applicant
         return ctx
+    }
+
+    /// The context a staff handler is given (`StaffContext`), for the staff member `name`.
+    func staffContext(_ name: String) throws -> StaffContext {
+        try XCTUnwrap(StaffContext.narrow(try context(staff: name)))
     }
 
     func deposit(_ kind: DocumentKind, for p: Applicant) throws -> DocumentRecord {
@@ -113,7 +118,7 @@ final class PaperOptOutTests: XCTestCase {
         let p = try person()
         let spadaBrowser = try logIn("optout-spada")
         // The SPADA's panel offers the form, with the office in its own city chosen.
-        let panel = try OptOutRoutes.panel(try context(staff: "optout-spada"), p)
+        let panel = try OptOutRoutes.panel(try staffContext("optout-spada"), p)
         XCTAssertEqual(panel["none"] as? Bool, true)
         let form = try XCTUnwrap(panel["form"] as? [String: Any])
         XCTAssertEqual(form["action"] as? String, "/pro/personnes/\(p.id)/renonciation")
@@ -193,7 +198,7 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertTrue(try audited("postal_posted", p))
 
         // The SPADA and the person see the state with each step's date.
-        let after = try OptOutRoutes.panel(try context(staff: "optout-spada"), inPaper)
+        let after = try OptOutRoutes.panel(try staffContext("optout-spada"), inPaper)
         XCTAssertNotNil(after["paperSince"] as? String)
         XCTAssertNil(after["form"] as? [String: Any], "no second request once in paper mode")
         let steps = try XCTUnwrap((after["request"] as? [String: Any])?["steps"] as? [[String: Any]])
@@ -224,7 +229,7 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(mine["refusalReason"] as? String, "Formulaire incomplet")
         let shown = app.views.render("partials/optout-status", ["optoutStatus": mine, "t": app.catalogues[.french].tree])
         XCTAssertTrue(shown.contains("Formulaire incomplet"))
-        let panel = try OptOutRoutes.panel(try context(staff: "optout-spada"), still)
+        let panel = try OptOutRoutes.panel(try staffContext("optout-spada"), still)
         XCTAssertEqual((panel["request"] as? [String: Any])?["refusalReason"] as? String, "Formulaire incomplet")
         XCTAssertNotNil(panel["form"] as? [String: Any])
         let spadaPage = app.views.render("pro/optout-request", ["optout": panel, "t": app.catalogues[.french].tree])
@@ -241,7 +246,7 @@ final class PaperOptOutTests: XCTestCase {
         let stranger = try logIn("optout-spada-other")
         XCTAssertEqual(request(p, by: stranger).status, 404)
         XCTAssertNil(try PaperOptOuts.latest(applicant: p.id, db: db))
-        XCTAssertThrowsError(try OptOutRoutes.panel(try context(staff: "optout-spada-other"), p))
+        XCTAssertThrowsError(try OptOutRoutes.panel(try staffContext("optout-spada-other"), p))
         // CADA staff do not record requests; OFII agents do not decide.
         XCTAssertEqual(request(p, by: try logIn("optout-cada")).status, 403)
         XCTAssertEqual(request(p, by: try logIn("optout-spada")).status, 303)
@@ -259,7 +264,7 @@ final class PaperOptOutTests: XCTestCase {
         let cada = try XCTUnwrap(StaffAccounts.credentials(email: "optout-cada@test.invalid", db: db)).account
         try FollowLinks.open(applicant: p.id, structure: try XCTUnwrap(cada.structureId), kind: .accommodation,
                              startedOn: today, by: nil, db: db)
-        let seen = try OptOutRoutes.panel(try context(staff: "optout-cada"), p)
+        let seen = try OptOutRoutes.panel(try staffContext("optout-cada"), p)
         let request = try XCTUnwrap(seen["request"] as? [String: Any])
         XCTAssertEqual(request["reason"] as? String, "")
         XCTAssertEqual((request["steps"] as? [[String: Any]])?.count, 1)
@@ -327,7 +332,7 @@ final class PaperOptOutTests: XCTestCase {
         // One request at a time.
         XCTAssertEqual(request(p, by: spadaBrowser).location, "/pro/personnes/\(p.id)?notice=optout_already_open")
         XCTAssertEqual(try db.query("SELECT count(*) AS n FROM paper_optouts WHERE applicant_id = $1", [p.id]).first?.get("n", as: Int.self), 1)
-        XCTAssertNil(try OptOutRoutes.panel(try context(staff: "optout-spada"), p)["form"] as? [String: Any])
+        XCTAssertNil(try OptOutRoutes.panel(try staffContext("optout-spada"), p)["form"] as? [String: Any])
         // The database refuses a skipped step even without the routes.
         XCTAssertThrowsError(try db.query("UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'refused', refusal_reason = 'x' WHERE id = $1",
                                           [id, try XCTUnwrap(StaffAccounts.credentials(email: "optout-ofpra@test.invalid", db: db)).account.id]))
@@ -370,7 +375,7 @@ extension Browser {
         body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
         body += bytes
         body += Array("\r\n--\(boundary)--\r\n".utf8)
-        return handler.handle(Request(method: "POST", path: path, headers: ["content-type": "multipart/form-data; boundary=\(boundary)"],
+        return handler.handle(Request(method: .post, path: path, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
                                       cookies: cookies, body: body, remoteAddress: address))
     }
 }

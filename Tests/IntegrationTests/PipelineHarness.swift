@@ -23,7 +23,7 @@ final class Browser {
     @discardableResult
     func get(_ pathAndQuery: String) throws -> Response {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
-        let r = handler.handle(Request(method: "GET", path: parts[0],
+        let r = handler.handle(Request(method: .get, path: parts[0],
                                        query: try FormData.parseURLEncoded(parts.count > 1 ? parts[1] : ""),
                                        cookies: cookies, remoteAddress: address))
         absorb(r)
@@ -36,7 +36,7 @@ final class Browser {
         var all = fields
         all["_csrf"] = csrf
         let body = all.map { "\(FormData.percentEncode($0.key))=\(FormData.percentEncode($0.value))" }.joined(separator: "&")
-        let r = handler.handle(Request(method: "POST", path: path, headers: ["content-type": "application/x-www-form-urlencoded"],
+        let r = handler.handle(Request(method: .post, path: path, headers: [.contentType: "application/x-www-form-urlencoded"],
                                        cookies: cookies, body: Array(body.utf8), remoteAddress: address))
         absorb(r)
         return r

@@ -42,12 +42,12 @@ final class RequestInputTests: IntegrationTestCase {
     /// throttle tables. The Postgres layer refuses it, and the visitor gets a 400, not a 500.
     func testANULTheHTTPLayerDidNotCatchIsA400NotA500() throws {
         let handler = app.makeHandler()
-        let page = handler.handle(Request(method: "GET", path: "/usager/connexion", remoteAddress: "10.1.2.3"))
+        let page = handler.handle(Request(method: .get, path: "/usager/connexion", remoteAddress: "10.1.2.3"))
         let csrf = try XCTUnwrap(page.cookies.first { $0.name == "csrf" }?.value)
         let token = app.csrf.token(bindingTo: csrf)
         let body = "identifier=1000000099&password=wrong-password-here&_csrf=\(FormData.percentEncode(token))"
-        let answer = handler.handle(Request(method: "POST", path: "/usager/connexion",
-                                            headers: ["content-type": "application/x-www-form-urlencoded"],
+        let answer = handler.handle(Request(method: .post, path: "/usager/connexion",
+                                            headers: [.contentType: "application/x-www-form-urlencoded"],
                                             cookies: ["csrf": csrf], body: Array(body.utf8), remoteAddress: "10.1.2.3\u{0}x"))
         XCTAssertEqual(answer.status, 400, String(decoding: answer.body, as: UTF8.self))
     }
@@ -115,7 +115,7 @@ final class RequestInputTests: IntegrationTestCase {
     /// The administrators' journal search by staff e-mail: the same rule.
     func testWildcardsInTheJournalSearchAreCharacters() throws {
         let staff = try Fixtures.staff(db, .ofpraAgent)
-        let ctx = RequestContext(request: Request(method: "GET", path: "/"), app: app, db: db, language: .french)
+        let ctx = RequestContext(request: Request(method: .get, path: "/"), app: app, db: db, language: .french)
         ctx.staff = staff
         try Audit.record(ctx, "view_space_queue")
         XCTAssertFalse(try Audit.search(staffEmail: "ofpra", applicantId: nil, day: nil, db: db).isEmpty)

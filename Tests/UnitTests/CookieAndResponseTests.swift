@@ -24,6 +24,7 @@ final class CookieAndResponseTests: XCTestCase {
         XCTAssertTrue(head.hasPrefix("Status: 200 OK\r\n"))
         XCTAssertTrue(head.contains("X-Test: ok\r\n"))
         XCTAssertFalse(head.contains("stolen"))
+        XCTAssertEqual(r.refusedHeaders, ["X-Evil"], "refused, so the server answers 500 instead")
         XCTAssertTrue(head.contains("Content-Length: 2\r\n"))
         XCTAssertTrue(head.hasSuffix("\r\n\r\n"))
     }
@@ -35,7 +36,8 @@ final class CookieAndResponseTests: XCTestCase {
         ], body: [])
         XCTAssertEqual(r.path, "/usager/café")
         XCTAssertEqual(r.query["lang"], "ar")
-        XCTAssertEqual(r.headers["accept-language"], "ar,fr;q=0.8")
+        XCTAssertEqual(r.header(.acceptLanguage), "ar,fr;q=0.8")
+        XCTAssertEqual(r.method, .get)
         XCTAssertEqual(r.cookies["lang"], "en")
         XCTAssertTrue(r.isSecure)
         XCTAssertEqual(r.requestId, "r1")

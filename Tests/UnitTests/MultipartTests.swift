@@ -28,7 +28,7 @@ final class MultipartTests: XCTestCase {
             "Content-Disposition: form-data; name=\"kind\"\r\n\r\nconvocation",
             "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\nxx",
         ])
-        let request = Request(method: "POST", path: "/", headers: ["content-type": "multipart/form-data; boundary=\(boundary)"], body: raw)
+        let request = Request(method: .post, path: "/", headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: raw)
         let form = try request.form()
         XCTAssertEqual(form["kind"], "convocation")
         XCTAssertNil(form["file"])

@@ -1,4 +1,5 @@
 @testable import HTTP
+@testable import Web
 import XCTest
 
 /// A record id in a path has one spelling: `/…/+1` or `/…/01` must not name record 1.
@@ -13,12 +14,12 @@ final class RecordIDTests: XCTestCase {
         }
     }
 
-    func testAPathParameterIsReadThroughTheSameRule() {
-        var r = Request(method: "GET", path: "/x/+7")
-        r.pathParameters = ["id": "+7"]
-        XCTAssertNil(r.pathId("id"))
-        r.pathParameters = ["id": "7"]
-        XCTAssertEqual(r.pathId("id"), 7)
-        XCTAssertNil(r.pathId("other"))
+    /// A route's typed `:id` (`Int64` as a `PathParameter`) follows the same rule, so a handler
+    /// never sees `+7` or `07`: the route answers 404 before it runs.
+    func testATypedPathParameterIsReadThroughTheSameRule() {
+        XCTAssertEqual(Int64(pathSegment: "7"), 7)
+        for odd in ["+7", "07", "7 ", "", "x", "9223372036854775808"] {
+            XCTAssertNil(Int64(pathSegment: odd), odd.debugDescription)
+        }
     }
 }

@@ -5,10 +5,12 @@ import HTTP
 /// Administrators search the audit trail of staff and agents.
 enum JournalRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/admin/journal", search)
+        routes.staff("/admin/journal") { g in
+            g.get("", search)
+        }
     }
 
-    static func search(_ ctx: RequestContext) throws -> Response {
+    static func search(_ ctx: StaffContext) throws -> Response {
         let q = ctx.request.query
         let staff = (q["agent"] ?? "").trimmingCharacters(in: .whitespaces)
         let identifier = (q["personne"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -16,7 +18,7 @@ enum JournalRoutes {
         var applicantId: Int64?
         var unknownPerson = false
         if !identifier.isEmpty {
-            applicantId = try ApplicantCredentials(ctx: ctx, scope: "journal").find(identifier)?.id
+            applicantId = try ApplicantCredentials(ctx: ctx.base, scope: "journal").find(identifier)?.id
             unknownPerson = applicantId == nil
         }
         let entries = unknownPerson ? [] : try Audit.search(staffEmail: staff, applicantId: applicantId, day: day?.iso, db: ctx.db)

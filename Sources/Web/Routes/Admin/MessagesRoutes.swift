@@ -7,14 +7,16 @@ import Outbox
 /// viewer exists only with ASYLUM_DEMO_MESSAGES=1 (loopback only, see Config), for an administrator.
 enum MessagesRoutes {
     static func register(_ routes: inout Routes, environment: Config.Environment) {
-        routes.add("GET", "/admin/messages", overview)
-        routes.add("POST", "/admin/messages/:id/retry", retry)
-        if environment != .production {
-            routes.add("GET", "/demo/messages", demoSpool)
+        routes.staff { g in
+            g.get("/admin/messages", overview)
+            g.post("/admin/messages/:id/retry", retry)
+            if environment != .production {
+                g.get("/demo/messages", demoSpool)
+            }
         }
     }
 
-    static func overview(_ ctx: RequestContext) throws -> Response {
+    static func overview(_ ctx: StaffContext) throws -> Response {
         let counts = try Outbox.counts(ctx.db)
         let states = MessageState.allCases.map { ["name": ctx.text("outbox.states.\($0.rawValue)"), "count": counts[$0]] }
         let undelivered = try Outbox.undelivered(ctx.db, limit: 50).map { m -> [String: Any] in
@@ -28,23 +30,22 @@ enum MessagesRoutes {
         ])
     }
 
-    static func retry(_ ctx: RequestContext) throws -> Response {
-        guard let id = ctx.request.pathId("id") else { throw HTTPError.notFound }
+    static func retry(_ ctx: StaffContext, _ id: Int64) throws -> Response {
         switch try Outbox.retry(id: id, ctx.db) {
         case .notFound: throw HTTPError.notFound
-        case .requeued: ctx.logger.info("outbox message \(id) requeued by staff \(ctx.staff?.id ?? 0)")
+        case .requeued: ctx.logger.info("outbox message \(id) requeued by staff \(ctx.staff.id)")
         case .notRetryable, .superseded: break
         }
         return .redirect(to: "/admin/messages?notice=message_requeued")
     }
 
-    static func demoSpool(_ ctx: RequestContext) throws -> Response {
+    static func demoSpool(_ ctx: StaffContext) throws -> Response {
         guard ctx.app.config.demoMessages else { throw HTTPError.notFound }
         return ctx.page("demo/messages", title: "demo.messages.title", ["spool": spoolEntries(ctx, limit: 50)])
     }
 
     /// The newest spooled messages, for the administrator's demo page.
-    static func spoolEntries(_ ctx: RequestContext, limit: Int) -> [[String: Any]] {
+    static func spoolEntries(_ ctx: StaffContext, limit: Int) -> [[String: Any]] {
         SpoolReader(directory: ctx.app.config.spoolDirectory).list(limit: limit).map { e in
             ["channel": ctx.text("outbox.channels.\(e.channel.rawValue)"), "recipient": e.recipient,
              "subject": e.subject ?? "", "text": e.text, "date": DisplayFormat.dateTime(e.date, ctx.language)]

@@ -6,12 +6,14 @@ import Security
 /// Administrators create structures (SPADA, CADA, HUDA, GUDA sites, OFII offices) and staff accounts.
 enum PersonnelRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/admin/personnel", show)
-        routes.add("POST", "/admin/structures", createStructure)
-        routes.add("POST", "/admin/personnel", createStaff)
+        routes.staff("/admin") { g in
+            g.get("/personnel", show)
+            g.post("/structures", createStructure)
+            g.post("/personnel", createStaff)
+        }
     }
 
-    static func structureForm(_ ctx: RequestContext) -> FormView {
+    static func structureForm(_ ctx: StaffContext) -> FormView {
         FormView([
             .init(name: "kind", labelKey: "admin.personnel.kind",
                   options: Structure.Kind.allCases.map { ($0.rawValue, ctx.text("structures.\($0.rawValue)")) }),
@@ -25,7 +27,7 @@ enum PersonnelRoutes {
         ])
     }
 
-    static func staffForm(_ ctx: RequestContext, structures: [Structure]) -> FormView {
+    static func staffForm(_ ctx: StaffContext, structures: [Structure]) -> FormView {
         FormView([
             .init(name: "email", labelKey: "admin.personnel.email", type: "email", autocomplete: "off"),
             .init(name: "display_name", labelKey: "admin.personnel.display_name"),
@@ -39,12 +41,12 @@ enum PersonnelRoutes {
         ])
     }
 
-    static func show(_ ctx: RequestContext) throws -> Response {
+    static func show(_ ctx: StaffContext) throws -> Response {
         let structures = try Structures.all(ctx.db)
         return try render(ctx, structureForm: structureForm(ctx), staffForm: staffForm(ctx, structures: structures))
     }
 
-    static func render(_ ctx: RequestContext, structureForm: FormView, staffForm: FormView, status: Int = 200) throws -> Response {
+    static func render(_ ctx: StaffContext, structureForm: FormView, staffForm: FormView, status: Int = 200) throws -> Response {
         let structures = try Structures.all(ctx.db)
         let byId = Dictionary(uniqueKeysWithValues: structures.map { ($0.id, $0) })
         let staff = try StaffAccounts.all(ctx.db).map { s -> [String: Any] in
@@ -65,7 +67,7 @@ enum PersonnelRoutes {
         return ctx.page("admin/personnel", title: "admin.personnel.title", data, status: status)
     }
 
-    static func createStructure(_ ctx: RequestContext) throws -> Response {
+    static func createStructure(_ ctx: StaffContext) throws -> Response {
         var form = structureForm(ctx)
         form.read(try ctx.form())
         let kind = Structure.Kind(rawValue: form.values["kind"] ?? "")
@@ -83,7 +85,7 @@ enum PersonnelRoutes {
         return .redirect(to: "/admin/personnel?notice=structure_saved")
     }
 
-    static func createStaff(_ ctx: RequestContext) throws -> Response {
+    static func createStaff(_ ctx: StaffContext) throws -> Response {
         let structures = try Structures.all(ctx.db)
         var form = staffForm(ctx, structures: structures)
         let submitted = try ctx.form()
@@ -110,10 +112,10 @@ enum PersonnelRoutes {
             // A new password ends every session opened with the old one, and lifts a lock.
             try ctx.app.sessions.endAll(subject: .staff, id: account.id, db: tx)
             try StaffCredentials.liftLock(of: account, secret: ctx.app.config.secret, db: tx)
-            try AuthEvents.record("password_set_by_admin", staff: account.id, by: .staff(ctx.staff?.id ?? 0),
+            try AuthEvents.record("password_set_by_admin", staff: account.id, by: .staff(ctx.staff.id),
                                   address: ctx.request.remoteAddress, db: tx)
         }
-        ctx.logger.info("staff account \(email) (\(role.rawValue)) saved by admin \(ctx.staff?.id ?? 0)")
+        ctx.logger.info("staff account \(email) (\(role.rawValue)) saved by admin \(ctx.staff.id)")
         return .redirect(to: "/admin/personnel?notice=staff_saved")
     }
 }

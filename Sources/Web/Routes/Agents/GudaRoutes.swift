@@ -7,13 +7,15 @@ import Postgres
 /// printed notice; out of scope → no space, and the agent sees why.
 enum GudaRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/guda", queue)
-        routes.add("GET", "/agents/guda/personnes/:id", showForm)
-        routes.add("POST", "/agents/guda/personnes/:id", submit)
-        routes.add("POST", "/agents/guda/personnes/:id/notice", reprintNotice)
+        routes.staff("/agents/guda") { g in
+            g.get("", queue)
+            g.get("/personnes/:id", showForm)
+            g.post("/personnes/:id", submit)
+            g.post("/personnes/:id/notice", reprintNotice)
+        }
     }
 
-    static func queue(_ ctx: RequestContext) throws -> Response {
+    static func queue(_ ctx: StaffContext) throws -> Response {
         let search = String((ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
         let site = try agentSite(ctx)
         let people = try Applicants.awaitingRegistration(search: search, site: site, db: ctx.db).map { a -> [String: Any] in
@@ -23,7 +25,7 @@ enum GudaRoutes {
         let registered = try ctx.db.query("""
             SELECT id, surname, given_names, agdref, eligibility, registered_at, activated_at, closed_at FROM applicants
             WHERE registered_by = $1 AND guda_site = $2 ORDER BY registered_at DESC LIMIT 20
-            """, [ctx.staff?.id ?? 0, site]).rows.map { r -> [String: Any] in
+            """, [ctx.staff.id, site]).rows.map { r -> [String: Any] in
             let eligibility: String = try r.get("eligibility")
             let id: Int64 = try r.get("id")
             let activated = try r.optional("activated_at", as: Date.self) != nil
@@ -33,7 +35,7 @@ enum GudaRoutes {
                     "name": "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
                     "agdref": try r.get("agdref", as: String.self), "inScope": canReprint,
                     "activated": eligibility == Applicants.inScope && activated,
-                    "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff!.id, applicant: id, db: ctx.db) : "",
+                    "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff.id, applicant: id, db: ctx.db) : "",
                     "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility)]
         }
         return ctx.page("agents/guda-queue", title: "guda.queue_title", [
@@ -42,7 +44,7 @@ enum GudaRoutes {
         ])
     }
 
-    static func form(_ ctx: RequestContext) -> FormView {
+    static func form(_ ctx: StaffContext) -> FormView {
         FormView([
             .init(name: "agdref", labelKey: "guda.agdref", autocomplete: "off", hintKey: "guda.agdref_hint"),
             .init(name: "registered_on", labelKey: "guda.registered_on", type: "date", hintKey: "pro.enrol.date_hint"),
@@ -56,17 +58,16 @@ enum GudaRoutes {
     }
 
     /// The person, if they belong to the agent's own GUDA site; 404 otherwise (and noted).
-    static func applicant(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = ctx.request.pathId("id"),
-              let a = try Applicants.find(id: id, atGudaSite: try agentSite(ctx), db: ctx.db) else {
+    static func applicant(_ ctx: StaffContext, _ id: Int64) throws -> Applicant {
+        guard let a = try Applicants.find(id: id, atGudaSite: try agentSite(ctx), db: ctx.db) else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
         }
         return a
     }
 
-    static func showForm(_ ctx: RequestContext) throws -> Response {
-        let person = try applicant(ctx)
+    static func showForm(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try applicant(ctx, id)
         guard person.eligibility == nil else { return .redirect(to: "/agents/guda") }
         try Audit.record(ctx, "view_person", applicant: person.id)
         var f = form(ctx)
@@ -75,24 +76,24 @@ enum GudaRoutes {
         return try render(ctx, person, f)
     }
 
-    static func render(_ ctx: RequestContext, _ person: Applicant, _ f: FormView, status: Int = 200) throws -> Response {
+    static func render(_ ctx: StaffContext, _ person: Applicant, _ f: FormView, status: Int = 200) throws -> Response {
         var data = f.context(ctx)
         data["person"] = ["id": person.id, "name": person.fullName, "birth": person.birthDate, "nationality": person.nationality]
         data["site"] = try agentSite(ctx).flatMap(GudaSite.find)?.displayName ?? ""
         data["tokenField"] = PrintTokens.fieldName
-        data["token"] = try PrintTokens.forForm(.gudaRegistration, staff: ctx.staff!.id, applicant: person.id, db: ctx.db)
+        data["token"] = try PrintTokens.forForm(.gudaRegistration, staff: ctx.staff.id, applicant: person.id, db: ctx.db)
         return ctx.page("agents/guda-register", title: "guda.register_title", data, status: status)
     }
 
     /// A re-posted form (reload, back button): the key on the notice is not shown again.
-    static func alreadyPrinted(_ ctx: RequestContext, _ use: PrintTokens.Use, back: String) -> Response {
+    static func alreadyPrinted(_ ctx: StaffContext, _ use: PrintTokens.Use, back: String) -> Response {
         ctx.page("agents/key-not-shown", title: "print.title", [
             "message": ctx.text(use == .alreadyUsed ? "print.already_printed" : "print.expired"), "back": back,
         ], status: 409)
     }
 
-    static func submit(_ ctx: RequestContext) throws -> Response {
-        let person = try applicant(ctx)
+    static func submit(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try applicant(ctx, id)
         var f = form(ctx)
         f.read(try ctx.form())
         let v = f.values
@@ -128,13 +129,13 @@ enum GudaRoutes {
             overseas: v["overseas"] != nil, eligibility: code)
         do {
             return try ctx.db.transaction { tx in
-                let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaRegistration, staff: ctx.staff!.id,
+                let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaRegistration, staff: ctx.staff.id,
                                               applicant: person.id, db: tx)
                 if use != .fresh {
                     if person.eligibility != nil && !person.isInScope { return Response.redirect(to: "/agents/guda") }
                     return alreadyPrinted(ctx, use, back: "/agents/guda")
                 }
-                guard let registered = try Applicants.register(id: person.id, registration, by: ctx.staff!.id, db: tx) else {
+                guard let registered = try Applicants.register(id: person.id, registration, by: ctx.staff.id, db: tx) else {
                     return Response.redirect(to: "/agents/guda")
                 }
                 guard registered.isInScope else {
@@ -144,10 +145,10 @@ enum GudaRoutes {
                         "reasonCode": code, "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
                     ])
                 }
-                let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .staff(ctx.staff!.id),
+                let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .staff(ctx.staff.id),
                                               address: ctx.request.remoteAddress, db: tx)
                 try Audit.record(ctx, "register_application", applicant: registered.id, detail: code)
-                ctx.logger.info("applicant \(registered.id) registered in scope by staff \(ctx.staff!.id)")
+                ctx.logger.info("applicant \(registered.id) registered in scope by staff \(ctx.staff.id)")
                 return try NoticePage.render(ctx, registered, key: key, db: tx)
             }
         } catch let error as PGError where error.isUniqueViolation {
@@ -159,8 +160,8 @@ enum GudaRoutes {
     /// Printing again means a new key: the old one stops working, so a lost notice is harmless.
     /// Not once the space is activated: the person has a password (or the lost-password route);
     /// a key from the GUDA would hand the space to whoever holds the new notice.
-    static func reprintNotice(_ ctx: RequestContext) throws -> Response {
-        let person = try applicant(ctx)
+    static func reprintNotice(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try applicant(ctx, id)
         guard person.isInScope, person.closedAt == nil else { throw HTTPError(409, "no space for this person") }
         guard person.activatedAt == nil else {
             try Audit.record(ctx, "refused_reissue_key", applicant: person.id, detail: "activated")
@@ -168,10 +169,10 @@ enum GudaRoutes {
                             ["message": ctx.text("guda.reprint_activated"), "back": "/agents/guda"], status: 409)
         }
         return try ctx.db.transaction { tx in
-            let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaReprint, staff: ctx.staff!.id,
+            let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaReprint, staff: ctx.staff.id,
                                           applicant: person.id, db: tx)
             guard use == .fresh else { return alreadyPrinted(ctx, use, back: "/agents/guda") }
-            let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff!.id),
+            let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff.id),
                                           address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "reissue_key", applicant: person.id)
             return try NoticePage.render(ctx, person, key: key, db: tx)
@@ -179,8 +180,8 @@ enum GudaRoutes {
     }
 
     /// The agent's site: their structure's `guda_site` (a GUDA structure only).
-    static func agentSite(_ ctx: RequestContext) throws -> String? {
-        guard let id = ctx.staff?.structureId, let s = try Structures.find(id: id, db: ctx.db), s.kind == .guda else { return nil }
+    static func agentSite(_ ctx: StaffContext) throws -> String? {
+        guard let id = ctx.staff.structureId, let s = try Structures.find(id: id, db: ctx.db), s.kind == .guda else { return nil }
         return s.gudaSite
     }
 

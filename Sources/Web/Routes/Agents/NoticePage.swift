@@ -6,7 +6,7 @@ import Postgres
 /// identifiers, the one-time key, how and when to connect, where to get help — in French and
 /// in the person's language. It is the only place the key is ever shown.
 enum NoticePage {
-    static func render(_ ctx: RequestContext, _ person: Applicant, key: String, db: PGConnection) throws -> Response {
+    static func render(_ ctx: StaffContext, _ person: Applicant, key: String, db: PGConnection) throws -> Response {
         let french = ctx.app.catalogues[.french]
         let own = ctx.app.catalogues[SpokenLanguages.interfaceLanguage(for: person.language)]
         let spada = try Structures.find(id: person.spadaId, db: db)

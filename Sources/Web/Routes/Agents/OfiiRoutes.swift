@@ -8,18 +8,20 @@ import PDFValidation
 /// the requests of their own office.
 enum OfiiRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofii/renonciations", queue)
-        routes.add("GET", "/agents/ofii/renonciations/:id", show)
-        routes.add("POST", "/agents/ofii/renonciations/:id/convocation", convoke)
-        routes.add("POST", "/agents/ofii/renonciations/:id/formulaire", signedForm)
+        routes.staff("/agents/ofii/renonciations") { g in
+            g.get("", queue)
+            g.get("/:id", show)
+            g.post("/:id/convocation", convoke)
+            g.post("/:id/formulaire", signedForm)
+        }
     }
 
-    static func office(_ ctx: RequestContext) throws -> Int64 {
-        guard let id = ctx.staff?.structureId else { throw HTTPError(403, "OFII agent without an office") }
+    static func office(_ ctx: StaffContext) throws -> Int64 {
+        guard let id = ctx.staff.structureId else { throw HTTPError(403, "OFII agent without an office") }
         return id
     }
 
-    static func queue(_ ctx: RequestContext) throws -> Response {
+    static func queue(_ ctx: StaffContext) throws -> Response {
         let office = try office(ctx)
         let waiting = try PaperOptOuts.awaitingOffice(office, db: ctx.db)
         let recent = try PaperOptOuts.recentlyForwarded(office: office, db: ctx.db)
@@ -29,18 +31,18 @@ enum OfiiRoutes {
         ])
     }
 
-    static func row(_ item: PaperOptOuts.Item, _ ctx: RequestContext) -> [String: Any] {
+    static func row(_ item: PaperOptOuts.Item, _ ctx: StaffContext) -> [String: Any] {
         let o = item.optOut
         return ["id": o.id, "name": item.personName, "agdref": item.agdref ?? "", "from": item.requestedFrom,
-                "requested": DisplayFormat.dateTime(o.requestedAt, ctx.language), "state": OptOutText.state(o, ctx),
-                "convoked": o.convokedOn.map { OptOutText.day($0, ctx) } ?? "",
+                "requested": DisplayFormat.dateTime(o.requestedAt, ctx.language), "state": OptOutText.state(o, ctx.base),
+                "convoked": o.convokedOn.map { OptOutText.day($0, ctx.base) } ?? "",
                 "forwarded": o.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
     }
 
     /// The request, only if it is addressed to the agent's office (else 404: nothing to learn).
-    static func item(_ ctx: RequestContext) throws -> PaperOptOuts.Item {
+    static func item(_ ctx: StaffContext, _ id: Int64) throws -> PaperOptOuts.Item {
         let office = try office(ctx)
-        guard let id = ctx.request.pathId("id"), let item = try PaperOptOuts.item(id: id, db: ctx.db),
+        guard let item = try PaperOptOuts.item(id: id, db: ctx.db),
               item.optOut.ofiiOfficeId == office else { throw HTTPError.notFound }
         return item
     }
@@ -58,15 +60,15 @@ enum OfiiRoutes {
         ])
     }
 
-    static func show(_ ctx: RequestContext) throws -> Response {
-        let item = try item(ctx)
+    static func show(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let item = try item(ctx, id)
         try Audit.record(ctx, "optout_view", applicant: item.optOut.applicantId)
         var convocation = convocationForm()
         convocation.values["convoked_on"] = item.optOut.convokedOn?.iso
         return try render(ctx, item, convocation: convocation, signed: signedFormForm())
     }
 
-    static func render(_ ctx: RequestContext, _ item: PaperOptOuts.Item, convocation: FormView, signed: FormView,
+    static func render(_ ctx: StaffContext, _ item: PaperOptOuts.Item, convocation: FormView, signed: FormView,
                        status: Int = 200) throws -> Response {
         let o = item.optOut
         let person = try Applicants.find(id: o.applicantId, db: ctx.db)
@@ -74,8 +76,8 @@ enum OfiiRoutes {
         let errors: Any = convocation.context(ctx)["errorSummary"] ?? signed.context(ctx)["errorSummary"] ?? false
         var data: [String: Any] = [
             "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
-            "phone": person?.verifiedPhone ?? "", "hasPhone": person?.verifiedPhone != nil, "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx),
-            "state": OptOutText.state(o, ctx), "steps": OptOutText.steps(o, ctx), "errorSummary": errors,
+            "phone": person?.verifiedPhone ?? "", "hasPhone": person?.verifiedPhone != nil, "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx.base),
+            "state": OptOutText.state(o, ctx.base), "steps": OptOutText.steps(o, ctx.base), "errorSummary": errors,
         ]
         if o.forwardedAt == nil && o.isOpen {
             data["convocation"] = convocation.context(ctx)
@@ -84,8 +86,8 @@ enum OfiiRoutes {
         return ctx.page("agents/ofii-optout", title: "optout.ofii.detail_title", data, status: status)
     }
 
-    static func convoke(_ ctx: RequestContext) throws -> Response {
-        let item = try item(ctx)
+    static func convoke(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let item = try item(ctx, id)
         let o = item.optOut
         guard o.forwardedAt == nil, o.isOpen else { throw HTTPError(409, "the form was already forwarded") }
         var f = convocationForm()
@@ -104,8 +106,8 @@ enum OfiiRoutes {
         return .redirect(to: "/agents/ofii/renonciations/\(o.id)?notice=optout_convoked")
     }
 
-    static func signedForm(_ ctx: RequestContext) throws -> Response {
-        let item = try item(ctx)
+    static func signedForm(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let item = try item(ctx, id)
         let o = item.optOut
         guard o.isOpen, o.forwardedAt == nil, let convokedOn = o.convokedOn else {
             throw HTTPError(409, "no convocation recorded, or the form was already forwarded")
@@ -136,7 +138,7 @@ enum OfiiRoutes {
             return true
         }
         guard done else { throw HTTPError(409, "the request changed meanwhile") }
-        ctx.logger.info("opt-out \(o.id) forwarded to OFPRA by staff \(ctx.staff?.id ?? 0)")
+        ctx.logger.info("opt-out \(o.id) forwarded to OFPRA by staff \(ctx.staff.id)")
         return .redirect(to: "/agents/ofii/renonciations?notice=optout_forwarded")
     }
 }

@@ -9,17 +9,19 @@ import Postgres
 /// each message and the notification date, and deposit new documents.
 enum OfpraFileRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/agents/ofpra/personnes", search)
-        routes.add("GET", "/agents/ofpra/personnes/:id", show)
-        routes.add("POST", "/agents/ofpra/personnes/:id/documents", deposit)
-        routes.add("POST", "/agents/ofpra/personnes/:id/cloture", close)
+        routes.staff("/agents/ofpra/personnes") { g in
+            g.get("", search)
+            g.get("/:id", show)
+            g.post("/:id/documents", deposit)
+            g.post("/:id/cloture", close)
+        }
     }
 
-    static func search(_ ctx: RequestContext) throws -> Response {
+    static func search(_ ctx: StaffContext) throws -> Response {
         let q = (ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
         var notFound = false
         if !q.isEmpty {
-            if let person = try ApplicantCredentials(ctx: ctx, scope: "staff-search").find(q) {
+            if let person = try ApplicantCredentials(ctx: ctx.base, scope: "staff-search").find(q) {
                 return .redirect(to: "/agents/ofpra/personnes/\(person.id)")
             }
             notFound = true
@@ -27,7 +29,7 @@ enum OfpraFileRoutes {
         return ctx.page("agents/ofpra-search", title: "ofpra.search_title", ["q": q, "notFound": notFound])
     }
 
-    static func depositForm(_ ctx: RequestContext) -> FormView {
+    static func depositForm(_ ctx: StaffContext) -> FormView {
         FormView([
             .init(name: "kind", labelKey: "documents.deposit.kind",
                   // COURRIER_POST only comes from an accepted opt-out (it switches the person to paper).
@@ -45,14 +47,14 @@ enum OfpraFileRoutes {
         ])
     }
 
-    static func person(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = ctx.request.pathId("id"), let p = try Applicants.find(id: id, db: ctx.db),
+    static func person(_ ctx: StaffContext, _ id: Int64) throws -> Applicant {
+        guard let p = try Applicants.find(id: id, db: ctx.db),
               p.eligibility != nil else { throw HTTPError.notFound }
         return p
     }
 
-    static func show(_ ctx: RequestContext) throws -> Response {
-        let p = try person(ctx)
+    static func show(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try person(ctx, id)
         try Audit.record(ctx, "view_person", applicant: p.id)
         return try render(ctx, p, depositForm(ctx))
     }
@@ -60,23 +62,23 @@ enum OfpraFileRoutes {
     static let closureReasons = ["final_decision", "protection_granted", "withdrawal", "other"]
 
     /// End of the procedure: the person can no longer log in; the file stays, read-only.
-    static func close(_ ctx: RequestContext) throws -> Response {
-        let p = try person(ctx)
+    static func close(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try person(ctx, id)
         let form = try ctx.form()
         guard let reason = form["reason"], closureReasons.contains(reason) else {
             return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=closure_reason_required#cloture")
         }
         let detail = String((form["detail"] ?? "").prefix(500))
         try ctx.db.transaction { tx in
-            guard try Applicants.close(id: p.id, reason: detail.isEmpty ? reason : "\(reason): \(detail)", by: ctx.staff!.id, db: tx) else { return }
+            guard try Applicants.close(id: p.id, reason: detail.isEmpty ? reason : "\(reason): \(detail)", by: ctx.staff.id, db: tx) else { return }
             try ctx.app.sessions.endAll(subject: .applicant, id: p.id, db: tx)
-            try AuthEvents.record("space_closed", applicant: p.id, by: .staff(ctx.staff!.id), address: ctx.request.remoteAddress, db: tx)
+            try AuthEvents.record("space_closed", applicant: p.id, by: .staff(ctx.staff.id), address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "close_space", applicant: p.id, detail: reason)
         }
         return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=space_closed")
     }
 
-    static func render(_ ctx: RequestContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
+    static func render(_ ctx: StaffContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
         let now = Date()
         let documents = try Documents.forApplicant(p.id, db: ctx.db).map { d -> [String: Any] in
             let messages = try Outbox.messages(subjectRef: "document:\(d.publicId.uuidString.lowercased())", ctx.db).map {
@@ -86,7 +88,7 @@ enum OfpraFileRoutes {
             return ["kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
                     "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
                     "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
-                    "notification": VaultText.notification(d.notification(now: now), ctx),
+                    "notification": VaultText.notification(d.notification(now: now), ctx.base),
                     "messages": messages, "unannounced": d.unannounced]
         }
         var data = form.context(ctx)
@@ -107,8 +109,8 @@ enum OfpraFileRoutes {
         return ctx.page("agents/ofpra-person", title: "ofpra.person_title", data, status: status)
     }
 
-    static func deposit(_ ctx: RequestContext) throws -> Response {
-        let p = try person(ctx)
+    static func deposit(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try person(ctx, id)
         guard p.isInScope, p.spaceAvailableAt != nil, p.closedAt == nil else { throw HTTPError(409, "no open space") }
         var form = depositForm(ctx)
         let parts = try ctx.multipart()
@@ -134,10 +136,10 @@ enum OfpraFileRoutes {
             }
         }
         guard form.isValid, let kind, let file else { return try render(ctx, p, form, status: 422) }
-        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff?.id, db: ctx.db) { _, tx in
+        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff.id, db: ctx.db) { _, tx in
             try Audit.record(ctx, "deposit_document", applicant: p.id, detail: kind.rawValue, db: tx)
         }
-        ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff?.id ?? 0)")
+        ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff.id)")
         return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=\(outcome.unannounced ? "deposited_unannounced" : "deposited")")
     }
 }

@@ -3,8 +3,8 @@ import HTTP
 /// The front door: the four spaces, and the health check used by nginx, scripts and tests.
 enum HomeRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/", home)
-        routes.add("GET", "/healthz", health)
+        routes.add(.get, "/", home)
+        routes.add(.get, "/healthz", health)
     }
 
     /// The same page for every visitor of a language (the cards are written in the template and

@@ -6,7 +6,7 @@ enum SpaceRoutes {
 
     static func register(_ routes: inout Routes) {
         for space in spaces {
-            routes.add("GET", "/" + space) { ctx in landing(space, ctx) }
+            routes.add(.get, "/" + space) { ctx in landing(space, ctx) }
         }
     }
 

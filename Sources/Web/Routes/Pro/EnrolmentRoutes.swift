@@ -6,12 +6,14 @@ import Outbox
 /// Step 1: SPADA staff enrol a person for a digital account at the kiosk.
 enum EnrolmentRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/pro/inscriptions", list)
-        routes.add("GET", "/pro/inscriptions/nouvelle", showForm)
-        routes.add("POST", "/pro/inscriptions/nouvelle", submit)
+        routes.staff("/pro/inscriptions") { g in
+            g.get("", list)
+            g.get("/nouvelle", showForm)
+            g.post("/nouvelle", submit)
+        }
     }
 
-    static func form(_ ctx: RequestContext) -> FormView {
+    static func form(_ ctx: StaffContext) -> FormView {
         FormView([
             .init(name: "surname", labelKey: "pro.enrol.surname", autocomplete: "off", hintKey: "pro.enrol.names_hint"),
             .init(name: "given_names", labelKey: "pro.enrol.given_names", autocomplete: "off"),
@@ -24,11 +26,11 @@ enum EnrolmentRoutes {
         ])
     }
 
-    static func list(_ ctx: RequestContext) throws -> Response {
+    static func list(_ ctx: StaffContext) throws -> Response {
         let rows = try ctx.db.query("""
             SELECT id, surname, given_names, enrolled_at, agdref, eligibility, space_available_at, activated_at
             FROM applicants WHERE spada_id = $1 ORDER BY enrolled_at DESC LIMIT 200
-            """, [ctx.staff?.structureId ?? -1]).rows
+            """, [ctx.staff.structureId ?? -1]).rows
         let people = try rows.map { r -> [String: Any] in
             let state: String
             if try r.optional("activated_at", as: Date.self) != nil { state = "activated" }
@@ -42,14 +44,14 @@ enum EnrolmentRoutes {
         return ctx.page("pro/enrolments", title: "pro.enrol.list_title", ["people": people, "hasPeople": !people.isEmpty])
     }
 
-    static func showForm(_ ctx: RequestContext) throws -> Response {
+    static func showForm(_ ctx: StaffContext) throws -> Response {
         var f = form(ctx)
         f.values["language"] = "fr"
         return ctx.page("pro/enrol", title: "pro.enrol.title", f.context(ctx))
     }
 
-    static func submit(_ ctx: RequestContext) throws -> Response {
-        guard let spadaId = ctx.staff?.structureId else { throw HTTPError(403, "SPADA staff without a structure") }
+    static func submit(_ ctx: StaffContext) throws -> Response {
+        guard let spadaId = ctx.staff.structureId else { throw HTTPError(403, "SPADA staff without a structure") }
         var f = form(ctx)
         f.read(try ctx.form())
         let v = f.values
@@ -80,13 +82,13 @@ enum EnrolmentRoutes {
         let applicant = try ctx.db.transaction { tx in
             let a = try Applicants.enrol(.init(
                 surname: v["surname"]!, givenNames: v["given_names"]!, birthDate: birth.iso, nationality: v["nationality"]!,
-                language: v["language"]!, phone: nil, email: nil, spadaId: spadaId), by: ctx.staff?.id, db: tx)
+                language: v["language"]!, phone: nil, email: nil, spadaId: spadaId), by: ctx.staff.id, db: tx)
             if let phone { try ContactVerifications.send(applicant: a, channel: .sms, target: phone, secret: ctx.app.config.secret, db: tx) }
             if let email { try ContactVerifications.send(applicant: a, channel: .email, target: email, secret: ctx.app.config.secret, db: tx) }
             try Audit.record(ctx, "enrol", applicant: a.id)
             return a
         }
-        ctx.logger.info("applicant \(applicant.id) enrolled by staff \(ctx.staff?.id ?? 0)")
+        ctx.logger.info("applicant \(applicant.id) enrolled by staff \(ctx.staff.id)")
         if phone != nil || email != nil { return .redirect(to: "/pro/inscriptions/\(applicant.id)/coordonnees") }
         return .redirect(to: "/pro/inscriptions?notice=enrolled")
     }

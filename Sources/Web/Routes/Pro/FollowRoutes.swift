@@ -8,16 +8,18 @@ import Postgres
 enum FollowRoutes {
 
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/pro/suivi", dashboard)
-        routes.add("GET", "/pro/personnes/:id", detail)
-        routes.add("POST", "/pro/personnes/:id/cle", recoverKey)
-        routes.add("POST", "/pro/personnes/:id/hebergement", openAccommodation)
-        routes.add("POST", "/pro/personnes/:id/hebergement/fin", endAccommodation)
+        routes.staff("/pro") { g in
+            g.get("/suivi", dashboard)
+            g.get("/personnes/:id", detail)
+            g.post("/personnes/:id/cle", recoverKey)
+            g.post("/personnes/:id/hebergement", openAccommodation)
+            g.post("/personnes/:id/hebergement/fin", endAccommodation)
+        }
     }
 
-    static func dashboard(_ ctx: RequestContext) throws -> Response {
+    static func dashboard(_ ctx: StaffContext) throws -> Response {
         let now = Date()
-        guard let structure = ctx.staff?.structureId else { throw HTTPError(403, "staff without structure") }
+        guard let structure = ctx.staff.structureId else { throw HTTPError(403, "staff without structure") }
         let filter = ctx.request.query["signal"].flatMap(FollowedPerson.Flag.init(rawValue:))
         var people = try FollowedPeople.list(structure: structure, now: now, db: ctx.db)
         if let filter { people = people.filter { $0.flags(now: now).contains(filter) } }
@@ -40,7 +42,7 @@ enum FollowRoutes {
         ])
     }
 
-    static func row(_ p: FollowedPerson, now: Date, _ ctx: RequestContext) -> [String: Any] {
+    static func row(_ p: FollowedPerson, now: Date, _ ctx: StaffContext) -> [String: Any] {
         let a = p.applicant
         func when(_ d: Date?) -> String { d.map { DisplayFormat.dateTime($0, ctx.language) } ?? "—" }
         return [
@@ -67,8 +69,8 @@ enum FollowRoutes {
     }
 
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
-    static func followed(_ ctx: RequestContext) throws -> FollowedPerson {
-        guard let id = ctx.request.pathId("id"), let structure = ctx.staff?.structureId,
+    static func followed(_ ctx: StaffContext, _ id: Int64) throws -> FollowedPerson {
+        guard let structure = ctx.staff.structureId,
               let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
@@ -76,8 +78,8 @@ enum FollowRoutes {
         return person
     }
 
-    static func detail(_ ctx: RequestContext) throws -> Response {
-        let p = try followed(ctx)
+    static func detail(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try followed(ctx, id)
         try Audit.record(ctx, "view_person", applicant: p.applicant.id)
         return try render(ctx, p, keyForm: keyForm())
     }
@@ -96,11 +98,12 @@ enum FollowRoutes {
         ])
     }
 
-    static func render(_ ctx: RequestContext, _ p: FollowedPerson, keyForm: FormView, status: Int = 200) throws -> Response {
+    static func render(_ ctx: StaffContext, _ p: FollowedPerson, keyForm: FormView, status: Int = 200) throws -> Response {
         var data = row(p, now: Date(), ctx)
         let a = p.applicant
         data["canRecoverKey"] = canRecoverKey(a)
-        if canRecoverKey(a), let staff = ctx.staff {
+        if canRecoverKey(a) {
+            let staff = ctx.staff
             var key = keyForm.context(ctx)
             key["token"] = try PrintTokens.forForm(.structureRecovery, staff: staff.id, applicant: a.id, db: ctx.db)
             key["tokenField"] = PrintTokens.fieldName
@@ -110,7 +113,7 @@ enum FollowRoutes {
             if let summary = key["errorSummary"] { data["errorSummary"] = summary }
         }
         data["closed"] = a.closedAt != nil
-        data["isSpada"] = ctx.staff?.role == .spadaStaff
+        data["isSpada"] = ctx.staff.role == .spadaStaff
         let links = try ctx.db.query("""
             SELECT f.kind, f.started_on, f.ended_on, s.id AS structure_id, s.name FROM follow_links f
             JOIN structures s ON s.id = f.structure_id WHERE f.applicant_id = $1 ORDER BY f.started_on
@@ -119,7 +122,7 @@ enum FollowRoutes {
             let ended: String? = try r.optional("ended_on")
             let kind: String = try r.get("kind")
             let structureId: Int64 = try r.get("structure_id")
-            let mayEnd = ctx.staff?.role == .spadaStaff || structureId == ctx.staff?.structureId
+            let mayEnd = ctx.staff.role == .spadaStaff || structureId == ctx.staff.structureId
             func day(_ iso: String?) -> String { iso.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) } ?? "" }
             return ["kind": ctx.text("pro.links.\(kind)"), "name": try r.get("name", as: String.self),
                     "from": day(try r.get("started_on", as: String.self)), "until": day(ended),
@@ -136,10 +139,11 @@ enum FollowRoutes {
     /// professional types what the attestation shows and it must match the record; one recovery a
     /// day; the form's single-use token means a reload shows "already printed", never a new key.
     /// No password is set: the person chooses theirs with the key (activation or lost password).
-    static func recoverKey(_ ctx: RequestContext) throws -> Response {
-        let p = try followed(ctx)
+    static func recoverKey(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try followed(ctx, id)
         let a = p.applicant
-        guard canRecoverKey(a), let staff = ctx.staff else {
+        let staff = ctx.staff
+        guard canRecoverKey(a) else {
             throw HTTPError(409, "key recovery is for people without contact details")
         }
         let submitted = try ctx.form()
@@ -174,8 +178,8 @@ enum FollowRoutes {
         }
     }
 
-    static func openAccommodation(_ ctx: RequestContext) throws -> Response {
-        let p = try followed(ctx)
+    static func openAccommodation(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try followed(ctx, id)
         let form = try ctx.form()
         guard let structureId = Int64(form["structure"] ?? ""),
               let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
@@ -184,23 +188,23 @@ enum FollowRoutes {
         }
         try ctx.db.transaction { tx in
             try FollowLinks.open(applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
-                                 by: ctx.staff?.id, db: tx)
+                                 by: ctx.staff.id, db: tx)
             try Audit.record(ctx, "open_accommodation", applicant: p.applicant.id, detail: structure.name, db: tx)
         }
         return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_saved")
     }
 
-    static func endAccommodation(_ ctx: RequestContext) throws -> Response {
-        let p = try followed(ctx)
+    static func endAccommodation(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try followed(ctx, id)
         guard let structureId = Int64(try ctx.form()["structure"] ?? "") else { throw HTTPError.badRequest }
         // The SPADA may end any accommodation link; a CADA/HUDA only its own.
-        guard ctx.staff?.role == .spadaStaff || ctx.staff?.structureId == structureId else { throw HTTPError.forbidden }
+        guard ctx.staff.role == .spadaStaff || ctx.staff.structureId == structureId else { throw HTTPError.forbidden }
         try ctx.db.transaction { tx in
             try FollowLinks.end(applicant: p.applicant.id, structure: structureId,
                                 endedOn: ParisCalendar.civilDate(of: Date()).iso, db: tx)
             try Audit.record(ctx, "end_accommodation", applicant: p.applicant.id, db: tx)
         }
-        let back = ctx.staff?.structureId == structureId ? "/pro/suivi" : "/pro/personnes/\(p.applicant.id)"
+        let back = ctx.staff.structureId == structureId ? "/pro/suivi" : "/pro/personnes/\(p.applicant.id)"
         return .redirect(to: back + "?notice=accommodation_ended")
     }
 }

@@ -8,8 +8,10 @@ import Outbox
 /// comes back is not kept (the person can add it later in their space) and receives nothing.
 enum KioskContactRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/pro/inscriptions/:id/coordonnees", show)
-        routes.add("POST", "/pro/inscriptions/:id/coordonnees", submit)
+        routes.staff("/pro/inscriptions") { g in
+            g.get("/:id/coordonnees", show)
+            g.post("/:id/coordonnees", submit)
+        }
     }
 
     static func codeForm() -> FormView {
@@ -17,7 +19,7 @@ enum KioskContactRoutes {
                         hintKey: "pro.verify.code_hint", keepValue: false)])
     }
 
-    static func render(_ ctx: RequestContext, _ person: Applicant, failed: (id: Int64, form: FormView)? = nil,
+    static func render(_ ctx: StaffContext, _ person: Applicant, failed: (id: Int64, form: FormView)? = nil,
                        status: Int = 200) throws -> Response {
         let pending = try ContactVerifications.usable(applicant: person.id, db: ctx.db)
         var data: [String: Any] = [
@@ -45,13 +47,13 @@ enum KioskContactRoutes {
         return ctx.page("pro/enrol-verify", title: "pro.verify.title", data, status: status)
     }
 
-    static func show(_ ctx: RequestContext) throws -> Response {
-        let person = try OptOutRoutes.followedPerson(ctx)
+    static func show(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try OptOutRoutes.followedPerson(ctx, id)
         return try render(ctx, person)
     }
 
-    static func submit(_ ctx: RequestContext) throws -> Response {
-        let person = try OptOutRoutes.followedPerson(ctx)
+    static func submit(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try OptOutRoutes.followedPerson(ctx, id)
         let submitted = try ctx.form()
         // The code must be one sent for this very person.
         guard let id = Int64(submitted["verification"] ?? ""),
@@ -61,7 +63,7 @@ enum KioskContactRoutes {
         // The contact and its audit row commit together (a wrong code's attempt is kept too).
         if form.isValid, let problem = try ctx.db.transaction({ tx -> String? in
             if let problem = try ContactVerifications.confirm(
-                p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff!.id),
+                p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff.id),
                 address: ctx.request.remoteAddress, secret: ctx.app.config.secret, db: tx) { return problem }
             try Audit.record(ctx, "kiosk_contact_verified", applicant: person.id, detail: p.channel, db: tx)
             return nil

@@ -7,12 +7,14 @@ import HTTP
 /// the person sees the same progress on their account page (`applicantStatus`).
 enum OptOutRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("POST", "/pro/personnes/:id/renonciation", submit)
+        routes.staff("/pro/personnes") { g in
+            g.post("/:id/renonciation", submit)
+        }
     }
 
     static let maxDetail = 1000
 
-    static func form(_ ctx: RequestContext, offices: [Structure]) -> FormView {
+    static func form(_ ctx: StaffContext, offices: [Structure]) -> FormView {
         FormView([
             .init(name: "optout_reason", labelKey: "optout.form.reason",
                   options: [("", ctx.text("optout.form.choose"))]
@@ -25,12 +27,13 @@ enum OptOutRoutes {
 
     /// The data of `partials/optout-panel` (put it under the page's `optout` key). Staff of a
     /// structure that does not follow the person get a 404, as on the rest of the page.
-    static func panel(_ ctx: RequestContext, _ person: Applicant) throws -> [String: Any] {
+    static func panel(_ ctx: StaffContext, _ person: Applicant) throws -> [String: Any] {
         try panel(ctx, person, form: nil)
     }
 
-    static func panel(_ ctx: RequestContext, _ person: Applicant, form submitted: FormView?) throws -> [String: Any] {
-        guard let staff = ctx.staff, try FollowLinks.isFollowing(structure: staff.structureId, applicant: person.id, db: ctx.db)
+    static func panel(_ ctx: StaffContext, _ person: Applicant, form submitted: FormView?) throws -> [String: Any] {
+        let staff = ctx.staff
+        guard try FollowLinks.isFollowing(structure: staff.structureId, applicant: person.id, db: ctx.db)
         else { throw HTTPError.notFound }
         // Every section key is present (false when off): Mustache would otherwise look it up in the host page.
         var data: [String: Any] = ["personId": person.id, "request": false, "paperSince": false, "none": false,
@@ -39,9 +42,9 @@ enum OptOutRoutes {
         if let o = latest {
             // The reason may say the person is vulnerable: only the SPADA, which recorded it, sees it.
             // (Sections test booleans: this Mustache treats an empty string as true.)
-            data["request"] = ["state": OptOutText.state(o, ctx), "showReason": staff.role == .spadaStaff,
-                               "reason": staff.role == .spadaStaff ? OptOutText.reason(o, ctx) : "",
-                               "steps": OptOutText.steps(o, ctx), "refused": o.step == .refused,
+            data["request"] = ["state": OptOutText.state(o, ctx.base), "showReason": staff.role == .spadaStaff,
+                               "reason": staff.role == .spadaStaff ? OptOutText.reason(o, ctx.base) : "",
+                               "steps": OptOutText.steps(o, ctx.base), "refused": o.step == .refused,
                                "refusalReason": o.refusalReason ?? ""]
         }
         if let since = person.paperModeSince {
@@ -78,29 +81,30 @@ enum OptOutRoutes {
         return nil
     }
 
-    static func ofiiOffices(_ ctx: RequestContext) throws -> [Structure] {
+    static func ofiiOffices(_ ctx: StaffContext) throws -> [Structure] {
         try Structures.all(ctx.db).filter { $0.kind == .ofii }
     }
 
     /// The office in the SPADA's city, if there is one: the usual choice.
-    static func defaultOffice(_ ctx: RequestContext, _ offices: [Structure]) throws -> Structure? {
-        guard let id = ctx.staff?.structureId, let own = try Structures.find(id: id, db: ctx.db) else { return offices.first }
+    static func defaultOffice(_ ctx: StaffContext, _ offices: [Structure]) throws -> Structure? {
+        guard let id = ctx.staff.structureId, let own = try Structures.find(id: id, db: ctx.db) else { return offices.first }
         return offices.first { $0.city.lowercased() == own.city.lowercased() } ?? offices.first
     }
 
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
-    static func followedPerson(_ ctx: RequestContext) throws -> Applicant {
-        guard let id = ctx.request.pathId("id"), let p = try Applicants.find(id: id, db: ctx.db),
-              try FollowLinks.isFollowing(structure: ctx.staff?.structureId, applicant: p.id, db: ctx.db) else {
+    static func followedPerson(_ ctx: StaffContext, _ id: Int64) throws -> Applicant {
+        guard let p = try Applicants.find(id: id, db: ctx.db),
+              try FollowLinks.isFollowing(structure: ctx.staff.structureId, applicant: p.id, db: ctx.db) else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
         }
         return p
     }
 
-    static func submit(_ ctx: RequestContext) throws -> Response {
-        let person = try followedPerson(ctx)
-        guard let staff = ctx.staff, unavailable(person) == nil else { throw HTTPError(409, "no opt-out possible for this person") }
+    static func submit(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let person = try followedPerson(ctx, id)
+        let staff = ctx.staff
+        guard unavailable(person) == nil else { throw HTTPError(409, "no opt-out possible for this person") }
         let offices = try ofiiOffices(ctx)
         var f = form(ctx, offices: offices)
         f.read(try ctx.form())

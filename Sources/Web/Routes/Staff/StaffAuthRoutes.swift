@@ -6,12 +6,12 @@ import Security
 /// Staff (professionals and agents) log in with e-mail and password.
 enum StaffAuthRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/connexion", showLogin)
-        routes.add("POST", "/connexion", submitLogin)
-        routes.add("GET", "/connexion/deverrouiller", showUnlock)
-        routes.add("POST", "/connexion/deverrouiller", submitUnlock)
-        routes.add("POST", "/deconnexion", logout)
-        routes.add("GET", "/espace", staffHome)
+        routes.add(.get, "/connexion", showLogin)
+        routes.add(.post, "/connexion", submitLogin)
+        routes.add(.get, "/connexion/deverrouiller", showUnlock)
+        routes.add(.post, "/connexion/deverrouiller", submitUnlock)
+        routes.add(.post, "/deconnexion", logout)
+        routes.staff { g in g.get("/espace", staffHome) }
     }
 
     static func loginForm() -> FormView {
@@ -104,8 +104,8 @@ enum StaffAuthRoutes {
         }
     }
 
-    static func staffHome(_ ctx: RequestContext) throws -> Response {
-        let links = menu(for: ctx.staff!.role).map { ["href": $0.href, "label": ctx.text($0.key)] }
+    static func staffHome(_ ctx: StaffContext) throws -> Response {
+        let links = menu(for: ctx.staff.role).map { ["href": $0.href, "label": ctx.text($0.key)] }
         return ctx.page("staff/home", title: "staff.home.title", ["menu": links])
     }
 
@@ -113,7 +113,7 @@ enum StaffAuthRoutes {
         var f = form
         f.fail("email", "usager.throttled")
         var r = render(f, ctx, status: 429, wait: ctx.waitMessage(seconds: seconds))
-        r.setHeader("Retry-After", String(seconds))
+        r.setHeader(.retryAfter, String(seconds))
         return r
     }
 
@@ -133,6 +133,7 @@ enum StaffAuthRoutes {
         guard scalars.count >= 2, scalars[0] == "/", scalars[1] != "/" else { return nil }
         let refused: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
         guard !scalars.contains(where: { $0 == "\\" || refused.contains($0.properties.generalCategory) }) else { return nil }
-        return v
+        // It becomes a Location header, which refuses (500) what HTTP cannot carry: a trailing space.
+        return HTTPField.isValidValue(v) ? v : nil
     }
 }

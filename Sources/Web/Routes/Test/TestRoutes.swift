@@ -5,7 +5,7 @@ import HTTP
 enum TestRoutes {
     static func register(_ routes: inout Routes) {
         // A slow request, to show that SIGTERM lets in-flight requests finish.
-        routes.add("GET", "/__test/sleep") { ctx in
+        routes.add(.get, "/__test/sleep") { ctx in
             let ms = min(Int(ctx.request.query["ms"] ?? "") ?? 1000, 10_000)
             Thread.sleep(forTimeInterval: Double(ms) / 1000)
             return .text("slept \(ms)\n")

@@ -8,16 +8,16 @@ import Security
 /// a lost password (identifier + key) and a lost key (sent to the contacts on file).
 enum UsagerAuthRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/usager/connexion", showLogin)
-        routes.add("POST", "/usager/connexion", submitLogin)
-        routes.add("GET", "/usager/activation", showActivation)
-        routes.add("POST", "/usager/activation", submitActivation)
-        routes.add("GET", "/usager/activation/mot-de-passe", showNewPassword)
-        routes.add("POST", "/usager/activation/mot-de-passe", submitNewPassword)
-        routes.add("GET", "/usager/mot-de-passe-oublie", showReset)
-        routes.add("POST", "/usager/mot-de-passe-oublie", submitReset)
-        routes.add("GET", "/usager/cle-perdue", showLostKey)
-        routes.add("POST", "/usager/cle-perdue", submitLostKey)
+        routes.add(.get, "/usager/connexion", showLogin)
+        routes.add(.post, "/usager/connexion", submitLogin)
+        routes.add(.get, "/usager/activation", showActivation)
+        routes.add(.post, "/usager/activation", submitActivation)
+        routes.add(.get, "/usager/activation/mot-de-passe", showNewPassword)
+        routes.add(.post, "/usager/activation/mot-de-passe", submitNewPassword)
+        routes.add(.get, "/usager/mot-de-passe-oublie", showReset)
+        routes.add(.post, "/usager/mot-de-passe-oublie", submitReset)
+        routes.add(.get, "/usager/cle-perdue", showLostKey)
+        routes.add(.post, "/usager/cle-perdue", submitLostKey)
     }
 
     static let identifierField = FormView.Field(name: "identifier", labelKey: "usager.identifier",

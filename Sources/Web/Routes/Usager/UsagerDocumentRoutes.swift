@@ -10,10 +10,10 @@ import Security
 enum UsagerDocumentRoutes {
     static func register(_ routes: inout Routes) {
         // `.documentOwner`: the owner check below refuses (and records) everyone else.
-        routes.add("GET", "/usager/documents/:id", show)
-        routes.add("GET", "/usager/documents/:id/pdf", file)
-        routes.add("GET", "/usager/documents/:id/calendrier.ics", calendar)
-        routes.add("GET", "/usager/documents/:id/accuse", receipt)
+        routes.add(.get, "/usager/documents/:id", show)
+        routes.add(.get, "/usager/documents/:id/pdf", file)
+        routes.add(.get, "/usager/documents/:id/calendrier.ics", calendar)
+        routes.add(.get, "/usager/documents/:id/accuse", receipt)
     }
 
     /// The document if it belongs to the logged-in applicant; otherwise the refusal is recorded.
@@ -85,9 +85,9 @@ enum UsagerDocumentRoutes {
                                         summary: ctx.text("documents.ics.summary"),
                                         interpreter: i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name }
                                             .map { ctx.text("documents.ics.interpreter", ["language": $0]) })
-        return Response(status: 200, headers: [
-            ("Content-Type", "text/calendar; charset=utf-8"),
-            ("Content-Disposition", "attachment; filename=\"convocation-ofpra-\(i.date.iso).ics\""),
+        return Response(status: .ok, headers: [
+            .contentType: "text/calendar; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"convocation-ofpra-\(i.date.iso).ics\"",
         ], body: Array(ics.utf8))
     }
 

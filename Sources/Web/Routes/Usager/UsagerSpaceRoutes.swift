@@ -8,34 +8,31 @@ import Postgres
 /// confirmed by a code before use) and the history of what happened on the account.
 enum UsagerSpaceRoutes {
     static func register(_ routes: inout Routes) {
-        routes.add("GET", "/usager/espace", home)
-        routes.add("GET", "/usager/coordonnees", contacts)
-        routes.add("POST", "/usager/coordonnees/telephone") { try requestCode($0, channel: .sms) }
-        routes.add("POST", "/usager/coordonnees/email") { try requestCode($0, channel: .email) }
-        routes.add("GET", "/usager/coordonnees/verifier/:id", showVerify)
-        routes.add("POST", "/usager/coordonnees/verifier/:id", submitVerify)
-        routes.add("GET", "/usager/compte", account)
+        routes.applicant("/usager") { g in
+            g.get("/espace", home)
+            g.get("/coordonnees", contacts)
+            g.post("/coordonnees/telephone") { try requestCode($0, channel: .sms) }
+            g.post("/coordonnees/email") { try requestCode($0, channel: .email) }
+            g.get("/coordonnees/verifier/:id", showVerify)
+            g.post("/coordonnees/verifier/:id", submitVerify)
+            g.get("/compte", account)
+        }
     }
 
-    static func me(_ ctx: RequestContext) throws -> Applicant {
-        guard let a = ctx.applicant else { throw HTTPError.forbidden }
-        return a
-    }
-
-    static func home(_ ctx: RequestContext) throws -> Response {
-        let a = try me(ctx)
+    static func home(_ ctx: ApplicantContext) throws -> Response {
+        let a = ctx.applicant
         return ctx.page("usager/home", title: "usager.home.title", ApplicantSpacePage(
             name: a.fullName,
             agdref: a.agdref ?? "",
             lastLogin: a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
             noContacts: a.verifiedPhone == nil && a.verifiedEmail == nil,
-            documents: try UsagerDocumentRoutes.list(a, ctx)))
+            documents: try UsagerDocumentRoutes.list(a, ctx.base)))
     }
 
     // MARK: contacts
 
-    static func contactForms(_ ctx: RequestContext, phone: FormView? = nil, email: FormView? = nil) throws -> [String: Any] {
-        let a = try me(ctx)
+    static func contactForms(_ ctx: ApplicantContext, phone: FormView? = nil, email: FormView? = nil) throws -> [String: Any] {
+        let a = ctx.applicant
         let phoneForm = phone ?? FormView([.init(name: "phone", labelKey: "usager.contacts.new_phone", type: "tel",
                                                  autocomplete: "tel", hintKey: "pro.enrol.phone_hint")])
         let emailForm = email ?? FormView([.init(name: "email", labelKey: "usager.contacts.new_email", type: "email",
@@ -53,13 +50,13 @@ enum UsagerSpaceRoutes {
         return data
     }
 
-    static func contacts(_ ctx: RequestContext) throws -> Response {
+    static func contacts(_ ctx: ApplicantContext) throws -> Response {
         ctx.page("usager/contacts", title: "usager.contacts.title", try contactForms(ctx))
     }
 
     /// Sends a code to the new phone or address; the value is used only once the code comes back.
-    static func requestCode(_ ctx: RequestContext, channel: Channel) throws -> Response {
-        let a = try me(ctx)
+    static func requestCode(_ ctx: ApplicantContext, channel: Channel) throws -> Response {
+        let a = ctx.applicant
         let name = channel == .sms ? "phone" : "email"
         var form = FormView([.init(name: name, labelKey: channel == .sms ? "usager.contacts.new_phone" : "usager.contacts.new_email",
                                    type: channel == .sms ? "tel" : "email")])
@@ -94,9 +91,8 @@ enum UsagerSpaceRoutes {
         return .redirect(to: "/usager/coordonnees/verifier/\(id)")
     }
 
-    static func pending(_ ctx: RequestContext) throws -> ContactVerifications.Pending {
-        guard let id = ctx.request.pathId("id"),
-              let p = try ContactVerifications.find(id: id, applicant: try me(ctx).id, db: ctx.db) else {
+    static func pending(_ ctx: ApplicantContext, _ id: Int64) throws -> ContactVerifications.Pending {
+        guard let p = try ContactVerifications.find(id: id, applicant: ctx.applicant.id, db: ctx.db) else {
             throw HTTPError.notFound
         }
         return p
@@ -107,20 +103,20 @@ enum UsagerSpaceRoutes {
                         hintKey: "usager.contacts.code_hint", keepValue: false)])
     }
 
-    static func renderVerify(_ ctx: RequestContext, _ p: ContactVerifications.Pending, _ form: FormView, status: Int = 200) -> Response {
+    static func renderVerify(_ ctx: ApplicantContext, _ p: ContactVerifications.Pending, _ form: FormView, status: Int = 200) -> Response {
         var data = form.context(ctx)
         data["id"] = p.id
         data["target"] = p.target
         return ctx.page("usager/verify", title: "usager.contacts.verify_title", data, status: status)
     }
 
-    static func showVerify(_ ctx: RequestContext) throws -> Response {
-        renderVerify(ctx, try pending(ctx), verifyForm())
+    static func showVerify(_ ctx: ApplicantContext, _ id: Int64) throws -> Response {
+        renderVerify(ctx, try pending(ctx, id), verifyForm())
     }
 
-    static func submitVerify(_ ctx: RequestContext) throws -> Response {
-        let a = try me(ctx)
-        let p = try pending(ctx)
+    static func submitVerify(_ ctx: ApplicantContext, _ id: Int64) throws -> Response {
+        let a = ctx.applicant
+        let p = try pending(ctx, id)
         var form = verifyForm()
         form.read(try ctx.form())
         guard form.isValid else { return renderVerify(ctx, p, form, status: 422) }
@@ -150,8 +146,8 @@ enum UsagerSpaceRoutes {
 
     // MARK: history
 
-    static func account(_ ctx: RequestContext) throws -> Response {
-        let a = try me(ctx)
+    static func account(_ ctx: ApplicantContext) throws -> Response {
+        let a = ctx.applicant
         let events = try AuthEvents.forApplicant(a.id, db: ctx.db).map { e -> [String: Any] in
             ["what": ctx.text("history.\(e.event)"), "who": ctx.text("history.actor.\(e.actorKind)"),
              "when": DisplayFormat.dateTime(e.at, ctx.language)]
@@ -164,7 +160,7 @@ enum UsagerSpaceRoutes {
         return ctx.page("usager/account", title: "usager.account.title", [
             "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
             "accesses": accesses,
-            "optoutStatus": try OptOutRoutes.applicantStatus(ctx, a) as Any,
+            "optoutStatus": try OptOutRoutes.applicantStatus(ctx.base, a) as Any,
         ])
     }
 }
