@@ -65,6 +65,6 @@ printf '%s\n' "${samples[@]}" | awk -v max="$MAX_GROWTH_MB" '
         q = int(n / 4); if (q < 1) q = 1
         first = median(s, 1, q); last = median(s, n - q + 1, n); growth = last - first
         printf "RSS: first quarter median %.1f MB, last quarter median %.1f MB, growth %+.1f MB (%d samples, limit %s MB): %s\n",
-               first, last, growth, n, max, growth > max ? "FAIL" : "ok"
-        exit growth > max ? 1 : 0
+               first, last, growth, n, max, (growth > max ? "FAIL" : "ok")
+        exit (growth > max ? 1 : 0)
     }'
