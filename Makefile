@@ -4,11 +4,12 @@
 #   make test   Swift + browser tests against a fresh stack in .run-test/ (port 8089)
 #   make bench  pages vs a C baseline (bench/baseline/, built in .build-baseline/), outbox drain,
 #               worker kill figures (stack in .run-bench/, port 8090); BENCH_ONLY=pages: pages only
+#   make soak   the pages for SOAK_SECONDS (600), RSS every minute; FAIL if it grows (stack in .run-bench/)
 #   make fuzz   libFuzzer over the parsers, FUZZ_SECONDS (60) per target (builds in .fuzz/)
 #   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
 SHELL := /bin/bash
 
-.PHONY: all deps build build-debug run stop test bench fuzz clean
+.PHONY: all deps build build-debug run stop test bench soak fuzz clean
 
 all: build
 
@@ -33,6 +34,9 @@ test: build-debug
 
 bench: build
 	@scripts/bench.sh
+
+soak: build
+	@scripts/soak.sh
 
 fuzz:
 	@scripts/fuzz.sh

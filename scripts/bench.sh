@@ -13,12 +13,17 @@
 # session (logged in here through the real login form).
 #
 # Each round runs, one after the other: static file, baseline home, app home, baseline space, app
-# space, /healthz (each wrk -t2 -c32 after a 1 s warm-up). The table shows the median over the
+# space, the staff login page, the applicant's document page, the professional dashboard (the demo
+# CADA following 200 people, seeded by bench/seed-followed.sql), the OFPRA person page and
+# /healthz (each wrk -t2 -c32 after a 1 s warm-up). Pages without database work are compared with
+# the baseline's constant page, the others with the baseline's space (the same session lookup).
+# After the table: the app's RSS (target <= 64 MB) and each page's size transferred with a
+# browser's Accept-Encoding (target <= 30 KB). The table shows the median over the
 # rounds of req/s and p99, the ratio app/baseline of the medians, and the CPU used by wrk, nginx,
 # the app (or the baseline) and PostgreSQL during the measured runs, in % of one core (median).
 # Expects `swift build -c release` to have been run (the Makefile does it).
 # Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_ONLY=pages (skip the outbox drain and
-# the worker kill), BENCH_DB_PATH (/healthz, a database read), ASYLUM_ENV (production),
+# the worker kill), BENCH_DB_PATH (/healthz, a database read), BENCH_FOLLOWED (200), ASYLUM_ENV (production),
 # ASYLUM_BENCH_HTTP_PORT / ASYLUM_BENCH_PG_PORT (8090 / 5546).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,33 +56,9 @@ if [ ! -x .build-baseline/baseline ] || [ bench/baseline/baseline.c -nt .build-b
         -lfcgi -lpq -lsodium -lpthread
 fi
 
-# A production worker refuses to start without a sender and an https:// public address
-# (WorkerEnvironment); both only appear in the spooled messages here.
-export ASYLUM_MAIL_FROM=${ASYLUM_MAIL_FROM:-"Portail asile <ne-pas-repondre@localhost.localdomain>"}
-export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-https://127.0.0.1:$PORT}
-ASYLUM_ENV=${ASYLUM_ENV:-production} scripts/services.sh start "$RUN" "$PORT" "$PG_PORT" release
-# shellcheck source=/dev/null
-source "$RUN/env"
-.build/release/asylum-admin seed-demo >/dev/null
-
-STATIC_PATH=/static/css/app.css
-[ -f Public/css/app.css ] || STATIC_PATH=/static/errors/502.html    # until the stylesheet exists
-DB_PATH=${BENCH_DB_PATH:-/healthz}
-
-# The demo applicant's session (README): the login form's CSRF token and `csrf` cookie, then POST.
-mkdir -p "$RUN/baseline"
-jar=$RUN/baseline/cookies.txt
-rm -f "$jar"
-csrf=$(curl -fsS -c "$jar" -b "$jar" "$BASE/usager/connexion" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 |
-       sed 's/.*value="//; s/"$//')
-code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
-       --data-urlencode identifier=1000000001 --data-urlencode password=soleil-sur-la-loire-42 "$BASE/usager/connexion")
-session=$(awk '$6 == "session" { print $7 }' "$jar")
-if [ -z "$session" ]; then
-    echo "bench.sh: logging in as the demo applicant failed (HTTP $code)" >&2
-    exit 1
-fi
-COOKIE="Cookie: session=$session"
+# The stack, the seeds and the sessions.
+# shellcheck source=scripts/bench-stack.sh
+source scripts/bench-stack.sh
 
 # The baseline's inputs: the app's real pages, fetched once.
 curl -fsS -o "$RUN/baseline/home.html" "$BASE/"
@@ -189,12 +170,16 @@ for round in $(seq "$ROUNDS"); do
     measure home / "$app_pid"
     measure "C space" /__baseline/usager/espace "$baseline_pid" "$COOKIE"
     measure space /usager/espace "$app_pid" "$COOKIE"
+    measure login /connexion "$app_pid"
+    measure document "$DOC_PATH" "$app_pid" "$COOKIE"
+    measure pro "$PRO_PATH" "$app_pid" "$PRO_COOKIE"
+    measure ofpra "$OFPRA_PATH" "$app_pid" "$OFPRA_COOKIE"
     measure db "$DB_PATH" "$app_pid"
 done
 if [ -t 2 ]; then printf '%20s\r' '' >&2; fi
 
 # The table: medians over the rounds; the ratio is app median / baseline median.
-awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" '
+awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" -v doc="$DOC_PATH" -v pro="$PRO_PATH" -v ofpra="$OFPRA_PATH" '
     function median(key, col,   n, i, j, v, t) {
         n = split(vals[key, col], v, " ")
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -206,22 +191,50 @@ awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" '
     END {
         path["static"] = static; path["C home"] = "/__baseline/"; path["home"] = "/"
         path["C space"] = "/__baseline/usager/espace"; path["space"] = "/usager/espace"; path["db"] = db
-        base["home"] = "C home"; base["space"] = "C space"
-        printf "%-8s %-26s %10s %8s %9s %6s %6s %6s %6s %8s %6s\n", "page", "path", "req/s", "p99 ms", "vs C", \
+        path["login"] = "/connexion"; path["document"] = doc; path["pro"] = pro; path["ofpra"] = ofpra
+        # Pages without database work are compared with the constant page, the others with the
+        # baseline space (the same session lookup statement, then two more).
+        base["home"] = "C home"; base["login"] = "C home"
+        base["space"] = "C space"; base["document"] = "C space"; base["pro"] = "C space"; base["ofpra"] = "C space"
+        printf "%-8s %-34s %10s %8s %15s %6s %6s %6s %6s %8s %6s\n", "page", "path", "req/s", "p99 ms", "vs C", \
                "wrk%", "nginx%", "app%", "pg%", "non-2xx", "errors"
         for (i = 1; i <= count; i++) {
             k = order[i]
-            ratio = (k in base) ? sprintf("%.3f", median(k, 2) / median(base[k], 2)) : "-"
-            printf "%-8s %-26s %10.0f %8.2f %9s %6.0f %6.0f %6.0f %6.0f %8d %6d\n", k, path[k], median(k, 2), median(k, 3), \
+            ratio = (k in base) ? sprintf("%.3f %s", median(k, 2) / median(base[k], 2), base[k] == "C home" ? "home" : "space") : "-"
+            printf "%-8s %-34s %10.0f %8.2f %15s %6.0f %6.0f %6.0f %6.0f %8d %6d\n", k, substr(path[k], 1, 34), median(k, 2), median(k, 3), \
                    ratio, median(k, 6), median(k, 7), median(k, 8), median(k, 9), sum(k, 4), sum(k, 5)
         }
     }' "$RUN/bench.tsv"
 echo "(req/s, p99 and CPU: medians over the rounds; CPU in % of one core during the measured run,"
-echo " app% is the baseline's own process on the C rows; non-2xx and errors: totals)"
-printf 'page sizes (bytes): home %s, C home %s, space %s, C space %s\n' \
-    "$(curl -fsS "$BASE/" | wc -c)" "$(curl -fsS "$BASE/__baseline/" | wc -c)" \
-    "$(curl -fsS -H "$COOKIE" "$BASE/usager/espace" | wc -c)" \
-    "$(curl -fsS -H "$COOKIE" "$BASE/__baseline/usager/espace" | wc -c)"
+echo " app% is the baseline's own process on the C rows; non-2xx and errors: totals;"
+echo " vs C: app req/s / the baseline page named, C home for pages without database work, C space otherwise)"
+
+# The app's resident memory after the run (target <= 64 MB).
+rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$app_pid/status")
+rss_flag=ok; [ "$rss_kb" -gt $((64 * 1024)) ] && rss_flag="ABOVE 64 MB"
+printf '\napp RSS after the run: %.1f MB (%s)\n' "$(awk -v k="$rss_kb" 'BEGIN { print k / 1024 }')" "$rss_flag"
+
+# Transferred sizes with a browser's Accept-Encoding (nginx gzips text/html), target <= 30 KB.
+echo
+printf '%-8s %-34s %10s %12s  %s\n' page path "html bytes" transferred "(<= 30 KB)"
+over=0
+size_row() {
+    local name=$1 path=$2 header=${3:-} hdr=() raw sent flag=ok
+    [ -n "$header" ] && hdr=(-H "$header")
+    raw=$(curl -fsS "${hdr[@]}" -o /dev/null -w '%{size_download}' "$BASE$path")
+    sent=$(curl -fsS "${hdr[@]}" -H 'Accept-Encoding: gzip, deflate, br, zstd' -o /dev/null -w '%{size_download}' "$BASE$path")
+    if [ "$sent" -gt 30720 ]; then flag="ABOVE 30 KB"; over=1; fi
+    printf '%-8s %-34s %10s %12s  %s\n' "$name" "${path:0:34}" "$raw" "$sent" "$flag"
+}
+size_row home /
+size_row "C home" /__baseline/
+size_row login /connexion
+size_row space /usager/espace "$COOKIE"
+size_row "C space" /__baseline/usager/espace "$COOKIE"
+size_row document "$DOC_PATH" "$COOKIE"
+size_row pro "$PRO_PATH" "$PRO_COOKIE"
+size_row ofpra "$OFPRA_PATH" "$OFPRA_COOKIE"
+[ "$over" = 1 ] && echo "(a page is above 30 KB transferred)"
 
 [ "$ONLY" = pages ] && exit 0
 

@@ -71,6 +71,64 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         XCTAssertFalse(unread.contains(quiet.agdref!))
     }
 
+    /// `count` people followed by `spada`, named "Pagination P01"...: quick rows, no keys.
+    func manyFollowed(by spada: Structure, _ count: Int, phone: String?) throws -> [String] {
+        try db.query("""
+            WITH people AS (
+                INSERT INTO applicants (surname, given_names, birth_date, nationality, language, spada_id, phone,
+                                        phone_verified_at, agdref, guda_site, registered_on, procedure, eligibility, registered_at)
+                SELECT 'Pagination', $3 || lpad(n::text, 2, '0'), date '1990-01-01', 'x', 'fr', $1, $4,
+                       CASE WHEN $4::text IS NOT NULL THEN now() END,
+                       (2000000000 + floor(random() * 6999999999))::bigint::text, 'rennes', date '2024-01-10', 'normal',
+                       'in_scope', now()
+                FROM generate_series(1, $2::int) AS n RETURNING id, agdref, given_names)
+            , links AS (INSERT INTO follow_links (applicant_id, structure_id, kind, started_on)
+                        SELECT id, $1, 'domiciliation', date '2024-01-01' FROM people)
+            SELECT agdref FROM people ORDER BY given_names
+            """, [spada.id, Int64(count), phone == nil ? "Q" : "P", phone]).rows.map { try $0.get("agdref") }
+    }
+
+    func agdrefs(_ html: String, among all: [String]) -> Set<String> { Set(all.filter { html.contains($0) }) }
+
+    func testTheDashboardShowsFiftyPeopleAPageAndKeepsTheFilterAndOrderAcrossPages() throws {
+        let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
+        let quiet = try manyFollowed(by: spada, 55, phone: nil)
+        let reachable = try manyFollowed(by: spada, 3, phone: "+33650000000")
+        let everyone = quiet + reachable
+        let first = try staff.get("/pro/suivi").html
+        XCTAssertEqual(first.components(separatedBy: "class=\"followed-person\"").count - 1, 50)
+        XCTAssertTrue(first.contains("Personnes 1 à 50 sur 58"), "the range shown")
+        XCTAssertTrue(first.contains("<nav class=\"pagination\" aria-label=\"Pages de la liste\">"))
+        XCTAssertTrue(first.contains("<a href=\"/pro/suivi?page=2\" rel=\"next\">Page suivante</a>"))
+        XCTAssertTrue(first.contains("<a href=\"/pro/suivi\" aria-current=\"page\">1</a>"))
+        XCTAssertFalse(first.contains("rel=\"prev\""), "no previous page on the first")
+        let second = try staff.get("/pro/suivi?page=2").html
+        XCTAssertTrue(second.contains("Personnes 51 à 58 sur 58"))
+        XCTAssertTrue(second.contains("<a href=\"/pro/suivi\" rel=\"prev\">Page précédente</a>"))
+        XCTAssertFalse(second.contains("rel=\"next\""))
+        let (p1, p2) = (agdrefs(first, among: everyone), agdrefs(second, among: everyone))
+        XCTAssertTrue(p1.isDisjoint(with: p2), "nobody on two pages")
+        XCTAssertEqual(p1.union(p2), Set(everyone), "everyone on one page or the other")
+        XCTAssertEqual(p1, Set(reachable + quiet.prefix(47)), "name order: P01...P03, then Q01...Q47")
+
+        // A filter and an order: the page links keep both, and page 2 holds the rest of the filtered people.
+        let filtered = try staff.get("/pro/suivi?signal=no_contacts&tri=connexion").html
+        XCTAssertTrue(filtered.contains("Personnes 1 à 50 sur 55"))
+        XCTAssertTrue(filtered.contains("href=\"/pro/suivi?signal=no_contacts&amp;tri=connexion&amp;page=2\" rel=\"next\""))
+        XCTAssertTrue(filtered.contains("href=\"/pro/suivi?signal=no_contacts&amp;tri=connexion\" aria-current=\"true\""),
+                      "the order links keep the filter, the current one marked")
+        let rest = try staff.get("/pro/suivi?signal=no_contacts&tri=connexion&page=2").html
+        let (f1, f2) = (agdrefs(filtered, among: everyone), agdrefs(rest, among: everyone))
+        XCTAssertEqual(f1.count, 50)
+        XCTAssertEqual(f2.count, 5)
+        XCTAssertEqual(f1.union(f2), Set(quiet), "only the filtered people, all of them")
+
+        // Out-of-range or garbled page numbers show a page, never an error.
+        XCTAssertTrue(try staff.get("/pro/suivi?page=99").html.contains("Personnes 51 à 58 sur 58"))
+        XCTAssertTrue(try staff.get("/pro/suivi?page=abc").html.contains("Personnes 1 à 50 sur 58"))
+        XCTAssertTrue(try staff.get("/pro/suivi?page=-3").html.contains("Personnes 1 à 50 sur 58"))
+    }
+
     /// The attestation as the person shows it, and the form's single-use token.
     func recoveryFields(_ staff: Browser, _ person: Applicant, surname: String? = nil) throws -> [String: String] {
         let page = try staff.get("/pro/personnes/\(person.id)")

@@ -112,6 +112,9 @@ final class EnqueueTests: XCTestCase {
         XCTAssertNotNil(try Outbox.counts(db).oldestDueAt)
 
         XCTAssertEqual(try Outbox.messages(subjectRef: "person:test-2", db).map(\.id), [ids[1]])
+        XCTAssertEqual(try Outbox.messages(subjectRefs: ["person:test-1", "person:test-3", "person:none", "a\"b\\c"], db)
+                           .mapValues { $0.map(\.id) }, ["person:test-1": [ids[0]], "person:test-3": [ids[2]]],
+                       "several subjects in one statement, each with its own messages")
         XCTAssertEqual(try Outbox.messages(recipient: "+33600000003", db).map(\.id), [ids[2]])
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from datetime import timedelta
 
 from playwright.sync_api import Locator, Page, expect
@@ -636,6 +637,24 @@ def followed(page: Page, person: Person) -> Locator:
     return page.locator("main li.followed-person", has=page.get_by_role("link", name=person.full_name, exact=True))
 
 
+def next_page(page: Page, catalogue: dict[str, str]) -> bool:
+    """Follows the dashboard's "next page" link, if there is one."""
+    link = page.locator("main nav.pagination").get_by_role("link", name=catalogue["pro.follow.next"], exact=True)
+    if link.count() == 0:
+        return False
+    with page.expect_navigation():
+        link.click()
+    return True
+
+
+def find_followed(page: Page, person: Person, catalogue: dict[str, str]) -> Locator:
+    """The person's entry on the dashboard, from the current page on through the next-page links
+    (the SPADA follows everyone the suite enrols, more than one page); empty if on no page."""
+    while followed(page, person).count() == 0 and next_page(page, catalogue):
+        pass
+    return followed(page, person)
+
+
 def test_dashboard_flags_people_without_contact_details_and_documents_unread_for_more_than_ten_days(
         new_context, base_url, database_url, catalogues):
     fr = catalogues["fr"]
@@ -645,30 +664,90 @@ def test_dashboard_flags_people_without_contact_details_and_documents_unread_for
 
     spada = staff_page(new_context, SPADA_EMAIL)
     spada.goto("/pro/suivi")
-    expect(followed(spada, silent)).to_have_count(1)
-    expect(followed(spada, reader)).to_have_count(1)
+    expect(find_followed(spada, silent, fr)).to_have_count(1)
+    spada.goto("/pro/suivi")
+    expect(find_followed(spada, reader, fr)).to_have_count(1)
+    spada.goto("/pro/suivi")
 
     # A document deposited today is not "unread for more than 10 days".
     follow_filter(spada, "unread10", fr)
-    expect(followed(spada, reader)).to_have_count(0)
+    expect(find_followed(spada, reader, fr)).to_have_count(0)
 
     psql(database_url, f"UPDATE documents SET deposited_at = now() - interval '11 days' WHERE public_id = '{document}'")
-    spada.reload()
-    entry = followed(spada, reader)
+    spada.goto("/pro/suivi?signal=unread10")
+    entry = find_followed(spada, reader, fr)
     expect(entry).to_have_count(1)
     expect(entry.locator(".tag-flag")).to_have_text([fr["pro.flags.unread10"]])
     dates = table_rows(entry.locator("table"))
     assert [fr["pro.categories.other_letter"], fr["pro.follow.not_notified"]] in [[r[0], r[2]] for r in dates], dates
     assert any(french_date(paris_today() - timedelta(days=11)) in r[1] for r in dates), dates
-    expect(followed(spada, silent)).to_have_count(0)
+    spada.goto("/pro/suivi?signal=unread10")
+    expect(find_followed(spada, silent, fr)).to_have_count(0)
 
+    spada.goto("/pro/suivi")
     follow_filter(spada, "no_contacts", fr)
-    entry = followed(spada, silent)
+    entry = find_followed(spada, silent, fr)
     expect(entry).to_have_count(1)
     expect(entry.locator(".tag-flag")).to_contain_text([fr["pro.flags.no_contacts"]])
     contacts = definitions(entry.locator("dl.summary"))
     assert contacts[fr["pro.follow.phone"]] == contacts[fr["pro.follow.email"]] == fr["pro.follow.no"], contacts
-    expect(followed(spada, reader)).to_have_count(0)
+    spada.goto("/pro/suivi?signal=no_contacts")
+    expect(find_followed(spada, reader, fr)).to_have_count(0)
+
+
+def test_the_dashboard_pages_keep_the_filter_and_the_order_without_javascript(new_context, database_url, catalogues):
+    """A structure following 53 people (52 without contact details) sees them 50 a page; the
+    page links, plain links without JavaScript, keep the filter and the order."""
+    fr = catalogues["fr"]
+    tag = uuid.uuid4().hex[:8]
+    email = f"cada-pages-{tag}@test.invalid"
+    # A CADA of its own (so the count is known) and its staff member, with the demo password.
+    psql(database_url, f"""
+        WITH s AS (INSERT INTO structures (kind, name, city) VALUES ('cada', 'CADA pages {tag}', 'Rennes') RETURNING id),
+             staff AS (INSERT INTO staff_accounts (email, display_name, role, password_hash, structure_id)
+                       SELECT '{email}', 'Pages {tag}', a.role, a.password_hash, s.id FROM staff_accounts a, s
+                       WHERE lower(a.email) = lower('{CADA_EMAIL}')),
+             people AS (
+                INSERT INTO applicants (surname, given_names, birth_date, nationality, language, spada_id, phone,
+                                        phone_verified_at, agdref, guda_site, registered_on, procedure, eligibility,
+                                        registered_at)
+                SELECT 'Pages{tag}', CASE WHEN n = 53 THEN 'Joignable' ELSE 'P' || lpad(n::text, 2, '0') END,
+                       date '1990-01-01', 'x', 'fr', (SELECT spada_id FROM applicants LIMIT 1),
+                       CASE WHEN n = 53 THEN '+33650000053' END, CASE WHEN n = 53 THEN now() END,
+                       (2000000000 + floor(random() * 6999999999))::bigint::text, 'rennes', date '2024-01-10',
+                       'normal', 'in_scope', now()
+                FROM generate_series(1, 53) AS n RETURNING id)
+        INSERT INTO follow_links (applicant_id, structure_id, kind, started_on)
+        SELECT people.id, s.id, 'accommodation', date '2024-01-01' FROM people, s""")
+    page = new_context(java_script_enabled=False).new_page()
+    browser_login(page, email)
+    page.goto("/pro/suivi")
+    entries = page.locator("main li.followed-person")
+    pages = page.locator("main nav.pagination")
+    expect(entries).to_have_count(50)
+    expect(pages).to_have_attribute("aria-label", fr["pro.follow.pages_label"])
+    expect(pages).to_contain_text(fill(fr["pro.follow.page_status"], **{"from": 1, "to": 50, "total": 53}))
+    expect(pages.get_by_role("link", name="1", exact=True)).to_have_attribute("aria-current", "page")
+    assert next_page(page, fr)
+    assert page.url.endswith("/pro/suivi?page=2"), page.url
+    expect(entries).to_have_count(3)
+    expect(pages.get_by_role("link", name="2", exact=True)).to_have_attribute("aria-current", "page")
+    expect(pages.get_by_role("link", name=fr["pro.follow.previous"], exact=True)).to_have_attribute("href", "/pro/suivi")
+
+    # Filter, then order: each link keeps the other choice; the next page keeps both.
+    follow_filter(page, "no_contacts", fr)
+    sort = page.locator("main nav").first.get_by_role("link", name=fr["pro.follow.sort_connexion"], exact=True)
+    with page.expect_navigation():
+        sort.click()
+    assert page.url.endswith("/pro/suivi?signal=no_contacts&tri=connexion"), page.url
+    expect(entries).to_have_count(50)
+    expect(pages).to_contain_text(fill(fr["pro.follow.page_status"], **{"from": 1, "to": 50, "total": 52}))
+    names = entries.locator("h2 a").all_inner_texts()
+    assert next_page(page, fr)
+    assert page.url.endswith("/pro/suivi?signal=no_contacts&tri=connexion&page=2"), page.url
+    expect(entries).to_have_count(2)
+    names += entries.locator("h2 a").all_inner_texts()
+    assert len(set(names)) == 52 and not any("Joignable" in n for n in names), names
 
 
 # ---------------------------------------------------------------------------------------------

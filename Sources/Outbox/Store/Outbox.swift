@@ -100,6 +100,29 @@ public enum Outbox {
             """, [subjectRef, limit]).rows.map(OutboxRecord.init(row:))
     }
 
+    /// `messages(subjectRef:)` for several subjects in one statement (a page listing many
+    /// documents), keyed by subject; the same order and the same limit per subject.
+    public static func messages(subjectRefs: [String], _ db: PGConnection, limit: Int = 100) throws -> [String: [OutboxRecord]] {
+        guard !subjectRefs.isEmpty else { return [:] }
+        var out = [String: [OutboxRecord]]()
+        for row in try db.query("""
+            SELECT \(OutboxRecord.columns) FROM (
+                SELECT *, row_number() OVER (PARTITION BY subject_ref ORDER BY created_at DESC, id DESC) AS rank
+                FROM outbox_messages WHERE subject_ref = ANY($1::text[])) m
+            WHERE rank <= $2 ORDER BY created_at DESC, id DESC
+            """, [textArray(subjectRefs), limit]).rows {
+            let record = try OutboxRecord(row: row)
+            out[record.subjectRef ?? "", default: []].append(record)
+        }
+        return out
+    }
+
+    /// A PostgreSQL text[] literal, every element quoted (a parameter's value, not SQL).
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+
     public static func message(id: Int64, _ db: PGConnection) throws -> OutboxRecord? {
         try db.query("SELECT \(OutboxRecord.columns) FROM outbox_messages WHERE id = $1", [id])
             .first.map(OutboxRecord.init(row:))

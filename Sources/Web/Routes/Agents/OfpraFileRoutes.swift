@@ -80,8 +80,12 @@ enum OfpraFileRoutes {
 
     static func render(_ ctx: StaffContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
         let now = Date()
-        let documents = try Documents.forApplicant(p.id, db: ctx.db).map { d -> [String: Any] in
-            let messages = try Outbox.messages(subjectRef: "document:\(d.publicId.uuidString.lowercased())", ctx.db).map {
+        let list = try Documents.forApplicant(p.id, db: ctx.db)
+        func ref(_ d: DocumentRecord) -> String { "document:\(d.publicId.uuidString.lowercased())" }
+        // The messages of all the documents in one statement, not one per document.
+        let sent = try Outbox.messages(subjectRefs: list.map(ref), ctx.db)
+        let documents = list.map { d -> [String: Any] in
+            let messages = (sent[ref(d)] ?? []).map {
                 ["channel": ctx.text("outbox.channels.\($0.channel.rawValue)"), "state": ctx.text("outbox.states.\($0.state.rawValue)"),
                  "when": DisplayFormat.dateTime($0.sentAt ?? $0.createdAt, ctx.language)]
             }

@@ -17,29 +17,51 @@ enum FollowRoutes {
         }
     }
 
+    /// People per dashboard page: keeps a page of people with their letters under 30 KB.
+    static let perPage = 50
+
     static func dashboard(_ ctx: StaffContext) throws -> Response {
         let now = Date()
         guard let structure = ctx.staff.structureId else { throw HTTPError(403, "staff without structure") }
         let filter = ctx.request.query["signal"].flatMap(FollowedPerson.Flag.init(rawValue:))
-        var people = try FollowedPeople.list(structure: structure, now: now, db: ctx.db)
-        if let filter { people = people.filter { $0.flags(now: now).contains(filter) } }
-        switch ctx.request.query["tri"] {
-        case "enregistrement": people.sort { ($0.applicant.registeredAt ?? .distantPast) > ($1.applicant.registeredAt ?? .distantPast) }
-        case "connexion": people.sort { ($0.applicant.lastLoginAt ?? .distantPast) < ($1.applicant.lastLoginAt ?? .distantPast) }
-        case "signaux": people.sort { $0.flags(now: now).count > $1.flags(now: now).count }
-        default: break
-        }
+        let sort = ctx.request.query["tri"].flatMap(FollowedPeople.Sort.init(rawValue:)) ?? .name
+        let requested = ctx.request.query["page"].flatMap { Int($0) } ?? 1
+        let list = try FollowedPeople.page(structure: structure, filter: filter, sort: sort, page: requested,
+                                           perPage: perPage, now: now, db: ctx.db)
         try Audit.record(ctx, "view_dashboard", detail: filter?.rawValue)
-        return ctx.page("pro/dashboard", title: "pro.follow.title", [
-            "people": people.map { row($0, now: now, ctx) },
-            "hasPeople": !people.isEmpty,
+        var data: [String: Any] = [
+            "people": list.people.map { row($0, now: now, ctx) },
+            "hasPeople": !list.people.isEmpty,
             "filters": FollowedPerson.Flag.allCases.map { f in
-                ["href": "/pro/suivi?signal=\(f.rawValue)", "label": ctx.text("pro.flags.\(f.rawValue)"), "current": f == filter]
+                ["href": dashboardHref(filter: f, sort: sort), "label": ctx.text("pro.flags.\(f.rawValue)"), "current": f == filter]
             },
-            "sorts": ["nom", "enregistrement", "connexion", "signaux"].map { s in
-                ["href": "/pro/suivi?tri=\(s)" + (filter.map { "&signal=\($0.rawValue)" } ?? ""), "label": ctx.text("pro.follow.sort_\(s)")]
+            "allHref": dashboardHref(filter: nil, sort: sort),
+            "allCurrent": filter == nil,
+            "sorts": FollowedPeople.Sort.allCases.map { s in
+                ["href": dashboardHref(filter: filter, sort: s), "label": ctx.text("pro.follow.sort_\(s.rawValue)"), "current": s == sort]
             },
-        ])
+        ]
+        if list.pageCount > 1 {
+            func link(_ n: Int) -> String { dashboardHref(filter: filter, sort: sort, page: n) }
+            data["pagination"] = [
+                "status": ctx.text("pro.follow.page_status", [
+                    "from": String(list.offset + 1), "to": String(list.offset + list.people.count), "total": String(list.total),
+                ]),
+                "previous": list.page > 1 ? link(list.page - 1) : false,
+                "next": list.page < list.pageCount ? link(list.page + 1) : false,
+                "pages": (1...list.pageCount).map { n in ["href": link(n), "number": n, "current": n == list.page] },
+            ] as [String: Any]
+        }
+        return ctx.page("pro/dashboard", title: "pro.follow.title", data)
+    }
+
+    /// The dashboard's address for a filter, an order and a page; defaults are left out.
+    static func dashboardHref(filter: FollowedPerson.Flag?, sort: FollowedPeople.Sort, page: Int = 1) -> String {
+        var query = [String]()
+        if let filter { query.append("signal=\(filter.rawValue)") }
+        if sort != .name { query.append("tri=\(sort.rawValue)") }
+        if page > 1 { query.append("page=\(page)") }
+        return "/pro/suivi" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
     static func row(_ p: FollowedPerson, now: Date, _ ctx: StaffContext) -> [String: Any] {
