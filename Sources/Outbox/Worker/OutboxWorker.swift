@@ -7,7 +7,8 @@ import Postgres
 /// that cannot tell a re-send (SMTP, HTTP SMS), each outcome is recorded before the next message
 /// is sent: a worker killed at any moment has sent at most one such message it did not record,
 /// which is sent again (same idempotency key). Through one that can (the spool, by file name),
-/// the outcomes of a whole batch are recorded in one statement: a kill leaves up to a batch
+/// the outcomes of a whole batch are recorded in one statement, on a second connection while the
+/// next batch is claimed and delivered (`OutcomeRecorder`): a kill leaves up to two batches
 /// unrecorded, and their re-sends write nothing. The rest of a killed worker's claim is taken back
 /// one short lease later; the lease is kept alive by a `LeaseKeeper` heartbeat while it works.
 /// One worker = one delivery thread = one connection; run several processes to go faster.
@@ -78,7 +79,13 @@ public final class OutboxWorker {
         self.stop = stop
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
     }
+
+    deinit { recorder.close() }
+
+    /// Records spool batches while the next one is claimed and delivered.
+    private let recorder: OutcomeRecorder
 
     /// Rescues expired leases, then delivers batches until nothing is due (or a stop is asked).
     @discardableResult
@@ -98,6 +105,7 @@ public final class OutboxWorker {
             report.claimed += batch.count
             try deliver(batch, into: &report)
         }
+        try flushRecorder(into: &report)
         return report
     }
 
@@ -154,6 +162,7 @@ public final class OutboxWorker {
         for (index, message) in batch.enumerated() {
             if stop.isSet {
                 try record(&waiting, into: &report)
+                try flushRecorder(into: &report)
                 let rest = batch[index...].map(\.id)
                 report.released += try queue.release(ids: rest, now: clock.now())
                 logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(rest)"])
@@ -166,7 +175,8 @@ public final class OutboxWorker {
             waiting.messages.append(message)
             if let transport, !transport.deduplicatesByKey { try record(&waiting, into: &report) }
         }
-        try record(&waiting, into: &report)
+        // Only deduplicated deliveries are left waiting here: recorded while the next batch goes.
+        try record(&waiting, async: true, into: &report)
         if let first = batch.first, let last = batch.last {
             logger.info("batch done", metadata: ["claimed": "\(batch.count)", "first_id": "\(first.id)", "last_id": "\(last.id)"])
         }
@@ -181,7 +191,7 @@ public final class OutboxWorker {
 
     /// Lets the transports make their deliveries durable, then records the outcomes in one
     /// statement. The sent messages of a transport that cannot commit are retried later.
-    private func record(_ waiting: inout Waiting, into report: inout Report) throws {
+    private func record(_ waiting: inout Waiting, async: Bool = false, into report: inout Report) throws {
         guard !waiting.outcomes.isEmpty else { return }
         var outcomes = waiting.outcomes
         var committed = [ObjectIdentifier]()
@@ -201,7 +211,22 @@ public final class OutboxWorker {
         waiting.outcomes.removeAll(keepingCapacity: true)
         waiting.transports.removeAll(keepingCapacity: true)
         waiting.messages.removeAll(keepingCapacity: true)
-        try record(outcomes, into: &report)
+        if async {
+            noteLost(try recorder.submit(outcomes), into: &report)
+            progress.beat()
+        } else {
+            try record(outcomes, into: &report)
+        }
+    }
+
+    private func flushRecorder(into report: inout Report) throws {
+        noteLost(try recorder.flush(), into: &report)
+    }
+
+    private func noteLost(_ lost: [Int64], into report: inout Report) {
+        guard !lost.isEmpty else { return }
+        report.lostLeases += lost.count
+        logger.warning("lease lost before the outcome was recorded (possible duplicate)", metadata: ["outbox_ids": "\(lost)"])
     }
 
     /// Renders and sends one message; returns what to record.
@@ -316,10 +341,7 @@ public final class OutboxWorker {
             do {
                 let recorded = try queue.record(outcomes)
                 if recorded.count < outcomes.count {
-                    let lost = outcomes.map(\.id).filter { !recorded.contains($0) }
-                    report.lostLeases += lost.count
-                    logger.warning("lease lost before the outcome was recorded (possible duplicate)",
-                                   metadata: ["outbox_ids": "\(lost)"])
+                    noteLost(outcomes.map(\.id).filter { !recorded.contains($0) }, into: &report)
                 }
                 progress.beat()
                 return
