@@ -6,6 +6,7 @@
 # database's own outbox is untouched. WORKER_BINARY defaults to $ASYLUM_BIN_DIR/asylum-worker
 # (ASYLUM_BIN_DIR defaults to .build/release when it exists, else .build/debug).
 # Each run is cut after ASYLUM_BENCH_TIMEOUT seconds (default 300). Prints one line per run.
+# ASYLUM_BENCH_WORKERS lists the runs (default "1 2": one worker, then two in parallel).
 # The spool goes to ASYLUM_BENCH_DIR (default /dev/shm when writable, else /tmp): on tmpfs the
 # figure is the worker's and the database's, not the disk's.
 set -euo pipefail
@@ -85,5 +86,4 @@ run() {
 }
 
 echo "outbox drain: $count messages, batch $batch, spool in $bench_dir, worker $worker"
-run 1
-run 2
+for w in ${ASYLUM_BENCH_WORKERS:-1 2}; do run "$w"; done

@@ -3,7 +3,9 @@
 # transport), start asylum-worker, SIGKILL it KILLS times spread over the drain (each time it is
 # restarted at once, as a supervisor would), then count from the spool what was received.
 #   scripts/bench-worker-kill.sh CONNINFO [WORKER_BINARY] [COUNT] [KILLS]    (30000, 40)
-# Prints: lost (queued, no spool file), duplicates (a re-sent file says X-Spool-Deliveries: N),
+# Prints: lost (queued, no spool file), duplicates at the receiver (outbox ids with more than one
+# spool file), re-sends the spool recognised by their idempotency key (the file was already there:
+# written by a worker killed before it recorded the outcome; nothing written again),
 # the longest delay of a message a killed worker held (sent − that kill, the restart follows at
 # once), the time from the last restart to the end of the drain, and the run time.
 # Like bench-outbox.sh: a schema of its own (dropped at the end), the spool on tmpfs when
@@ -97,10 +99,12 @@ end=$(date +%s.%N)
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 pid=
 
-# From the spool: one file per delivered message; a re-send overwrote its file and counted.
+# From the spool: one file per delivered message, named <queued at>-<outbox id>.<ext>.
 files=$(find "$spool" -maxdepth 1 -type f ! -name '.*' | wc -l)
-duplicates=$(find "$spool" -maxdepth 1 -type f ! -name '.*' -print0 | xargs -0 -r head -qn1 \
-    | awk -F': ' '$1 == "X-Spool-Deliveries" { d += $2 - 1 } END { print d + 0 }')
+distinct=$(find "$spool" -maxdepth 1 -type f ! -name '.*' -printf '%f\n' | sed 's/^[^-]*-\([0-9]*\)\..*/\1/' | sort -u | wc -l)
+duplicates=$((files - distinct))
+files=$distinct
+recognised=$(grep -c 'already delivered (same idempotency key)' "$work/worker.log" || true)
 temps=$(find "$spool" -maxdepth 1 -name '.tmp-*' | wc -l)
 # Messages a killed worker held were rescued from it: last_error names it.
 read -r delayed max_delay states < <(psql_q "$scoped" -tA -F ' ' <<'SQL'
@@ -111,9 +115,10 @@ FROM outbox_messages m
 JOIN bench_kills k ON m.last_error LIKE 'lease expired: ' || k.worker || ' claimed%'
 SQL
 )
-awk -v n="$count" -v k="$kills" -v f="$files" -v d="$duplicates" -v t="$temps" -v held="$delayed" \
+awk -v n="$count" -v k="$kills" -v f="$files" -v d="$duplicates" -v rs="$recognised" -v t="$temps" -v held="$delayed" \
     -v md="$max_delay" -v s="$states" -v a="$start" -v r="$restarted" -v b="$end" 'BEGIN {
-    printf "worker kill: lost %d, duplicates %d (%.2f per kill, %.3f%%), %d messages held by killed workers, " \
+    printf "worker kill: lost %d, duplicates %d (%.2f per kill, %.3f%%), re-sends recognised by their key %d " \
+           "(%.1f per kill, not written again), %d messages held by killed workers, " \
            "the longest %.1f s after its kill; drained %.1f s after the last restart; run %.1f s; " \
            "states %s; stale temp files %d\n",
-           n - f, d, d / k, 100 * d / n, held, md, b - r, b - a, s, t }'
+           n - f, d, d / k, 100 * d / n, rs, rs / k, held, md, b - r, b - a, s, t }'

@@ -100,7 +100,7 @@ struct Worker: ParsableCommand {
         if once {
             do {
                 let report = try worker.drainOnce()
-                logger.info("drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued)")
+                logger.info("drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued) already_delivered=\(report.alreadyDelivered)")
             } catch {
                 logger.error("drain failed: \(error)")
                 throw ExitCode(1)

@@ -61,34 +61,51 @@ final class MailTests: XCTestCase {
     }
 
     /// A worker killed between a delivery and its record sends the message again: the same
-    /// outbox row gives the same file name, so the spool keeps one copy that says so.
-    func testSpoolReSendOverwritesTheSameFileAndCountsTheDeliveries() throws {
+    /// outbox row gives the same file name, so the spool recognises it and writes nothing.
+    func testSpoolReSendOfTheSameMessageWritesNothingAndSaysAlreadyDelivered() throws {
         let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
+        XCTAssertTrue(spool.deduplicatesByKey)
         let queued = Date(timeIntervalSince1970: 1_790_000_000)
         let sms = RenderedMessage(outboxID: 5, recipient: "+33612345678", language: "fr",
                                   content: .sms(text: "Code 1"), queuedAt: queued)
         let mail = RenderedMessage(outboxID: 6, recipient: "a@example.org", language: "fr",
                                    content: .email(subject: "S", text: "T", html: nil), queuedAt: queued)
-        var names = [String]()
-        for _ in 1...3 {
-            for message in [sms, mail] {
-                guard case let .sent(ref?) = spool.deliver(message) else { return XCTFail("not sent") }
-                names.append(ref)
-                usleep(2000)
-            }
+        let names = ["\(MailDate.sortable(queued))-5.sms.txt", "\(MailDate.sortable(queued))-6.eml"]
+        XCTAssertEqual(spool.deliver(sms), .sent(providerRef: names[0]))
+        XCTAssertEqual(spool.deliver(mail), .sent(providerRef: names[1]))
+        let first = try names.map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }
+        usleep(1_100_000)  // a re-send would carry another Date header
+        for _ in 1...2 {
+            XCTAssertEqual(spool.deliver(sms), .alreadyDelivered(providerRef: names[0]))
+            XCTAssertEqual(spool.deliver(mail), .alreadyDelivered(providerRef: names[1]))
         }
-        XCTAssertEqual(Set(names), ["\(MailDate.sortable(queued))-5.sms.txt", "\(MailDate.sortable(queued))-6.eml"])
         XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 2, "one file per message")
-        for name in Set(names) {
-            let raw = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
-            XCTAssertTrue(raw.hasPrefix("X-Spool-Deliveries: 3"), raw)
-        }
+        XCTAssertEqual(try names.map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }, first,
+                       "files left as first written")
         let entry = try XCTUnwrap(SpoolReader(directory: dir).entry(named: names[0]))
         XCTAssertEqual(entry.text, "Code 1")
         XCTAssertEqual(entry.recipient, "+33612345678")
         XCTAssertEqual(try XCTUnwrap(SpoolReader(directory: dir).entry(named: names[1])).subject, "S")
+    }
+
+    /// ASYLUM_SPOOL_FSYNC=1: a batch's files appear only at commitDeliveries (after one flush),
+    /// so a file under its final name is complete even after a power loss.
+    func testSyncedSpoolPublishesTheBatchAtCommit() throws {
+        let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")), syncFiles: true)
+        let messages = (1...3).map {
+            RenderedMessage(outboxID: Int64($0), recipient: "+33612345678", language: "fr",
+                            content: .sms(text: "Code \($0)"), queuedAt: Date())
+        }
+        for m in messages { guard case .sent = spool.deliver(m) else { return XCTFail("not sent") } }
+        XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 0, "not visible before the commit")
+        try spool.commitDeliveries()
+        XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".tmp-") }, [])
+        guard case .alreadyDelivered = spool.deliver(messages[0]) else { return XCTFail("re-send not recognised") }
     }
 
     func testStartingRemovesTempFilesOfWritersThatAreGone() throws {

@@ -187,8 +187,9 @@ final class RetryTests: XCTestCase {
         XCTAssertTrue(keeper.renew())
     }
 
-    /// Outcomes are recorded one by one: when a delivery starts, every earlier one is on
-    /// record, so a kill can repeat at most the message in hand.
+    /// Through a transport that cannot recognise a re-send (SMTP, HTTP SMS), outcomes are
+    /// recorded one by one: when a delivery starts, every earlier one is on record, so a kill
+    /// can repeat at most the message in hand.
     func testEachOutcomeIsRecordedBeforeTheNextDeliveryStarts() throws {
         let db = database.connect()
         let ids = try enqueue((1...6).map { testSMS($0) }, db)
@@ -204,6 +205,79 @@ final class RetryTests: XCTestCase {
         try makeWorker(database.connect(), transport: transport, batchSize: 6).drainOnce()
         XCTAssertEqual(transport.delivered.map(\.outboxID), ids)
         XCTAssertEqual(unrecordedAtStart, [0, 0, 0, 0, 0, 0])
+    }
+
+    /// Through a transport that deduplicates by idempotency key (the spool), a batch is
+    /// delivered, committed once by the transport, then recorded in one statement.
+    func testDeduplicatingTransportRecordsTheBatchAtOnce() throws {
+        let db = database.connect()
+        let ids = try enqueue((1...6).map { testSMS($0) }, db)
+        let observer = database.connect()
+        var unrecordedAtStart = [Int]()
+        let transport = DeduplicatingTransport()
+        transport.onDeliver = { message in
+            let sending = try? observer.query("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND id < $1",
+                                              [message.outboxID]).first?.get("n", as: Int.self)
+            unrecordedAtStart.append(sending ?? -1)
+        }
+        let report = try makeWorker(database.connect(), transport: transport, batchSize: 6).drainOnce()
+        XCTAssertEqual(report.sent, 6)
+        XCTAssertEqual(unrecordedAtStart, [0, 1, 2, 3, 4, 5], "outcomes wait for the end of the batch")
+        XCTAssertEqual(transport.commits, 1)
+        XCTAssertEqual(Set(try states(db).values), [.sent])
+        XCTAssertEqual(try Outbox.message(id: ids[3], db)?.providerRef, "held-\(ids[3])")
+    }
+
+    /// SMS through a deduplicating transport, e-mail through one that is not: when an e-mail
+    /// goes, no other e-mail is delivered and unrecorded (the SMS outcomes are recorded with it).
+    func testMixedBatchRecordsEverythingBeforeEachNonDeduplicatedDelivery() throws {
+        let db = database.connect()
+        let sms = try enqueue((1...4).map { testSMS($0) }, db)
+        let mails = try enqueue((1...2).map {
+            OutboxMessage(channel: .email, recipient: "m\($0)@example.org", template: "test_message", language: "fr")
+        }, db)
+        let observer = database.connect()
+        var unrecordedAtEmail = [Int]()
+        let mail = RecordingTransport()
+        mail.answer = { message in
+            let sending = try? observer.query(
+                "SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND channel = 'email' AND id < $1",
+                                              [message.outboxID]).first?.get("n", as: Int.self)
+            unrecordedAtEmail.append(sending ?? -1)
+            return .sent(providerRef: nil)
+        }
+        let spool = DeduplicatingTransport()
+        var config = OutboxWorker.Configuration(workerID: "mixed", portalURL: samplePortalURL, production: false)
+        config.batchSize = 10
+        let worker = OutboxWorker(db: database.connect(), configuration: config, templates: sharedTemplates,
+                                  transports: [.sms: spool, .email: mail], clock: TestClock(), jitter: FixedJitter(value: 0))
+        XCTAssertEqual(try worker.drainOnce().sent, 6)
+        XCTAssertEqual(mail.delivered.map(\.outboxID), mails)
+        XCTAssertEqual(unrecordedAtEmail, [0, 0])
+        XCTAssertEqual(spool.attempts.count, sms.count)
+        XCTAssertEqual(Set(try states(db).values), [.sent])
+    }
+
+    /// A worker killed after its spool deliveries, before their record: once the lease is
+    /// taken back, the re-send is recognised (nothing sent twice) and recorded as sent.
+    func testReSendAfterAKillIsRecognisedAndRecordedAsSent() throws {
+        let db = database.connect()
+        let ids = try enqueue((1...3).map { testSMS($0) }, db)
+        let clock = TestClock()
+        let transport = DeduplicatingTransport()
+        let killed = OutboxQueue(db: database.connect(), workerID: "killed")
+        for message in try killed.claim(limit: 10, now: clock.now()) {   // delivered, never recorded
+            _ = transport.deliver(RenderedMessage(outboxID: message.id, recipient: message.recipient, language: "fr",
+                                                  content: .sms(text: "x")))
+        }
+        let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock)
+        clock.advance(rescuer.configuration.lease + 1)
+        let report = try rescuer.drainOnce()
+        XCTAssertEqual(report.rescued, 3)
+        XCTAssertEqual(report.sent, 3)
+        XCTAssertEqual(report.alreadyDelivered, 3)
+        XCTAssertEqual(Set(try states(db).values), [.sent])
+        XCTAssertEqual(Set(transport.attempts.keys), Set(ids))
     }
 
     /// Rescued messages keep their due time: they go out before messages queued after them,

@@ -126,3 +126,27 @@ func states(_ db: PGConnection) throws -> [Int64: MessageState] {
     }
     return out
 }
+
+/// A receiver that keeps one copy per idempotency key, like the spool: a re-send answers
+/// alreadyDelivered. Counts commits (one per recorded batch).
+final class DeduplicatingTransport: Transport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received = [Int64: Int]()
+    private(set) var commits = 0
+    var onDeliver: (RenderedMessage) -> Void = { _ in }
+
+    var deduplicatesByKey: Bool { true }
+    /// Outbox id → deliveries asked for (a re-send counts, but is not a second copy).
+    var attempts: [Int64: Int] { lock.withLock { received } }
+
+    func deliver(_ message: RenderedMessage) -> DeliveryResult {
+        onDeliver(message)
+        let seen = lock.withLock { () -> Bool in
+            received[message.outboxID, default: 0] += 1
+            return received[message.outboxID]! > 1
+        }
+        return seen ? .alreadyDelivered(providerRef: "held-\(message.outboxID)") : .sent(providerRef: "held-\(message.outboxID)")
+    }
+
+    func commitDeliveries() throws { lock.withLock { commits += 1 } }
+}

@@ -15,30 +15,31 @@ struct MailMessage {
     /// Stable per outbox message: if a message is ever delivered twice, mail clients can tell.
     var messageID: String { "<outbox.\(outboxID)@\(from.domain)>" }
 
-    func rendered() -> String {
-        var headers = [
-            "Date: \(MailDate.rfc5322(date))",
-            "From: \(from.header)",
-            "To: \(to)",
-            "Subject: \(MIMEEncoding.encodedWords(subject))",
-            "Message-ID: \(messageID)",
-            "MIME-Version: 1.0",
-            "Content-Language: \(language)",
-            "Auto-Submitted: auto-generated",
-            "X-Outbox-Id: \(outboxID)",
-        ]
-        let textPart = Self.part(type: "text/plain", text)
+    /// `parts` keeps the encoded bodies of recent messages: a batch of the same notice in one
+    /// language is encoded once (the headers are still written for each message).
+    func rendered(parts: EncodedParts? = nil) -> String {
+        let date = MailDate.rfc5322(date)
+        var out = ""
+        out.reserveCapacity(512 + text.utf8.count * 3 / 2 + (html?.utf8.count ?? 0) * 3 / 2)
+        out += "Date: " + date
+        out += "\r\nFrom: " + from.header
+        out += "\r\nTo: " + to
+        out += "\r\nSubject: " + MIMEEncoding.encodedWords(subject)
+        out += "\r\nMessage-ID: " + messageID
+        out += "\r\nMIME-Version: 1.0\r\nContent-Language: " + language
+        out += "\r\nAuto-Submitted: auto-generated\r\nX-Outbox-Id: " + String(outboxID) + "\r\n"
+        let textPart = parts?.part(type: "text/plain", text) ?? Self.part(type: "text/plain", text)
         guard let html else {
-            return (headers + [textPart]).joined(separator: "\r\n") + "\r\n"
+            return out + textPart + "\r\n"
         }
         // "=_" never occurs in quoted-printable or base64 output, so the boundary cannot clash with a body.
-        let boundary = "=_outbox_\(outboxID)"
-        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-        let htmlPart = Self.part(type: "text/html", html)
-        return headers.joined(separator: "\r\n") + "\r\n\r\n"
-            + "--\(boundary)\r\n\(textPart)\r\n"
-            + "--\(boundary)\r\n\(htmlPart)\r\n"
-            + "--\(boundary)--\r\n"
+        let boundary = "=_outbox_" + String(outboxID)
+        let htmlPart = parts?.part(type: "text/html", html) ?? Self.part(type: "text/html", html)
+        out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n"
+        out += "--" + boundary + "\r\n" + textPart + "\r\n"
+        out += "--" + boundary + "\r\n" + htmlPart + "\r\n"
+        out += "--" + boundary + "--\r\n"
+        return out
     }
 }
 
@@ -49,12 +50,30 @@ extension MailMessage {
         var nonASCII = 0
         for byte in body.utf8 where byte > 127 { nonASCII += 1 }
         let useBase64 = nonASCII * 3 > body.utf8.count
-        return [
-            "Content-Type: \(type); charset=UTF-8",
-            "Content-Transfer-Encoding: \(useBase64 ? "base64" : "quoted-printable")",
-            "",
-            useBase64 ? MIMEEncoding.base64Lines(body) : MIMEEncoding.quotedPrintable(body),
-        ].joined(separator: "\r\n")
+        return "Content-Type: " + type + "; charset=UTF-8\r\nContent-Transfer-Encoding: "
+            + (useBase64 ? "base64" : "quoted-printable") + "\r\n\r\n"
+            + (useBase64 ? MIMEEncoding.base64Lines(body) : MIMEEncoding.quotedPrintable(body))
+    }
+}
+
+/// The last few encoded body parts, for one transport (one worker thread). Messages of one
+/// template and language have the same bodies; comparing a body with a cached one is cheap
+/// (the same string storage when the worker's render cache handed out the same text).
+final class EncodedParts {
+    private var entries = [(type: String, body: String, encoded: String)]()
+    private var next = 0
+    static let capacity = 16
+
+    func part(type: String, _ body: String) -> String {
+        for entry in entries where entry.body == body && entry.type == type { return entry.encoded }
+        let encoded = MailMessage.part(type: type, body)
+        if entries.count < Self.capacity {
+            entries.append((type, body, encoded))
+        } else {
+            entries[next] = (type, body, encoded)
+            next = (next + 1) % Self.capacity
+        }
+        return encoded
     }
 }
 

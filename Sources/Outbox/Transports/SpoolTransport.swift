@@ -2,19 +2,24 @@ import Foundation
 
 /// The default transport: every message becomes a file in the spool folder, an RFC 5322
 /// `.eml` for e-mail and a small `.sms.txt` for SMS. Names are the sortable UTC time the message
-/// was queued, then the outbox id: fixed for the outbox row, so a re-send (a worker killed
-/// between delivery and record) replaces the file instead of adding a second copy; the file
-/// then says how many times it was delivered (`X-Spool-Deliveries: 2`, counted by the crash
-/// tests). Files appear atomically (hidden temp file, then rename), so a reader never sees half
-/// a message; temp files left by a killed writer are removed when a transport starts.
+/// was queued, then the outbox id (the message's idempotency key): fixed for the outbox row, so
+/// a re-send (a worker killed between a delivery and its record) finds its file and writes
+/// nothing — the spool never holds two copies of a message, which lets the worker record the
+/// outcomes of a whole batch at once. Files appear atomically (hidden temp file, then rename),
+/// so a reader never sees half a message and a file under its final name is complete; temp files
+/// left by a killed writer are removed when a transport starts.
 public final class SpoolTransport: Transport {
     public let directory: String
     let from: MailAddress
     /// Slows every delivery down (crash tests): the worker only sets it when ASYLUM_ENV=test.
     let delayMilliseconds: Int
-    /// fsync each file before the rename: durable across power loss, much slower on disks.
+    /// Durable across power loss (ASYLUM_SPOOL_FSYNC=1): files of a batch are written as temp
+    /// files, flushed with one syncfs, then renamed, then the folder is fsynced — once per
+    /// batch, before the outcomes are recorded, instead of an fsync per file.
     let syncFiles: Bool
-    static let deliveriesHeader = "X-Spool-Deliveries"
+    /// syncFiles only: temp files written since the last commitDeliveries (temp, final name).
+    private var unsynced = [(temp: String, name: String)]()
+    private let parts = EncodedParts()
 
     public init(directory: String, from: MailAddress, delayMilliseconds: Int = 0, syncFiles: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -25,26 +30,74 @@ public final class SpoolTransport: Transport {
         removeStaleTempFiles()
     }
 
+    public var deduplicatesByKey: Bool { true }
+
     public func deliver(_ message: RenderedMessage) -> DeliveryResult {
         if delayMilliseconds > 0 { usleep(UInt32(delayMilliseconds) * 1000) }
         let now = Date()
         let name = Self.fileName(message, now: now)
-        let deliveries = previousDeliveries(of: name) + 1
-        let mark = deliveries > 1 ? "\(Self.deliveriesHeader): \(deliveries)" : nil
+        // Already written (a re-send): complete, since it only appears by rename.
+        if access(directory + "/" + name, F_OK) == 0 { return .alreadyDelivered(providerRef: name) }
         let body: String
         switch message.content {
         case let .email(subject, text, html):
-            let mail = MailMessage(from: from, to: message.recipient, subject: subject, text: text, html: html,
-                                   language: message.language, outboxID: message.outboxID, date: now).rendered()
-            body = mark.map { $0 + "\r\n" + mail } ?? mail
+            body = MailMessage(from: from, to: message.recipient, subject: subject, text: text, html: html,
+                               language: message.language, outboxID: message.outboxID, date: now).rendered(parts: parts)
         case let .sms(text):
-            body = (mark.map { $0 + "\n" } ?? "") + Self.smsFile(message, text: text, date: now)
+            body = Self.smsFile(message, text: text, date: now)
         }
         do {
-            try writeAtomically(Array(body.utf8), to: name)
+            if syncFiles {
+                unsynced.append((try writeTemp(body, for: name), name))
+            } else {
+                try publish(try writeTemp(body, for: name), as: name)
+            }
             return .sent(providerRef: name)
         } catch {
             return .temporaryFailure("spool: \(error)")
+        }
+    }
+
+    /// syncFiles: flush the batch's temp files, give them their names, flush the folder.
+    /// A failure leaves no half-durable file under a final name: the messages are sent again.
+    public func commitDeliveries() throws {
+        guard syncFiles, !unsynced.isEmpty else { return }
+        let files = unsynced
+        unsynced.removeAll(keepingCapacity: true)
+        let dir = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else {
+            let code = errno
+            for f in files { unlink(f.temp) }
+            throw SpoolError(what: "open \(directory)", code: code)
+        }
+        defer { close(dir) }
+        do {
+            try Self.syncFileSystem(of: dir, files: files.map(\.temp))
+            for f in files { try publish(f.temp, as: f.name) }
+            guard fsync(dir) == 0 else { throw SpoolError(what: "fsync \(directory)", code: errno) }
+        } catch {
+            for f in files { unlink(f.temp) }
+            throw error
+        }
+    }
+
+    /// One syncfs(2) for the whole batch (not exported by Swift's Glibc module, hence dlsym);
+    /// an fsync per file where it is missing.
+    private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    private static func syncFileSystem(of dir: Int32, files: [String]) throws {
+        if let syncfs = syncfsFunction {
+            guard syncfs(dir) == 0 else { throw SpoolError(what: "syncfs", code: errno) }
+            return
+        }
+        for path in files {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw SpoolError(what: "open \(path)", code: errno) }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw SpoolError(what: "fsync \(path)", code: errno) }
         }
     }
 
@@ -56,18 +109,6 @@ public final class SpoolTransport: Transport {
         case .email: return stamp + ".eml"
         case .sms: return stamp + ".sms.txt"
         }
-    }
-
-    /// 0 when the file does not exist yet (the usual case: one stat), else how many times it
-    /// was written before.
-    private func previousDeliveries(of name: String) -> Int {
-        let path = directory + "/" + name
-        guard access(path, F_OK) == 0 else { return 0 }
-        guard let data = FileManager.default.contents(atPath: path) else { return 1 }
-        let head = String(decoding: data.prefix(200), as: UTF8.self)
-        let prefix = Self.deliveriesHeader + ": "
-        guard head.hasPrefix(prefix) else { return 1 }
-        return Int(head.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 1
     }
 
     /// Temp files are named `.tmp-<pid>-<name>`: those of a process that no longer runs are
@@ -100,29 +141,33 @@ public final class SpoolTransport: Transport {
             """
     }
 
-    private func writeAtomically(_ bytes: [UInt8], to name: String) throws {
+    /// Writes `<dir>/.tmp-<pid>-<name>`; returns its path.
+    private func writeTemp(_ body: String, for name: String) throws -> String {
         let temp = directory + "/.tmp-\(getpid())-" + name
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw SpoolError(what: "open \(temp)", code: errno) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temp)
-                throw SpoolError(what: "write \(temp)", code: code)
+        var body = body
+        let failure: Int32? = body.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += n
             }
-            written += n
-        }
-        if syncFiles, fsync(fd) != 0 {
-            let code = errno
-            close(fd)
-            unlink(temp)
-            throw SpoolError(what: "fsync \(temp)", code: code)
+            return nil
         }
         close(fd)
+        if let failure {
+            unlink(temp)
+            throw SpoolError(what: "write \(temp)", code: failure)
+        }
+        return temp
+    }
+
+    private func publish(_ temp: String, as name: String) throws {
         guard rename(temp, directory + "/" + name) == 0 else {
             let code = errno
             unlink(temp)

@@ -27,6 +27,9 @@ public struct RenderedMessage: Sendable, Equatable {
 public enum DeliveryResult: Sendable, Equatable {
     /// Accepted by the provider (its id for the message, when it gives one).
     case sent(providerRef: String?)
+    /// The receiver already held this message under its idempotency key (a re-send after a
+    /// worker was killed between a delivery and its record): nothing was sent again.
+    case alreadyDelivered(providerRef: String?)
     /// Worth trying again later: network trouble, provider busy or misconfigured on our side.
     case temporaryFailure(String)
     /// Will never succeed as is: the provider refused this message or this recipient.
@@ -36,4 +39,20 @@ public enum DeliveryResult: Sendable, Equatable {
 /// Delivers one message synchronously. Instances belong to one worker thread.
 public protocol Transport: AnyObject {
     func deliver(_ message: RenderedMessage) -> DeliveryResult
+
+    /// True when delivering a message again (same idempotency key) can never give the receiver
+    /// a second copy. The worker then records a whole batch of outcomes in one statement;
+    /// otherwise it records each outcome before the next delivery, so that a kill repeats at
+    /// most the one message in hand.
+    var deduplicatesByKey: Bool { get }
+
+    /// Called before the outcomes of deliveries made since the last call are recorded: makes
+    /// them durable (or visible) at the receiver. Throws when it cannot; those deliveries are
+    /// then retried.
+    func commitDeliveries() throws
+}
+
+extension Transport {
+    public var deduplicatesByKey: Bool { false }
+    public func commitDeliveries() throws {}
 }

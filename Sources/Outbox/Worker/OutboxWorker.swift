@@ -3,10 +3,14 @@ import Logging
 import Postgres
 
 /// Delivers the outbox: claims due messages in batches, renders and sends each one outside
-/// any transaction, then records its outcome (if it still holds the message) before sending
-/// the next. A worker killed at any moment has therefore sent at most one message it did not
-/// record: that one is sent again (same idempotency key), the rest of its claim is taken back
-/// one short lease later. The lease is kept alive by a `LeaseKeeper` heartbeat while it works.
+/// any transaction, and records outcomes (only of messages it still holds). Through a transport
+/// that cannot tell a re-send (SMTP, HTTP SMS), each outcome is recorded before the next message
+/// is sent: a worker killed at any moment has sent at most one such message it did not record,
+/// which is sent again (same idempotency key). Through one that can (the spool, by file name),
+/// the outcomes of a whole batch are recorded in one statement, on a second connection while the
+/// next batch is claimed and delivered (`OutcomeRecorder`): a kill leaves up to two batches
+/// unrecorded, and their re-sends write nothing. The rest of a killed worker's claim is taken back
+/// one short lease later; the lease is kept alive by a `LeaseKeeper` heartbeat while it works.
 /// One worker = one delivery thread = one connection; run several processes to go faster.
 public final class OutboxWorker {
     public struct Configuration: Sendable {
@@ -43,6 +47,9 @@ public final class OutboxWorker {
         /// Delivered, but the lease had been taken back meanwhile (a duplicate is possible).
         public var lostLeases = 0
         public var rescued = 0
+        /// Sent by a worker killed before it recorded them: the transport recognised the
+        /// idempotency key and did not send them again (counted in `sent` too).
+        public var alreadyDelivered = 0
 
         public init() {}
     }
@@ -72,15 +79,21 @@ public final class OutboxWorker {
         self.stop = stop
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
     }
+
+    deinit { recorder.close() }
+
+    /// Records spool batches while the next one is claimed and delivered.
+    private let recorder: OutcomeRecorder
 
     /// Rescues expired leases, then delivers batches until nothing is due (or a stop is asked).
     @discardableResult
     public func drainOnce() throws -> Report {
         var report = Report()
-        // One commit per message: not waiting for the WAL flush makes that cheap. If PostgreSQL
-        // itself crashes, the last outcomes may be forgotten: those messages come back through
-        // the lease and are sent again (a duplicate, never a loss). Again each drain: a
+        // Up to one commit per message: not waiting for the WAL flush makes that cheap. If
+        // PostgreSQL itself crashes, the last outcomes may be forgotten: those messages come back
+        // through the lease and are sent again (a duplicate, never a loss). Again each drain: a
         // reconnect forgets session settings.
         try queue.db.query("SET synchronous_commit = off")
         try rescue(into: &report)
@@ -92,6 +105,7 @@ public final class OutboxWorker {
             report.claimed += batch.count
             try deliver(batch, into: &report)
         }
+        try flushRecorder(into: &report)
         return report
     }
 
@@ -134,89 +148,200 @@ public final class OutboxWorker {
 
     // MARK: delivery
 
+    /// Delivers a claimed batch. Outcomes of transports that deduplicate by idempotency key
+    /// (the spool) and of messages that reached no transport wait and are recorded together;
+    /// any other delivery (SMTP, HTTP SMS) is recorded, with everything waiting, before the
+    /// next message is sent. So a kill leaves at most one message delivered by such a transport
+    /// without its record, and deliveries a kill left unrecorded in a deduplicating transport
+    /// are recognised when they are sent again.
     private func deliver(_ batch: [ClaimedMessage], into report: inout Report) throws {
+        var waiting = Waiting()
+        waiting.outcomes.reserveCapacity(batch.count)
+        waiting.transports.reserveCapacity(batch.count)
+        waiting.messages.reserveCapacity(batch.count)
         for (index, message) in batch.enumerated() {
             if stop.isSet {
+                try record(&waiting, into: &report)
+                try flushRecorder(into: &report)
                 let rest = batch[index...].map(\.id)
                 report.released += try queue.release(ids: rest, now: clock.now())
                 logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(rest)"])
                 return
             }
             progress.beat()
-            let outcome = deliver(message, into: &report)
-            try record(outcome, into: &report)
+            let (outcome, transport) = deliver(message, into: &report)
+            waiting.outcomes.append(outcome)
+            waiting.transports.append(transport)
+            waiting.messages.append(message)
+            if let transport, !transport.deduplicatesByKey { try record(&waiting, into: &report) }
+        }
+        // Only deduplicated deliveries are left waiting here: recorded while the next batch goes.
+        try record(&waiting, async: true, into: &report)
+        if let first = batch.first, let last = batch.last {
+            logger.info("batch done", metadata: ["claimed": "\(batch.count)", "first_id": "\(first.id)", "last_id": "\(last.id)"])
         }
     }
 
+    /// Outcomes not recorded yet, with the transport each message went through (nil: none).
+    private struct Waiting {
+        var outcomes = [OutboxQueue.Outcome]()
+        var transports = [Transport?]()
+        var messages = [ClaimedMessage]()
+    }
+
+    /// Lets the transports make their deliveries durable, then records the outcomes in one
+    /// statement. The sent messages of a transport that cannot commit are retried later.
+    private func record(_ waiting: inout Waiting, async: Bool = false, into report: inout Report) throws {
+        guard !waiting.outcomes.isEmpty else { return }
+        var outcomes = waiting.outcomes
+        var committed = [ObjectIdentifier]()
+        for case let transport? in waiting.transports where !committed.contains(ObjectIdentifier(transport)) {
+            committed.append(ObjectIdentifier(transport))
+            do {
+                try transport.commitDeliveries()
+            } catch {
+                logger.error("deliveries could not be committed: will retry", metadata: ["error": "\(error)"])
+                let now = clock.now()
+                for (i, o) in outcomes.enumerated() where o.state == .sent && waiting.transports[i] === transport {
+                    report.sent -= 1
+                    outcomes[i] = retryOrGiveUp(waiting.messages[i], why: "\(error)", now: now, into: &report)
+                }
+            }
+        }
+        waiting.outcomes.removeAll(keepingCapacity: true)
+        waiting.transports.removeAll(keepingCapacity: true)
+        waiting.messages.removeAll(keepingCapacity: true)
+        if async {
+            noteLost(try recorder.submit(outcomes), into: &report)
+            progress.beat()
+        } else {
+            try record(outcomes, into: &report)
+        }
+    }
+
+    private func flushRecorder(into report: inout Report) throws {
+        noteLost(try recorder.flush(), into: &report)
+    }
+
+    private func noteLost(_ lost: [Int64], into report: inout Report) {
+        guard !lost.isEmpty else { return }
+        report.lostLeases += lost.count
+        logger.warning("lease lost before the outcome was recorded (possible duplicate)", metadata: ["outbox_ids": "\(lost)"])
+    }
+
     /// Renders and sends one message; returns what to record.
-    private func deliver(_ message: ClaimedMessage, into report: inout Report) -> OutboxQueue.Outcome {
+    private func deliver(_ message: ClaimedMessage, into report: inout Report) -> (OutboxQueue.Outcome, Transport?) {
+        let rendered: RenderedMessage
+        do {
+            try MessageValidation.checkRecipient(message.recipient, channel: message.channel)
+            rendered = RenderedMessage(outboxID: message.id, recipient: message.recipient,
+                                       language: templates.language(for: message.language), content: try render(message),
+                                       queuedAt: message.queuedAt)
+        } catch {
+            report.failed += 1
+            logger.error("undeliverable as written: failed", metadata: metadata(message, ["error": "\(error)"]))
+            return (.givenUp(message.id, .failed, error: "\(error)", at: clock.now()), nil)
+        }
+        if !configuration.production {
+            logger.debug("rendered", metadata: metadata(message, ["body": "\(rendered.content)"]))
+        }
+        guard let transport = transports[message.channel] else {
+            report.failed += 1
+            return (.givenUp(message.id, .failed, error: "no transport for \(message.channel.rawValue)", at: clock.now()), nil)
+        }
+
+        let started = Date()
+        let result = transport.deliver(rendered)
+        let ms = Int(Date().timeIntervalSince(started) * 1000)
+        return (outcome(of: result, for: message, through: transport, ms: ms, into: &report), transport)
+    }
+
+    /// What log lines about a message say (built only for lines that are written).
+    private func metadata(_ message: ClaimedMessage, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
         var meta: Logger.Metadata = [
             "outbox_id": "\(message.id)", "channel": "\(message.channel.rawValue)",
             "template": "\(message.template)", "attempt": "\(message.attempts)",
         ]
         if !configuration.production { meta["recipient"] = "\(message.recipient)" }
+        return meta.merging(extra) { $1 }
+    }
 
-        let rendered: RenderedMessage
-        do {
-            try MessageValidation.checkRecipient(message.recipient, channel: message.channel)
-            let content = try templates.render(
-                template: message.template, language: message.language, channel: message.channel,
-                params: message.params, portalURL: configuration.portalURL)
-            rendered = RenderedMessage(outboxID: message.id, recipient: message.recipient,
-                                       language: templates.language(for: message.language), content: content,
-                                       queuedAt: message.queuedAt)
-        } catch {
-            report.failed += 1
-            logger.error("undeliverable as written: failed", metadata: meta.merging(["error": "\(error)"]) { $1 })
-            return .givenUp(message.id, .failed, error: "\(error)", at: clock.now())
-        }
-        if !configuration.production {
-            logger.debug("rendered", metadata: meta.merging(["body": "\(rendered.content)"]) { $1 })
-        }
-        guard let transport = transports[message.channel] else {
-            report.failed += 1
-            return .givenUp(message.id, .failed, error: "no transport for \(message.channel.rawValue)", at: clock.now())
-        }
+    /// Rendered content by template, language, channel and params, for messages without
+    /// secrets: a batch of the same notice (a morning of deposits) renders it once per
+    /// language. Secrets (keys, codes) are never kept in memory after their message.
+    private var renderCache = [RenderKey: RenderedContent]()
+    private struct RenderKey: Hashable {
+        let template: String, language: String, channel: Channel, params: [String: String]
+    }
+    static let renderCacheLimit = 256
 
-        let started = Date()
-        let result = transport.deliver(rendered)
-        meta["ms"] = "\(Int(Date().timeIntervalSince(started) * 1000))"
+    private func render(_ message: ClaimedMessage) throws -> RenderedContent {
+        let cacheable = !MessageCatalog.secretParams.contains { message.params[$0] != nil }
+        let key = RenderKey(template: message.template, language: message.language, channel: message.channel,
+                            params: message.params)
+        if cacheable, let content = renderCache[key] { return content }
+        let content = try templates.render(
+            template: message.template, language: message.language, channel: message.channel,
+            params: message.params, portalURL: configuration.portalURL)
+        if cacheable {
+            if renderCache.count >= Self.renderCacheLimit { renderCache.removeAll(keepingCapacity: true) }
+            renderCache[key] = content
+        }
+        return content
+    }
+
+    private func outcome(of result: DeliveryResult, for message: ClaimedMessage, through transport: Transport,
+                         ms: Int, into report: inout Report) -> OutboxQueue.Outcome {
         let now = clock.now()
         switch result {
         case .sent(let providerRef):
             report.sent += 1
-            logger.info("sent", metadata: meta.merging(["provider_ref": "\(providerRef ?? "-")"]) { $1 })
+            // A line per message for network transports (a few a second); for the spool, one
+            // per batch at info and these at debug.
+            logger.log(level: transport.deduplicatesByKey ? .debug : .info, "sent",
+                       metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")", "ms": "\(ms)"]))
+            return .sent(message.id, providerRef: providerRef, at: now)
+        case .alreadyDelivered(let providerRef):
+            // Sent by a worker killed before it recorded it: recorded now, not sent again.
+            report.sent += 1
+            report.alreadyDelivered += 1
+            logger.info("already delivered (same idempotency key): not sent again",
+                        metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")"]))
             return .sent(message.id, providerRef: providerRef, at: now)
         case .permanentFailure(let why):
             report.dead += 1
-            logger.error("refused for good: dead", metadata: meta.merging(["error": "\(why)"]) { $1 })
+            logger.error("refused for good: dead", metadata: metadata(message, ["error": "\(why)", "ms": "\(ms)"]))
             return .givenUp(message.id, .dead, error: why, at: now)
         case .temporaryFailure(let why):
-            let policy = configuration.retry
-            if policy.shouldGiveUp(afterAttempts: message.attempts) {
-                report.dead += 1
-                logger.error("no attempts left: dead", metadata: meta.merging(["error": "\(why)"]) { $1 })
-                return .givenUp(message.id, .dead, error: "gave up after \(message.attempts) attempts: \(why)", at: now)
-            }
-            report.retried += 1
-            let retryAt = now.addingTimeInterval(policy.delay(afterAttempts: message.attempts, random: jitter.next()))
-            logger.warning("temporary failure, will retry", metadata: meta.merging(
-                ["error": "\(why)", "retry_at": "\(retryAt)"]) { $1 })
-            return .retry(message.id, error: why, at: retryAt, now: now)
+            return retryOrGiveUp(message, why: why, now: now, into: &report)
         }
     }
 
-    /// Records one outcome. A lost lease is logged, not thrown. A database outage right after
-    /// a delivery is retried for a while: giving up means this message is sent again once its
-    /// lease expires.
-    private func record(_ outcome: OutboxQueue.Outcome, into report: inout Report) throws {
+    /// A temporary failure: tried again after the backoff, or dead when no attempts are left.
+    private func retryOrGiveUp(_ message: ClaimedMessage, why: String, now: Date,
+                               into report: inout Report) -> OutboxQueue.Outcome {
+        let policy = configuration.retry
+        if policy.shouldGiveUp(afterAttempts: message.attempts) {
+            report.dead += 1
+            logger.error("no attempts left: dead", metadata: metadata(message, ["error": "\(why)"]))
+            return .givenUp(message.id, .dead, error: "gave up after \(message.attempts) attempts: \(why)", at: now)
+        }
+        report.retried += 1
+        let retryAt = now.addingTimeInterval(policy.delay(afterAttempts: message.attempts, random: jitter.next()))
+        logger.warning("temporary failure, will retry", metadata: metadata(message, ["error": "\(why)", "retry_at": "\(retryAt)"]))
+        return .retry(message.id, error: why, at: retryAt, now: now)
+    }
+
+    /// Records outcomes in one statement. A lost lease is logged, not thrown. A database outage
+    /// right after a delivery is retried for a while: giving up means these messages are sent
+    /// again once their lease expires.
+    private func record(_ outcomes: [OutboxQueue.Outcome], into report: inout Report) throws {
         var pause: TimeInterval = 0.5
         while true {
             do {
-                if try queue.record([outcome]).isEmpty {
-                    report.lostLeases += 1
-                    logger.warning("lease lost before the outcome was recorded (possible duplicate)",
-                                   metadata: ["outbox_id": "\(outcome.id)"])
+                let recorded = try queue.record(outcomes)
+                if recorded.count < outcomes.count {
+                    noteLost(outcomes.map(\.id).filter { !recorded.contains($0) }, into: &report)
                 }
                 progress.beat()
                 return
@@ -254,6 +379,7 @@ public final class OutboxWorker {
         logger.info("drained", metadata: [
             "claimed": "\(r.claimed)", "sent": "\(r.sent)", "retried": "\(r.retried)", "dead": "\(r.dead)",
             "failed": "\(r.failed)", "released": "\(r.released)", "lost_leases": "\(r.lostLeases)", "rescued": "\(r.rescued)",
+            "already_delivered": "\(r.alreadyDelivered)",
         ])
     }
 }
