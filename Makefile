@@ -5,11 +5,12 @@
 #   make bench  pages vs a C baseline (bench/baseline/, built in .build-baseline/), outbox drain,
 #               worker kill figures (stack in .run-bench/, port 8090); BENCH_ONLY=pages: pages only
 #   make soak   the pages for SOAK_SECONDS (600), RSS every minute; FAIL if it grows (stack in .run-bench/)
+#   make format  swift-format over Sources, Tests and Package.swift (make test lints the same)
 #   make fuzz   libFuzzer over the parsers, FUZZ_SECONDS (60) per target (builds in .fuzz/)
 #   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
 SHELL := /bin/bash
 
-.PHONY: all deps build build-debug run stop test bench soak fuzz clean
+.PHONY: all deps build build-debug run stop test bench soak fuzz format clean
 
 all: build
 
@@ -37,6 +38,9 @@ bench: build
 
 soak: build
 	@scripts/soak.sh
+
+format:
+	swift-format format --in-place --recursive --parallel Sources Tests Package.swift
 
 fuzz:
 	@scripts/fuzz.sh

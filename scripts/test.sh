@@ -12,6 +12,9 @@ RUN=$ROOT/.run-test
 HTTP_PORT=${ASYLUM_TEST_HTTP_PORT:-8089}
 PG_PORT=${ASYLUM_TEST_PG_PORT:-5545}
 
+# The code's layout is swift-format's (.swift-format); `make format` fixes what this refuses.
+swift-format lint --strict --recursive --parallel Sources Tests Package.swift
+
 scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true
 rm -rf "$RUN"
 trap 'mkdir -p "$RUN/logs"; scripts/services.sh stop "$RUN" >>"$RUN/logs/stop.log" 2>&1 || true' EXIT
