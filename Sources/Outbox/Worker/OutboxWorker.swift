@@ -80,9 +80,20 @@ public final class OutboxWorker {
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
         recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
+        claimRegister = OutboxQueue(db: PGConnection(conninfo: db.conninfo), workerID: configuration.workerID)
+        let locked = Channel.allCases.filter { transports[$0]?.deduplicatesByKey == true }
+        lockedChannels = locked
+        claimedChannels = Channel.allCases.filter { !locked.contains($0) }
     }
 
     deinit { recorder.close() }
+
+    /// Channels delivered in locked batches (their transport deduplicates: the spool), and the
+    /// others (claimed message by message: SMTP, HTTP SMS, none).
+    let lockedChannels: [Channel]
+    let claimedChannels: [Channel]
+    /// Commits the claim rows of locked batches (they must not depend on the batch's transaction).
+    private let claimRegister: OutboxQueue
 
     /// Records spool batches while the next one is claimed and delivered.
     private let recorder: OutcomeRecorder
@@ -100,10 +111,40 @@ public final class OutboxWorker {
         while !stop.isSet {
                 // A drain can last as long as messages keep coming: rescue on the way too.
             if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
-            let batch = try queue.claim(limit: configuration.batchSize, now: clock.now())
-            if batch.isEmpty { break }
-            report.claimed += batch.count
-            try deliver(batch, into: &report)
+            var progressed = false
+            if !lockedChannels.isEmpty {
+                var released = [Int64]()
+                do {
+                    try queue.db.transaction { _ in
+                        guard let batch = try queue.lockBatch(
+                            limit: configuration.batchSize, channels: lockedChannels, now: clock.now()) else { return }
+                        progressed = true
+                        report.claimed += batch.messages.count
+                        released = try deliverLocked(batch, into: &report)
+                    }
+                    openClaim = nil
+                } catch {
+                    // Nothing recorded: the claim row is left to the rescue, which counts the attempt.
+                    if let claim = openClaim { try? claimRegister.abandon(claim) }
+                    openClaim = nil
+                    throw error
+                }
+                progress.beat()
+                if !released.isEmpty {
+                    report.released += released.count
+                    try queue.db.query("SELECT pg_notify('outbox', '')")
+                    logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(released)"])
+                }
+            }
+            if !claimedChannels.isEmpty, !stop.isSet {
+                let batch = try queue.claim(limit: configuration.batchSize, now: clock.now(), channels: claimedChannels)
+                if !batch.isEmpty {
+                    progressed = true
+                    report.claimed += batch.count
+                    try deliver(batch, into: &report)
+                }
+            }
+            if !progressed { break }
         }
         try flushRecorder(into: &report)
         return report
@@ -144,7 +185,52 @@ public final class OutboxWorker {
             report.rescued += rescued.count
             logger.warning("rescued messages from an expired lease", metadata: ["outbox_ids": "\(rescued)"])
         }
+        let abandoned = try queue.rescueAbandonedClaims(
+            lease: configuration.lease, maxAttempts: configuration.retry.maxAttempts, now: now)
+        if !abandoned.isEmpty {
+            report.rescued += abandoned.count
+            logger.warning("counted the attempt of a batch whose worker died", metadata: ["outbox_ids": "\(abandoned)"])
+        }
     }
+
+    /// Delivers a batch locked in this connection's open transaction (deduplicating transports
+    /// only): its claim row is committed on the other connection first, so a kill from then on
+    /// is counted as an attempt; every outcome, with the attempt, is written by one UPDATE at
+    /// the commit. A kill before it leaves the messages pending (the locks die with the
+    /// connection): they are sent again at once and the transport recognises those it has.
+    private func deliverLocked(_ batch: OutboxQueue.LockedBatch, into report: inout Report) throws -> [Int64] {
+        let messages = batch.messages
+        let claim = try claimRegister.register(messages, heldBy: batch.holder, now: clock.now())
+        openClaim = claim
+        var waiting = Waiting()
+        waiting.outcomes.reserveCapacity(messages.count)
+        waiting.transports.reserveCapacity(messages.count)
+        waiting.messages.reserveCapacity(messages.count)
+        var released = [Int64]()
+        for (index, message) in messages.enumerated() {
+            if stop.isSet {
+                released = messages[index...].map(\.id)
+                break
+            }
+            progress.beat()
+            let (outcome, transport) = deliver(message, into: &report)
+            waiting.outcomes.append(outcome)
+            waiting.transports.append(transport)
+            waiting.messages.append(message)
+        }
+        let outcomes = commitDeliveries(&waiting, into: &report)
+        let recorded = try queue.recordBatch(outcomes, claim: claim)
+        if recorded.count < outcomes.count {
+            noteLost(outcomes.map(\.id).filter { !recorded.contains($0) }, into: &report)
+        }
+        if let first = messages.first, let last = messages.last {
+            logger.info("batch done", metadata: ["claimed": "\(messages.count)", "first_id": "\(first.id)", "last_id": "\(last.id)"])
+        }
+        return released
+    }
+
+    /// The claim row of the locked batch being delivered (until its transaction ends).
+    private var openClaim: Int64?
 
     // MARK: delivery
 
@@ -193,6 +279,18 @@ public final class OutboxWorker {
     /// statement. The sent messages of a transport that cannot commit are retried later.
     private func record(_ waiting: inout Waiting, async: Bool = false, into report: inout Report) throws {
         guard !waiting.outcomes.isEmpty else { return }
+        let outcomes = commitDeliveries(&waiting, into: &report)
+        if async {
+            noteLost(try recorder.submit(outcomes), into: &report)
+            progress.beat()
+        } else {
+            try record(outcomes, into: &report)
+        }
+    }
+
+    /// Lets the transports make the waiting deliveries durable; returns the outcomes to record
+    /// (a transport that could not commit has its sent messages retried) and empties `waiting`.
+    private func commitDeliveries(_ waiting: inout Waiting, into report: inout Report) -> [OutboxQueue.Outcome] {
         var outcomes = waiting.outcomes
         var committed = [ObjectIdentifier]()
         for case let transport? in waiting.transports where !committed.contains(ObjectIdentifier(transport)) {
@@ -211,12 +309,7 @@ public final class OutboxWorker {
         waiting.outcomes.removeAll(keepingCapacity: true)
         waiting.transports.removeAll(keepingCapacity: true)
         waiting.messages.removeAll(keepingCapacity: true)
-        if async {
-            noteLost(try recorder.submit(outcomes), into: &report)
-            progress.beat()
-        } else {
-            try record(outcomes, into: &report)
-        }
+        return outcomes
     }
 
     private func flushRecorder(into report: inout Report) throws {
