@@ -80,20 +80,25 @@ public final class OutboxWorker {
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
         recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
-        claimRegister = OutboxQueue(db: PGConnection(conninfo: db.conninfo), workerID: configuration.workerID)
+        lanes = (0..<2).map { _ in OutboxQueue(db: PGConnection(conninfo: db.conninfo), workerID: configuration.workerID) }
         let locked = Channel.allCases.filter { transports[$0]?.deduplicatesByKey == true }
         lockedChannels = locked
         claimedChannels = Channel.allCases.filter { !locked.contains($0) }
     }
 
-    deinit { recorder.close() }
+    deinit {
+        recorder.close()
+        committer.close()
+    }
 
     /// Channels delivered in locked batches (their transport deduplicates: the spool), and the
     /// others (claimed message by message: SMTP, HTTP SMS, none).
     let lockedChannels: [Channel]
     let claimedChannels: [Channel]
-    /// Commits the claim rows of locked batches (they must not depend on the batch's transaction).
-    private let claimRegister: OutboxQueue
+    /// Two connections for locked batches: one delivers while the other's batch is committed.
+    private let lanes: [OutboxQueue]
+    private var nextLane = 0
+    private let committer = BatchCommitter()
 
     /// Records spool batches while the next one is claimed and delivered.
     private let recorder: OutcomeRecorder
@@ -107,33 +112,29 @@ public final class OutboxWorker {
         // through the lease and are sent again (a duplicate, never a loss). Again each drain: a
         // reconnect forgets session settings.
         try queue.db.query("SET synchronous_commit = off")
+        if !lockedChannels.isEmpty { for lane in lanes { try lane.db.query("SET synchronous_commit = off") } }
         try rescue(into: &report)
         while !stop.isSet {
                 // A drain can last as long as messages keep coming: rescue on the way too.
             if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
             var progressed = false
             if !lockedChannels.isEmpty {
-                var released = [Int64]()
+                let lane = lanes[nextLane]
+                try lane.db.begin()
+                let batch: OutboxQueue.LockedBatch?
                 do {
-                    try queue.db.transaction { _ in
-                        guard let batch = try queue.lockBatch(
-                            limit: configuration.batchSize, channels: lockedChannels, now: clock.now()) else { return }
-                        progressed = true
-                        report.claimed += batch.messages.count
-                        released = try deliverLocked(batch, into: &report)
-                    }
-                    openClaim = nil
+                    batch = try lane.lockBatch(limit: configuration.batchSize, channels: lockedChannels, now: clock.now())
                 } catch {
-                    // Nothing recorded: the claim row is left to the rescue, which counts the attempt.
-                    if let claim = openClaim { try? claimRegister.abandon(claim) }
-                    openClaim = nil
+                    lane.db.rollback()
                     throw error
                 }
-                progress.beat()
-                if !released.isEmpty {
-                    report.released += released.count
-                    try queue.db.query("SELECT pg_notify('outbox', '')")
-                    logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(released)"])
+                if let batch {
+                    nextLane = 1 - nextLane
+                    progressed = true
+                    report.claimed += batch.messages.count
+                    try deliverLocked(batch, on: lane, into: &report)
+                } else {
+                    try lane.db.commit()
                 }
             }
             if !claimedChannels.isEmpty, !stop.isSet {
@@ -198,10 +199,15 @@ public final class OutboxWorker {
     /// is counted as an attempt; every outcome, with the attempt, is written by one UPDATE at
     /// the commit. A kill before it leaves the messages pending (the locks die with the
     /// connection): they are sent again at once and the transport recognises those it has.
-    private func deliverLocked(_ batch: OutboxQueue.LockedBatch, into report: inout Report) throws -> [Int64] {
+    private func deliverLocked(_ batch: OutboxQueue.LockedBatch, on lane: OutboxQueue, into report: inout Report) throws {
         let messages = batch.messages
-        let claim = try claimRegister.register(messages, heldBy: batch.holder, now: clock.now())
-        openClaim = claim
+        let claim: Int64
+        do {
+            claim = try queue.register(messages, heldBy: batch.holder, now: clock.now())
+        } catch {
+            lane.db.rollback()
+            throw error
+        }
         var waiting = Waiting()
         waiting.outcomes.reserveCapacity(messages.count)
         waiting.transports.reserveCapacity(messages.count)
@@ -219,18 +225,37 @@ public final class OutboxWorker {
             waiting.messages.append(message)
         }
         let outcomes = commitDeliveries(&waiting, into: &report)
-        let recorded = try queue.recordBatch(outcomes, claim: claim)
-        if recorded.count < outcomes.count {
-            noteLost(outcomes.map(\.id).filter { !recorded.contains($0) }, into: &report)
+        let job: BatchCommitter.Job = {
+            do {
+                let recorded = try lane.recordBatch(outcomes, claim: claim)
+                try lane.db.commit()
+                return outcomes.map(\.id).filter { !recorded.contains($0) }
+            } catch {
+                // Nothing recorded: the claim row is left to the rescue, which counts the attempt.
+                lane.db.rollback()
+                try? lane.abandon(claim)
+                throw error
+            }
         }
+        do {
+            noteLost(try committer.submit(job), into: &report)
+        } catch {
+            // The previous commit failed, so this one was not handed over.
+            lane.db.rollback()
+            try? queue.abandon(claim)
+            throw error
+        }
+        progress.beat()
         if let first = messages.first, let last = messages.last {
             logger.info("batch done", metadata: ["claimed": "\(messages.count)", "first_id": "\(first.id)", "last_id": "\(last.id)"])
         }
-        return released
+        if !released.isEmpty {
+            noteLost(try committer.flush(), into: &report)
+            report.released += released.count
+            try queue.db.query("SELECT pg_notify('outbox', '')")
+            logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(released)"])
+        }
     }
-
-    /// The claim row of the locked batch being delivered (until its transaction ends).
-    private var openClaim: Int64?
 
     // MARK: delivery
 
@@ -313,6 +338,7 @@ public final class OutboxWorker {
     }
 
     private func flushRecorder(into report: inout Report) throws {
+        noteLost(try committer.flush(), into: &report)
         noteLost(try recorder.flush(), into: &report)
     }
 
