@@ -2,16 +2,18 @@ import Foundation
 import Logging
 import Postgres
 
-/// Delivers the outbox: claims due messages in batches, renders and sends each one outside
-/// any transaction, and records outcomes (only of messages it still holds). Through a transport
-/// that cannot tell a re-send (SMTP, HTTP SMS), each outcome is recorded before the next message
-/// is sent: a worker killed at any moment has sent at most one such message it did not record,
-/// which is sent again (same idempotency key). Through one that can (the spool, by file name),
-/// the outcomes of a whole batch are recorded in one statement, on a second connection while the
-/// next batch is claimed and delivered (`OutcomeRecorder`): a kill leaves up to two batches
-/// unrecorded, and their re-sends write nothing. The rest of a killed worker's claim is taken back
-/// one short lease later; the lease is kept alive by a `LeaseKeeper` heartbeat while it works.
-/// One worker = one delivery thread = one connection; run several processes to go faster.
+/// Delivers the outbox. Messages of a transport that cannot tell a re-send (SMTP, HTTP SMS) are
+/// claimed in batches (state sending, a lease the `LeaseKeeper` heartbeat renews), sent outside
+/// any transaction, and each outcome is recorded before the next message is sent: a worker
+/// killed at any moment has sent at most one such message it did not record, which is sent again
+/// (same idempotency key); the rest of its claim is taken back one short lease later.
+/// Messages of a transport that can (the spool, by file name) are locked in a transaction held
+/// while the batch is delivered, and written once: one UPDATE records every outcome and its
+/// attempt, committed on that connection while the next batch is locked and delivered on a
+/// second one (`BatchCommitter`). A kill frees their locks at once (the messages are sent again
+/// at once, and the spool writes nothing twice); the batch's claim row (`outbox_claims`,
+/// committed before the first delivery) makes the rescue count that attempt.
+/// One worker = one delivery thread; run several processes to go faster.
 public final class OutboxWorker {
     public struct Configuration: Sendable {
         public var workerID: String
@@ -194,11 +196,12 @@ public final class OutboxWorker {
         }
     }
 
-    /// Delivers a batch locked in this connection's open transaction (deduplicating transports
-    /// only): its claim row is committed on the other connection first, so a kill from then on
-    /// is counted as an attempt; every outcome, with the attempt, is written by one UPDATE at
-    /// the commit. A kill before it leaves the messages pending (the locks die with the
-    /// connection): they are sent again at once and the transport recognises those it has.
+    /// Delivers a batch locked in `lane`'s open transaction (deduplicating transports only): its
+    /// claim row is committed on the main connection first, so a kill from then on counts as an
+    /// attempt; every outcome, with the attempt, is written by one UPDATE, then committed by the
+    /// `BatchCommitter` while the next batch goes out. A kill before that commit leaves the
+    /// messages pending (the locks die with the connection): they are sent again at once and the
+    /// transport recognises those it has.
     private func deliverLocked(_ batch: OutboxQueue.LockedBatch, on lane: OutboxQueue, into report: inout Report) throws {
         let messages = batch.messages
         let claim: Int64
