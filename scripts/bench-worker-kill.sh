@@ -106,13 +106,15 @@ duplicates=$((files - distinct))
 files=$distinct
 recognised=$(grep -c 'already delivered (same idempotency key)' "$work/worker.log" || true)
 temps=$(find "$spool" -maxdepth 1 -name '.tmp-*' | wc -l)
-# Messages a killed worker held were rescued from it: last_error names it.
+# Messages a killed worker held were rescued from it: last_error names it (a lease it held, or
+# the claim row of a spool batch it locked).
 read -r delayed max_delay states < <(psql_q "$scoped" -tA -F ' ' <<'SQL'
 SELECT count(*), coalesce(round(max(extract(epoch FROM m.sent_at - k.killed_at))::numeric, 1), 0),
        (SELECT string_agg(state || '=' || n, ',' ORDER BY state) FROM
             (SELECT state, count(*) AS n FROM outbox_messages GROUP BY state) s)
 FROM outbox_messages m
 JOIN bench_kills k ON m.last_error LIKE 'lease expired: ' || k.worker || ' claimed%'
+                   OR m.last_error LIKE 'worker ' || k.worker || ' claimed%'
 SQL
 )
 awk -v n="$count" -v k="$kills" -v f="$files" -v d="$duplicates" -v rs="$recognised" -v t="$temps" -v held="$delayed" \

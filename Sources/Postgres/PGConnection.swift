@@ -120,6 +120,25 @@ public final class PGConnection {
         }
     }
 
+    /// A transaction that outlives one closure (begun on one thread, committed on another;
+    /// never both at once). Like `transaction`, statements inside are not re-run on a new
+    /// connection if the backend goes: the error is thrown.
+    public func begin() throws {
+        precondition(transactionDepth == 0, "begin() inside a transaction")
+        try execute("BEGIN")
+        transactionDepth = 1
+    }
+
+    public func commit() throws {
+        transactionDepth = 0
+        try execute("COMMIT")
+    }
+
+    public func rollback() {
+        transactionDepth = 0
+        if isConnected { _ = try? execute("ROLLBACK") }
+    }
+
     // MARK: LISTEN / NOTIFY
 
     public func listen(_ channel: String) throws {

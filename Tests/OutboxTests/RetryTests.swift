@@ -207,24 +207,30 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(unrecordedAtStart, [0, 0, 0, 0, 0, 0])
     }
 
-    /// Through a transport that deduplicates by idempotency key (the spool), a batch is
-    /// delivered, committed once by the transport, then recorded in one statement.
+    /// Through a transport that deduplicates by idempotency key (the spool), a batch is locked,
+    /// its claim registered, delivered, committed once by the transport, then recorded (with its
+    /// attempt) in one statement.
     func testDeduplicatingTransportRecordsTheBatchAtOnce() throws {
         let db = database.connect()
         let ids = try enqueue((1...6).map { testSMS($0) }, db)
         let observer = database.connect()
-        var unrecordedAtStart = [Int]()
+        var seenAtDelivery = [String]()
         let transport = DeduplicatingTransport()
         transport.onDeliver = { message in
-            let sending = try? observer.query("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND id < $1",
-                                              [message.outboxID]).first?.get("n", as: Int.self)
-            unrecordedAtStart.append(sending ?? -1)
+            let row = try? observer.query("""
+                SELECT (SELECT count(*) FROM outbox_messages WHERE state <> 'pending' OR attempts <> 0) AS changed,
+                       (SELECT cardinality(message_ids) FROM outbox_claims) AS claimed
+                """).first
+            seenAtDelivery.append("\((try? row?.get("changed", as: Int.self)) ?? -1)/\((try? row?.get("claimed", as: Int.self)) ?? -1)")
         }
         let report = try makeWorker(database.connect(), transport: transport, batchSize: 6).drainOnce()
         XCTAssertEqual(report.sent, 6)
-        XCTAssertEqual(unrecordedAtStart, [0, 1, 2, 3, 4, 5], "outcomes wait for the end of the batch")
+        XCTAssertEqual(seenAtDelivery, Array(repeating: "0/6", count: 6),
+                       "nothing written to the messages before the end of the batch, its claim registered before the first")
         XCTAssertEqual(transport.commits, 1)
         XCTAssertEqual(Set(try states(db).values), [.sent])
+        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM outbox_messages WHERE attempts = 1").first?.get("n", as: Int.self), 6)
+        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM outbox_claims").first?.get("n", as: Int.self), 0)
         XCTAssertEqual(try Outbox.message(id: ids[3], db)?.providerRef, "held-\(ids[3])")
     }
 

@@ -4,6 +4,10 @@ import Foundation
 /// statement it feeds).
 enum JSONText {
     static func string(_ s: String) -> String {
+        // Most values (file names, states, ids) need no escape: one append, not one per scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -24,7 +28,14 @@ enum JSONText {
 
     /// Values are JSON text already.
     static func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        var out = "{"
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out += "," }
+            out += string(field.0)
+            out += ":"
+            out += field.1
+        }
+        return out + "}"
     }
 
     /// Microseconds since 1970, rounded like PGTimestamp (an integer: exact, unlike a float8).

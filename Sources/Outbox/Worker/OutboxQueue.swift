@@ -30,20 +30,26 @@ public struct OutboxQueue {
 
     /// Claims up to `limit` due messages in one statement. SKIP LOCKED lets workers claiming at
     /// the same moment take disjoint sets instead of waiting for each other.
-    public func claim(limit: Int, now: Date) throws -> [ClaimedMessage] {
+    public func claim(limit: Int, now: Date, channels: [Channel] = Channel.allCases) throws -> [ClaimedMessage] {
         let rows = try db.prepared("outbox_claim", """
             UPDATE outbox_messages m
             SET state = 'sending', locked_by = $1, locked_at = $2, attempts = m.attempts + 1, updated_at = $2
             WHERE m.id IN (
                 SELECT id FROM outbox_messages
-                WHERE state = 'pending' AND next_attempt_at <= $2
+                WHERE state = 'pending' AND next_attempt_at <= $2 AND channel = ANY($4::text[])
                 ORDER BY next_attempt_at, id
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED)
             RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts,
                       m.created_at
-            """, [workerID, now, limit]).rows
-        return try rows.map { row in
+            """, [workerID, now, limit, Self.array(channels.map(\.rawValue))]).rows
+        return try Self.messages(rows)
+    }
+
+    static func array(_ items: [String]) -> String { "{" + items.joined(separator: ",") + "}" }
+
+    static func messages(_ rows: [PGRow]) throws -> [ClaimedMessage] {
+        try rows.map { row in
             guard let channel = Channel(rawValue: try row.get("channel")) else {
                 throw PGError(.decoding, "unknown channel")
             }
@@ -57,6 +63,133 @@ public struct OutboxQueue {
                 attempts: try row.get("attempts"),
                 queuedAt: try row.get("created_at"))
         }.sorted { $0.id < $1.id }
+    }
+
+    // MARK: locked batches (transports that deduplicate by key: the spool)
+
+    /// Locks up to `limit` due messages of `channels` in the open transaction (the caller's,
+    /// held while they are delivered), without changing them; nil when none is due. `attempts` is
+    /// the attempt this one will be. The caller registers the claim (`register`) on another
+    /// connection before the first delivery, then records the outcomes with `recordBatch`.
+    public func lockBatch(limit: Int, channels: [Channel], now: Date) throws -> LockedBatch? {
+        let rows = try db.prepared("outbox_lock_batch", """
+            SELECT id, channel, recipient, template, language, params::text AS params, attempts + 1 AS attempts,
+                   created_at, pg_backend_pid() AS pid
+            FROM outbox_messages
+            WHERE state = 'pending' AND next_attempt_at <= $1 AND channel = ANY($2::text[])
+            ORDER BY next_attempt_at, id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+            """, [now, Self.array(channels.map(\.rawValue)), limit]).rows
+        guard let first = rows.first else { return nil }
+        return LockedBatch(messages: try Self.messages(rows), holder: try first.get("pid"))
+    }
+
+    public struct LockedBatch: Sendable {
+        public let messages: [ClaimedMessage]
+        /// The pid of the backend whose transaction holds the locks.
+        public let holder: Int
+    }
+
+    /// Commits the claim row of a batch locked by `holder` (run on a connection of its own: the
+    /// row must outlive the batch's transaction if the worker dies). Returns its id.
+    /// The backend's start is read here, exactly as PostgreSQL has it (it is compared with
+    /// pg_stat_activity to tell the backend is still the same); no row if it is already gone.
+    public func register(_ batch: [ClaimedMessage], heldBy holder: Int, now: Date) throws -> Int64 {
+        guard let row = try db.prepared("outbox_register_claim", """
+            INSERT INTO outbox_claims (worker_id, message_ids, backend_pid, backend_start, claimed_at, heartbeat_at)
+            SELECT $1, $2::bigint[], pid, backend_start, $4, $4 FROM pg_stat_activity WHERE pid = $3
+            RETURNING id
+            """, [workerID, Self.array(batch.map { String($0.id) }), holder, now]).first
+        else { throw PGError(.decoding, "the backend holding the batch is gone") }
+        return try row.get("id", as: Int64.self)
+    }
+
+    /// Hands a claim whose batch was rolled back to the rescue (which counts the attempt): its
+    /// backend, alive, would otherwise keep it.
+    public func abandon(_ claim: Int64) throws {
+        try db.query("UPDATE outbox_claims SET backend_pid = 0 WHERE id = $1", [claim])
+    }
+
+    /// Records the outcomes of a locked batch with one UPDATE (which counts the attempt) and
+    /// drops its claim row, in the batch's transaction (the caller commits). Messages without an
+    /// outcome (not attempted: shutdown) are just unlocked by the commit, uncounted. Nothing is
+    /// written if the claim row is gone (the rescue took the batch back from a hung worker whose
+    /// connection then came back without its transaction). Returns the ids recorded.
+    public func recordBatch(_ outcomes: [Outcome], claim: Int64) throws -> Set<Int64> {
+        guard !outcomes.isEmpty else {
+            try db.query("DELETE FROM outbox_claims WHERE id = $1", [claim])
+            return []
+        }
+        return Set(try db.prepared("outbox_record_batch", """
+            WITH claim AS (DELETE FROM outbox_claims WHERE id = $3 RETURNING id)
+            UPDATE outbox_messages m
+            SET state = o.state, attempts = m.attempts + 1,
+                sent_at = CASE WHEN o.state = 'sent' THEN (timestamptz 'epoch' + o.at * interval '1 microsecond') END,
+                provider_ref = coalesce(o.provider_ref, m.provider_ref),
+                last_error = coalesce(o.error, m.last_error),
+                next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
+                params = CASE WHEN o.state = 'sent' THEN m.params - $2::text[] ELSE m.params END,
+                updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
+            FROM jsonb_to_recordset($1::jsonb)
+                AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
+            WHERE m.id = o.id AND m.state = 'pending' AND EXISTS (SELECT 1 FROM claim)
+            RETURNING m.id
+            """, [Self.json(outcomes), Self.array(MessageCatalog.secretParams), claim])
+            .rows.map { try $0.get("id", as: Int64.self) })
+    }
+
+    /// Claims of batches whose worker is gone (its backend ended: the transaction and its locks
+    /// with it) or hung (heartbeat older than `lease`: its backend is terminated, which releases
+    /// the locks). Each of their messages still pending counts the attempt it was, and goes dead
+    /// when that was the last. Returns those messages.
+    @discardableResult
+    public func rescueAbandonedClaims(lease: TimeInterval, maxAttempts: Int, now: Date) throws -> [Int64] {
+        try db.transaction { tx in
+            let claims = try tx.prepared("outbox_abandoned_claims", """
+                SELECT c.id, c.backend_pid,
+                       EXISTS (SELECT 1 FROM pg_stat_activity a
+                               WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start) AS alive
+                FROM outbox_claims c
+                WHERE c.heartbeat_at < $1
+                   OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                  WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start)
+                FOR UPDATE SKIP LOCKED
+                """, [now.addingTimeInterval(-lease)]).rows
+            guard !claims.isEmpty else { return [] }
+            for claim in claims where try claim.get("alive", as: Bool.self) {
+                // Hung: end its transaction (waits up to 5 s for the backend to go).
+                try tx.query("SELECT pg_terminate_backend($1, 5000)", [try claim.get("backend_pid", as: Int.self)])
+            }
+            let ids = try claims.map { String(try $0.get("id", as: Int64.self)) }
+            return try tx.prepared("outbox_count_abandoned", """
+                WITH gone AS (
+                    DELETE FROM outbox_claims WHERE id = ANY($1::bigint[])
+                    RETURNING worker_id, claimed_at, message_ids),
+                held AS (SELECT unnest(message_ids) AS id, worker_id, claimed_at FROM gone)
+                UPDATE outbox_messages m
+                SET attempts = m.attempts + 1,
+                    state = CASE WHEN m.attempts + 1 >= $2 THEN 'dead' ELSE 'pending' END,
+                    last_error = 'worker ' || held.worker_id || ' claimed it at ' || held.claimed_at::text
+                                 || ' and never reported back',
+                    updated_at = $3
+                FROM held
+                WHERE m.id = held.id AND m.state = 'pending'
+                RETURNING m.id
+                """, [Self.array(ids), maxAttempts, now]).rows.map { try $0.get("id", as: Int64.self) }
+        }
+    }
+
+    static func json(_ outcomes: [Outcome]) -> String {
+        JSONText.array(outcomes.map { o in
+            JSONText.object([
+                ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
+                ("at", JSONText.epoch(o.at)),
+                ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
+                ("error", o.error.map(JSONText.string) ?? "null"),
+                ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
+            ])
+        })
     }
 
     /// What became of a claimed message.
@@ -140,7 +273,10 @@ public struct OutboxQueue {
     /// keeps its claims however long its batch takes). Returns how many it holds.
     @discardableResult
     public func heartbeat(now: Date) throws -> Int {
-        try db.prepared("outbox_heartbeat", """
+        try db.prepared("outbox_heartbeat_claims", """
+            UPDATE outbox_claims SET heartbeat_at = $2 WHERE worker_id = $1 AND heartbeat_at < $2
+            """, [workerID, now]).affectedRows
+        + db.prepared("outbox_heartbeat", """
             UPDATE outbox_messages SET locked_at = $2
             WHERE state = 'sending' AND locked_by = $1 AND locked_at < $2
             """, [workerID, now]).affectedRows

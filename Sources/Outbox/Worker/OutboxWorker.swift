@@ -2,16 +2,18 @@ import Foundation
 import Logging
 import Postgres
 
-/// Delivers the outbox: claims due messages in batches, renders and sends each one outside
-/// any transaction, and records outcomes (only of messages it still holds). Through a transport
-/// that cannot tell a re-send (SMTP, HTTP SMS), each outcome is recorded before the next message
-/// is sent: a worker killed at any moment has sent at most one such message it did not record,
-/// which is sent again (same idempotency key). Through one that can (the spool, by file name),
-/// the outcomes of a whole batch are recorded in one statement, on a second connection while the
-/// next batch is claimed and delivered (`OutcomeRecorder`): a kill leaves up to two batches
-/// unrecorded, and their re-sends write nothing. The rest of a killed worker's claim is taken back
-/// one short lease later; the lease is kept alive by a `LeaseKeeper` heartbeat while it works.
-/// One worker = one delivery thread = one connection; run several processes to go faster.
+/// Delivers the outbox. Messages of a transport that cannot tell a re-send (SMTP, HTTP SMS) are
+/// claimed in batches (state sending, a lease the `LeaseKeeper` heartbeat renews), sent outside
+/// any transaction, and each outcome is recorded before the next message is sent: a worker
+/// killed at any moment has sent at most one such message it did not record, which is sent again
+/// (same idempotency key); the rest of its claim is taken back one short lease later.
+/// Messages of a transport that can (the spool, by file name) are locked in a transaction held
+/// while the batch is delivered, and written once: one UPDATE records every outcome and its
+/// attempt, committed on that connection while the next batch is locked and delivered on a
+/// second one (`BatchCommitter`). A kill frees their locks at once (the messages are sent again
+/// at once, and the spool writes nothing twice); the batch's claim row (`outbox_claims`,
+/// committed before the first delivery) makes the rescue count that attempt.
+/// One worker = one delivery thread; run several processes to go faster.
 public final class OutboxWorker {
     public struct Configuration: Sendable {
         public var workerID: String
@@ -80,9 +82,25 @@ public final class OutboxWorker {
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
         recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
+        lanes = (0..<2).map { _ in OutboxQueue(db: PGConnection(conninfo: db.conninfo), workerID: configuration.workerID) }
+        let locked = Channel.allCases.filter { transports[$0]?.deduplicatesByKey == true }
+        lockedChannels = locked
+        claimedChannels = Channel.allCases.filter { !locked.contains($0) }
     }
 
-    deinit { recorder.close() }
+    deinit {
+        recorder.close()
+        committer.close()
+    }
+
+    /// Channels delivered in locked batches (their transport deduplicates: the spool), and the
+    /// others (claimed message by message: SMTP, HTTP SMS, none).
+    let lockedChannels: [Channel]
+    let claimedChannels: [Channel]
+    /// Two connections for locked batches: one delivers while the other's batch is committed.
+    private let lanes: [OutboxQueue]
+    private var nextLane = 0
+    private let committer = BatchCommitter()
 
     /// Records spool batches while the next one is claimed and delivered.
     private let recorder: OutcomeRecorder
@@ -96,14 +114,40 @@ public final class OutboxWorker {
         // through the lease and are sent again (a duplicate, never a loss). Again each drain: a
         // reconnect forgets session settings.
         try queue.db.query("SET synchronous_commit = off")
+        if !lockedChannels.isEmpty { for lane in lanes { try lane.db.query("SET synchronous_commit = off") } }
         try rescue(into: &report)
         while !stop.isSet {
                 // A drain can last as long as messages keep coming: rescue on the way too.
             if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
-            let batch = try queue.claim(limit: configuration.batchSize, now: clock.now())
-            if batch.isEmpty { break }
-            report.claimed += batch.count
-            try deliver(batch, into: &report)
+            var progressed = false
+            if !lockedChannels.isEmpty {
+                let lane = lanes[nextLane]
+                try lane.db.begin()
+                let batch: OutboxQueue.LockedBatch?
+                do {
+                    batch = try lane.lockBatch(limit: configuration.batchSize, channels: lockedChannels, now: clock.now())
+                } catch {
+                    lane.db.rollback()
+                    throw error
+                }
+                if let batch {
+                    nextLane = 1 - nextLane
+                    progressed = true
+                    report.claimed += batch.messages.count
+                    try deliverLocked(batch, on: lane, into: &report)
+                } else {
+                    try lane.db.commit()
+                }
+            }
+            if !claimedChannels.isEmpty, !stop.isSet {
+                let batch = try queue.claim(limit: configuration.batchSize, now: clock.now(), channels: claimedChannels)
+                if !batch.isEmpty {
+                    progressed = true
+                    report.claimed += batch.count
+                    try deliver(batch, into: &report)
+                }
+            }
+            if !progressed { break }
         }
         try flushRecorder(into: &report)
         return report
@@ -143,6 +187,76 @@ public final class OutboxWorker {
         if !rescued.isEmpty {
             report.rescued += rescued.count
             logger.warning("rescued messages from an expired lease", metadata: ["outbox_ids": "\(rescued)"])
+        }
+        let abandoned = try queue.rescueAbandonedClaims(
+            lease: configuration.lease, maxAttempts: configuration.retry.maxAttempts, now: now)
+        if !abandoned.isEmpty {
+            report.rescued += abandoned.count
+            logger.warning("counted the attempt of a batch whose worker died", metadata: ["outbox_ids": "\(abandoned)"])
+        }
+    }
+
+    /// Delivers a batch locked in `lane`'s open transaction (deduplicating transports only): its
+    /// claim row is committed on the main connection first, so a kill from then on counts as an
+    /// attempt; every outcome, with the attempt, is written by one UPDATE, then committed by the
+    /// `BatchCommitter` while the next batch goes out. A kill before that commit leaves the
+    /// messages pending (the locks die with the connection): they are sent again at once and the
+    /// transport recognises those it has.
+    private func deliverLocked(_ batch: OutboxQueue.LockedBatch, on lane: OutboxQueue, into report: inout Report) throws {
+        let messages = batch.messages
+        let claim: Int64
+        do {
+            claim = try queue.register(messages, heldBy: batch.holder, now: clock.now())
+        } catch {
+            lane.db.rollback()
+            throw error
+        }
+        var waiting = Waiting()
+        waiting.outcomes.reserveCapacity(messages.count)
+        waiting.transports.reserveCapacity(messages.count)
+        waiting.messages.reserveCapacity(messages.count)
+        var released = [Int64]()
+        for (index, message) in messages.enumerated() {
+            if stop.isSet {
+                released = messages[index...].map(\.id)
+                break
+            }
+            progress.beat()
+            let (outcome, transport) = deliver(message, into: &report)
+            waiting.outcomes.append(outcome)
+            waiting.transports.append(transport)
+            waiting.messages.append(message)
+        }
+        let outcomes = commitDeliveries(&waiting, into: &report)
+        let job: BatchCommitter.Job = {
+            do {
+                let recorded = try lane.recordBatch(outcomes, claim: claim)
+                try lane.db.commit()
+                return outcomes.map(\.id).filter { !recorded.contains($0) }
+            } catch {
+                // Nothing recorded: the claim row is left to the rescue, which counts the attempt.
+                lane.db.rollback()
+                try? lane.abandon(claim)
+                throw error
+            }
+        }
+        do {
+            noteLost(try committer.submit(job), into: &report)
+        } catch {
+            // The previous commit failed, so this one was not handed over.
+            lane.db.rollback()
+            try? queue.abandon(claim)
+            throw error
+        }
+        progress.beat()
+        if let first = messages.first, let last = messages.last {
+            logger.info("batch done", metadata: ["claimed": "\(messages.count)", "first_id": "\(first.id)", "last_id": "\(last.id)"])
+        }
+        if !released.isEmpty {
+            noteLost(try committer.flush(), into: &report)
+            report.released += released.count
+            try queue.db.query("SELECT pg_notify('outbox', '')")
+            logger.info("released unattempted messages at shutdown", metadata: ["outbox_ids": "\(released)"])
         }
     }
 
@@ -193,6 +307,18 @@ public final class OutboxWorker {
     /// statement. The sent messages of a transport that cannot commit are retried later.
     private func record(_ waiting: inout Waiting, async: Bool = false, into report: inout Report) throws {
         guard !waiting.outcomes.isEmpty else { return }
+        let outcomes = commitDeliveries(&waiting, into: &report)
+        if async {
+            noteLost(try recorder.submit(outcomes), into: &report)
+            progress.beat()
+        } else {
+            try record(outcomes, into: &report)
+        }
+    }
+
+    /// Lets the transports make the waiting deliveries durable; returns the outcomes to record
+    /// (a transport that could not commit has its sent messages retried) and empties `waiting`.
+    private func commitDeliveries(_ waiting: inout Waiting, into report: inout Report) -> [OutboxQueue.Outcome] {
         var outcomes = waiting.outcomes
         var committed = [ObjectIdentifier]()
         for case let transport? in waiting.transports where !committed.contains(ObjectIdentifier(transport)) {
@@ -211,15 +337,11 @@ public final class OutboxWorker {
         waiting.outcomes.removeAll(keepingCapacity: true)
         waiting.transports.removeAll(keepingCapacity: true)
         waiting.messages.removeAll(keepingCapacity: true)
-        if async {
-            noteLost(try recorder.submit(outcomes), into: &report)
-            progress.beat()
-        } else {
-            try record(outcomes, into: &report)
-        }
+        return outcomes
     }
 
     private func flushRecorder(into report: inout Report) throws {
+        noteLost(try committer.flush(), into: &report)
         noteLost(try recorder.flush(), into: &report)
     }
 

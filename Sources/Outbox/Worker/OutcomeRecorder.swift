@@ -3,9 +3,9 @@ import Postgres
 
 /// Records the outcomes of a batch on its own thread and connection while the worker claims and
 /// delivers the next one, so PostgreSQL's work on one batch overlaps the worker's on the next.
-/// At most one batch is being recorded at a time: `submit` waits for the previous one. Used only
-/// for deliveries through deduplicating transports (the spool): a kill then leaves at most two
-/// batches unrecorded, and their re-sends write nothing.
+/// At most one batch is being recorded at a time: `submit` waits for the previous one. Used for
+/// the claimed path's outcomes that reached no transport (failed as written); spool batches are
+/// committed by the `BatchCommitter` instead.
 /// Unchecked Sendable: every field is guarded by `condition`, the connection is the thread's own.
 final class OutcomeRecorder: @unchecked Sendable {
     private let queue: OutboxQueue
