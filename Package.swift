@@ -25,9 +25,11 @@ let package = Package(
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
 
-        .target(name: "HTTP", dependencies: [
-            "CFastCGI", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        .target(
+            name: "HTTP",
+            dependencies: [
+                "CFastCGI", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Security", dependencies: ["CSodium"]),
         .target(name: "Domain"),
@@ -40,37 +42,54 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["Postgres", "Outbox", "Domain", .product(name: "Logging", package: "swift-log")]),
         // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "Outbox", dependencies: [
-            "Postgres", "CCurl", "Domain",
-            .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Web", dependencies: [
-            "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF", "PDFValidation",
-            .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "asylum-portal", dependencies: [
-            "Web", "HTTP", "Postgres",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "asylum-worker", dependencies: [
-            "Outbox", "Postgres", "Jobs",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "asylum-admin", dependencies: [
-            "Web", "Postgres", "Security", "Domain", "PDF",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Outbox",
+            dependencies: [
+                "Postgres", "CCurl", "Domain",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Web",
+            dependencies: [
+                "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF", "PDFValidation",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "asylum-portal",
+            dependencies: [
+                "Web", "HTTP", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "asylum-worker",
+            dependencies: [
+                "Outbox", "Postgres", "Jobs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "asylum-admin",
+            dependencies: [
+                "Web", "Postgres", "Security", "Domain", "PDF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         .testTarget(name: "PDFTests", dependencies: ["PDF", "PDFValidation", "Domain"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
-        .testTarget(name: "UnitTests", dependencies: ["HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Logging", package: "swift-log")], path: "Tests/UnitTests"),
+        .testTarget(
+            name: "UnitTests",
+            dependencies: [
+                "HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Tests/UnitTests"),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"], path: "Tests/IntegrationTests"),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"],
+            path: "Tests/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,6 +1,9 @@
 /// A Set-Cookie header. Defaults are the safe ones: HttpOnly, SameSite=Lax, Path=/.
 public struct Cookie: Sendable, Equatable {
-    public enum SameSite: String, Sendable { case strict = "Strict", lax = "Lax" }
+    public enum SameSite: String, Sendable {
+        case strict = "Strict"
+        case lax = "Lax"
+    }
 
     public var name: String
     public var value: String

@@ -106,17 +106,19 @@ public final class FastCGIServer: Sendable {
             // Unreadable request line (bad escapes, invalid UTF-8): still answer with a page,
             // in the visitor's language, so keep the headers and cookies that tell it.
             let headers = Self.headers(params)
-            request = Request(method: Self.method(params) ?? .get, path: "/", headers: headers,
-                              cookies: Cookie.parseHeader(headers.first(.cookie) ?? ""),
-                              isSecure: params["HTTPS"]?.lowercased() == "on",
-                              requestId: params["REQUEST_ID"] ?? Self.localRequestId())
+            request = Request(
+                method: Self.method(params) ?? .get, path: "/", headers: headers,
+                cookies: Cookie.parseHeader(headers.first(.cookie) ?? ""),
+                isSecure: params["HTTPS"]?.lowercased() == "on",
+                requestId: params["REQUEST_ID"] ?? Self.localRequestId())
             response = handler.handleError(error as? HTTPError ?? .badRequest, for: request)
         }
         let written = Self.checked(response, requestId: request.requestId, logger: logger)
         write(written, head: request.method != .head, to: raw.out)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        logger.info("\(Self.logSafe(request.method.rawValue)) \(Self.logSafe(request.path)) \(written.status.code) \(written.body.count)B \(String(format: "%.1f", ms))ms",
-                    metadata: ["request_id": .string(request.requestId)])
+        logger.info(
+            "\(Self.logSafe(request.method.rawValue)) \(Self.logSafe(request.path)) \(written.status.code) \(written.body.count)B \(String(format: "%.1f", ms))ms",
+            metadata: ["request_id": .string(request.requestId)])
     }
 
     /// The response to write: this one, or a 500 (logged as an error) when a header or cookie
@@ -182,9 +184,10 @@ public final class FastCGIServer: Sendable {
 
     /// `ACCEPT_LANGUAGE` → `accept-language`, byte by byte (no Foundation on this path).
     static func cgiHeaderName(_ bytes: Substring.UTF8View) -> String {
-        String(decoding: bytes.map { b -> UInt8 in
-            b == UInt8(ascii: "_") ? UInt8(ascii: "-") : (b &- 65 < 26 ? b | 0x20 : b)
-        }, as: UTF8.self)
+        String(
+            decoding: bytes.map { b -> UInt8 in
+                b == UInt8(ascii: "_") ? UInt8(ascii: "-") : (b &- 65 < 26 ? b | 0x20 : b)
+            }, as: UTF8.self)
     }
 
     /// nil for a method that is not an HTTP token (nginx would not pass one).

@@ -55,11 +55,14 @@ public enum MultipartParser {
                 throw HTTPError(400, "multipart part without closing boundary")
             }
             guard let disposition = headers["content-disposition"],
-                  let name = dispositionParameter("name", in: disposition) else {
+                let name = dispositionParameter("name", in: disposition)
+            else {
                 throw HTTPError(400, "multipart part without a name")
             }
-            parts.append(MultipartPart(name: name, filename: dispositionParameter("filename", in: disposition),
-                                       contentType: headers["content-type"], body: Array(body[start..<end])))
+            parts.append(
+                MultipartPart(
+                    name: name, filename: dispositionParameter("filename", in: disposition),
+                    contentType: headers["content-type"], body: Array(body[start..<end])))
             pos = end + delimiter.count
         }
     }

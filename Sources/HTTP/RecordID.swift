@@ -6,8 +6,8 @@ public enum RecordID {
     public static func parse(_ text: String) -> Int64? {
         let digits = text.utf8
         guard let first = digits.first, first != UInt8(ascii: "0"), digits.count <= 19,
-              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
-        return Int64(text)    // nil past Int64.max (19 digits can overflow)
+        return Int64(text)  // nil past Int64.max (19 digits can overflow)
     }
 }

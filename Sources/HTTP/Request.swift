@@ -18,9 +18,11 @@ public struct Request: Sendable {
     /// Filled by the router (`/documents/:id` → `["id": "42"]`).
     public var pathParameters: [String: String] = [:]
 
-    public init(method: HTTPRequest.Method, path: String, query: FormData = FormData(), headers: HTTPFields = HTTPFields(),
-                cookies: [String: String] = [:], body: [UInt8] = [], remoteAddress: String = "",
-                isSecure: Bool = false, requestId: String = "") {
+    public init(
+        method: HTTPRequest.Method, path: String, query: FormData = FormData(), headers: HTTPFields = HTTPFields(),
+        cookies: [String: String] = [:], body: [UInt8] = [], remoteAddress: String = "",
+        isSecure: Bool = false, requestId: String = ""
+    ) {
         self.method = method
         self.path = path
         self.query = query

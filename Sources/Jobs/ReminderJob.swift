@@ -31,7 +31,8 @@ public struct ReminderJob {
     func unreadDocuments(_ db: PGConnection, now: Date) throws -> Int {
         // Candidates: unopened, not yet deemed notified, space open, and either 3 days old or
         // with a first message that went dead.
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT d.public_id, d.deposited_at, a.id AS applicant_id, a.language,
                    CASE WHEN a.phone_verified_at IS NOT NULL THEN a.phone END AS phone,
                    CASE WHEN a.email_verified_at IS NOT NULL THEN a.email END AS email
@@ -41,52 +42,64 @@ public struct ReminderJob {
               AND (d.deposited_at <= $1::timestamptz - make_interval(days => $2)
                    OR EXISTS (SELECT 1 FROM outbox_messages m
                               WHERE m.subject_ref = 'document:' || d.public_id::text AND m.state = 'dead'))
-            """, [now, Self.unreadAfterDays]).rows
+            """, [now, Self.unreadAfterDays]
+        ).rows
         var queued = 0
         for row in rows {
             let publicId: String = try row.get("public_id")
             let subject = "document:\(publicId)"
             // Channels already used for this document, whatever came of it: the reminder goes
             // to the other one (a dead number is not tried again).
-            let carried = Set(try db.query("SELECT DISTINCT channel FROM outbox_messages WHERE subject_ref = $1",
-                                           [subject]).rows.map { try $0.get("channel", as: String.self) })
+            let carried = Set(
+                try db.query(
+                    "SELECT DISTINCT channel FROM outbox_messages WHERE subject_ref = $1",
+                    [subject]
+                ).rows.map { try $0.get("channel", as: String.self) })
             let depositedAt: Date = try row.get("deposited_at")
             let days = max(1, Int(now.timeIntervalSince(depositedAt) / 86_400))
-            for (channel, recipient) in [(Channel.sms, try row.optional("phone", as: String.self)),
-                                         (Channel.email, try row.optional("email", as: String.self))] {
+            for (channel, recipient) in [
+                (Channel.sms, try row.optional("phone", as: String.self)),
+                (Channel.email, try row.optional("email", as: String.self)),
+            ] {
                 guard let recipient = Self.usable(recipient, channel), !carried.contains(channel.rawValue) else { continue }
-                queued += try enqueueOnce(OutboxMessage(
-                    channel: channel, recipient: recipient, template: "document_reminder",
-                    language: Self.messageLanguage(try row.get("language")), params: ["days": String(days)],
-                    dedupKey: "\(subject):reminder:\(channel.rawValue)", subjectRef: subject), db)
+                queued += try enqueueOnce(
+                    OutboxMessage(
+                        channel: channel, recipient: recipient, template: "document_reminder",
+                        language: Self.messageLanguage(try row.get("language")), params: ["days": String(days)],
+                        dedupKey: "\(subject):reminder:\(channel.rawValue)", subjectRef: subject), db)
             }
         }
         return queued
     }
 
     func absentApplicants(_ db: PGConnection, now: Date) throws -> Int {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT id, language, COALESCE(last_login_at, activated_at) AS seen,
                    CASE WHEN phone_verified_at IS NOT NULL THEN phone END AS phone,
                    CASE WHEN email_verified_at IS NOT NULL THEN email END AS email
             FROM applicants
             WHERE activated_at IS NOT NULL AND closed_at IS NULL
               AND COALESCE(last_login_at, activated_at) <= $1::timestamptz - make_interval(days => $2)
-            """, [now, Self.absentAfterDays]).rows
+            """, [now, Self.absentAfterDays]
+        ).rows
         var queued = 0
         for row in rows {
             let id: Int64 = try row.get("id")
             let seen: Date = try row.get("seen")
             // One reminder per absence: the key changes when the person logs in again.
             let absence = "applicant:\(id):absent-since:\(Int(seen.timeIntervalSince1970))"
-            for (channel, recipient) in [(Channel.sms, try row.optional("phone", as: String.self)),
-                                         (Channel.email, try row.optional("email", as: String.self))] {
+            for (channel, recipient) in [
+                (Channel.sms, try row.optional("phone", as: String.self)),
+                (Channel.email, try row.optional("email", as: String.self)),
+            ] {
                 guard let recipient = Self.usable(recipient, channel) else { continue }
-                queued += try enqueueOnce(OutboxMessage(
-                    channel: channel, recipient: recipient, template: "login_reminder",
-                    language: Self.messageLanguage(try row.get("language")),
-                    params: ["days": String(Int(now.timeIntervalSince(seen) / 86_400))],
-                    dedupKey: "\(absence):\(channel.rawValue)", subjectRef: "applicant:\(id)"), db)
+                queued += try enqueueOnce(
+                    OutboxMessage(
+                        channel: channel, recipient: recipient, template: "login_reminder",
+                        language: Self.messageLanguage(try row.get("language")),
+                        params: ["days": String(Int(now.timeIntervalSince(seen) / 86_400))],
+                        dedupKey: "\(absence):\(channel.rawValue)", subjectRef: "applicant:\(id)"), db)
             }
         }
         return queued

@@ -3,7 +3,10 @@
 public struct PDFPoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
-    public init(x: Double, y: Double) { self.x = x; self.y = y }
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
 }
 
 /// A rectangle in points; (x, y) is its bottom-left corner.
@@ -13,7 +16,10 @@ public struct PDFRect: Sendable, Equatable {
     public var width: Double
     public var height: Double
     public init(x: Double, y: Double, width: Double, height: Double) {
-        self.x = x; self.y = y; self.width = width; self.height = height
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
 }
 
@@ -23,7 +29,9 @@ public struct PDFColor: Sendable, Equatable {
     public var green: Double
     public var blue: Double
     public init(red: Double, green: Double, blue: Double) {
-        self.red = red; self.green = green; self.blue = blue
+        self.red = red
+        self.green = green
+        self.blue = blue
     }
     public init(gray: Double) { self.init(red: gray, green: gray, blue: gray) }
 
@@ -43,7 +51,10 @@ public struct PDFMargins: Sendable, Equatable {
     public var bottom: Double
     public var right: Double
     public init(top: Double, left: Double, bottom: Double, right: Double) {
-        self.top = top; self.left = left; self.bottom = bottom; self.right = right
+        self.top = top
+        self.left = left
+        self.bottom = bottom
+        self.right = right
     }
     public init(all: Double) { self.init(top: all, left: all, bottom: all, right: all) }
 

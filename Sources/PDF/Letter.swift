@@ -16,8 +16,10 @@ public struct Letter: Sendable, Equatable, Hashable {
     /// Signature block, bottom right.
     public var signature: String
 
-    public init(heading: String, reference: String, date: String, recipientLines: [String],
-                title: String, paragraphs: [String], signature: String) {
+    public init(
+        heading: String, reference: String, date: String, recipientLines: [String],
+        title: String, paragraphs: [String], signature: String
+    ) {
         self.heading = heading
         self.reference = reference
         self.date = date

@@ -4,10 +4,13 @@ import Foundation
 /// the right column (where a window envelope shows it), date, subject, body, signature, and a
 /// footer with the reference and page number on every page.
 public enum LetterRenderer {
-    public static func render(_ letter: Letter, typeface: PDFTypeface = .dejaVuSans,
-                              creationDate: Date = Date()) throws -> [UInt8] {
-        let document = try PDFDocument(title: letter.title, author: firstLine(of: letter.heading),
-                                       typeface: typeface, creationDate: creationDate)
+    public static func render(
+        _ letter: Letter, typeface: PDFTypeface = .dejaVuSans,
+        creationDate: Date = Date()
+    ) throws -> [UInt8] {
+        let document = try PDFDocument(
+            title: letter.title, author: firstLine(of: letter.heading),
+            typeface: typeface, creationDate: creationDate)
         try draw(letter, in: document)
         return try document.data()
     }
@@ -64,8 +67,9 @@ public enum LetterRenderer {
             if !reference.isEmpty {
                 try page.text(firstLine(of: reference), at: PDFPoint(x: layout.left, y: y), size: 8, color: gray)
             }
-            try page.text("\(index + 1)/\(count)", at: PDFPoint(x: layout.right, y: y), size: 8,
-                          align: .right, color: gray)
+            try page.text(
+                "\(index + 1)/\(count)", at: PDFPoint(x: layout.right, y: y), size: 8,
+                align: .right, color: gray)
         }
     }
 

@@ -20,12 +20,14 @@ extension PDFDocument {
 
     /// Registers both TrueType files with libharu (which parses them now and embeds the glyphs
     /// used when saving). Nil, with libharu's error cleared, when either cannot be loaded.
-    static func loadTrueType(_ doc: HPDF_Doc, _ errors: HaruErrorBox, _ regular: String,
-                             _ bold: String) -> (regular: String, bold: String)? {
+    static func loadTrueType(
+        _ doc: HPDF_Doc, _ errors: HaruErrorBox, _ regular: String,
+        _ bold: String
+    ) -> (regular: String, bold: String)? {
         let files = FileManager.default
         guard files.isReadableFile(atPath: regular), files.isReadableFile(atPath: bold),
-              let regularName = HPDF_LoadTTFontFromFile(doc, regular, HPDF_TRUE),
-              let boldName = HPDF_LoadTTFontFromFile(doc, bold, HPDF_TRUE)
+            let regularName = HPDF_LoadTTFontFromFile(doc, regular, HPDF_TRUE),
+            let boldName = HPDF_LoadTTFontFromFile(doc, bold, HPDF_TRUE)
         else {
             HPDF_ResetError(doc)
             errors.clear()

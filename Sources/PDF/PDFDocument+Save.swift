@@ -20,7 +20,10 @@ extension PDFDocument {
             }
             filled += Int(chunk)
             // libharu reports reaching the end of its memory stream as an error.
-            if status == HaruStatus.streamEOF { discardError(); break }
+            if status == HaruStatus.streamEOF {
+                discardError()
+                break
+            }
             try check(status, "HPDF_ReadFromStream")
             if chunk == 0 { break }
         }

@@ -19,8 +19,10 @@ public final class PDFDocument {
     public private(set) var pageCount = 0
 
     /// `creationDate` goes into the metadata; pass a fixed one for reproducible bytes.
-    public init(title: String, author: String, typeface: PDFTypeface = .dejaVuSans,
-                creationDate: Date = Date()) throws {
+    public init(
+        title: String, author: String, typeface: PDFTypeface = .dejaVuSans,
+        creationDate: Date = Date()
+    ) throws {
         let errors = HaruErrorBox()
         guard let handle = HPDF_New(haruErrorHandler, Unmanaged.passUnretained(errors).toOpaque()) else {
             throw PDFError.libharu(operation: "HPDF_New", code: errors.code, detail: errors.detail)
@@ -31,8 +33,9 @@ public final class PDFDocument {
         // The UTF-8 encoder serves TrueType text and also the info strings (title...): with it
         // as "current encoder" libharu writes them as UTF-16, which every reader shows right.
         let utf8Status = HPDF_UseUTFEncodings(handle)
-        if utf8Status == HaruStatus.ok, case let .trueType(regular, bold) = typeface,
-           let names = Self.loadTrueType(handle, errors, regular, bold) {
+        if utf8Status == HaruStatus.ok, case .trueType(let regular, let bold) = typeface,
+            let names = Self.loadTrueType(handle, errors, regular, bold)
+        {
             fontNames = names
             textEncoding = .unicode
         } else {
@@ -47,8 +50,9 @@ public final class PDFDocument {
         try setInfo(HPDF_INFO_TITLE, title)
         try setInfo(HPDF_INFO_AUTHOR, author)
         try setInfo(HPDF_INFO_CREATOR, "AsylumPortal")
-        try check(HPDF_SetInfoDateAttr(handle, HPDF_INFO_CREATION_DATE, HaruDate.make(creationDate)),
-                  "HPDF_SetInfoDateAttr")
+        try check(
+            HPDF_SetInfoDateAttr(handle, HPDF_INFO_CREATION_DATE, HaruDate.make(creationDate)),
+            "HPDF_SetInfoDateAttr")
     }
 
     deinit {

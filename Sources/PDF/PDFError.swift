@@ -10,10 +10,10 @@ public enum PDFError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .libharu(operation, code, detail):
+        case .libharu(let operation, let code, let detail):
             let hex = "0x" + String(code, radix: 16, uppercase: true)
             return "libharu error \(hex) (detail \(detail)) in \(operation)"
-        case let .invalidArgument(message):
+        case .invalidArgument(let message):
             return "invalid PDF argument: \(message)"
         case .noPages:
             return "PDF document has no pages"

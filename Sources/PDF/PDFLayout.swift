@@ -54,23 +54,28 @@ public final class PDFLayout {
     /// Wrapped text within `width` (default: up to the right margin) starting `indent` points
     /// right of the left margin; flows onto new pages as needed. Returns the number of lines.
     @discardableResult
-    public func paragraph(_ text: String, size: Double = 11, bold: Bool = false,
-                          lineHeight: Double? = nil, indent: Double = 0, width: Double? = nil,
-                          align: PDFAlignment = .left, color: PDFColor = .black) throws -> Int {
+    public func paragraph(
+        _ text: String, size: Double = 11, bold: Bool = false,
+        lineHeight: Double? = nil, indent: Double = 0, width: Double? = nil,
+        align: PDFAlignment = .left, color: PDFColor = .black
+    ) throws -> Int {
         let x = left + indent
         let columnWidth = width ?? (right - x)
         let lines = try document.wrap(text, width: columnWidth, size: size, bold: bold)
         for line in lines {
-            try textLine(line, x: x, width: columnWidth, size: size, bold: bold,
-                          lineHeight: lineHeight, align: align, color: color)
+            try textLine(
+                line, x: x, width: columnWidth, size: size, bold: bold,
+                lineHeight: lineHeight, align: align, color: color)
         }
         return lines.count
     }
 
     /// One line, unwrapped, in the column [x, x + width] aligned as asked.
-    public func textLine(_ text: String, x: Double, width: Double, size: Double = 11, bold: Bool = false,
-                     lineHeight: Double? = nil, align: PDFAlignment = .left,
-                     color: PDFColor = .black) throws {
+    public func textLine(
+        _ text: String, x: Double, width: Double, size: Double = 11, bold: Bool = false,
+        lineHeight: Double? = nil, align: PDFAlignment = .left,
+        color: PDFColor = .black
+    ) throws {
         let step = lineHeight ?? Self.lineHeight(size)
         try PDFPage.validate(length: step, "line height")
         try ensureSpace(step)
@@ -80,8 +85,9 @@ public final class PDFLayout {
         case .center: anchor = x + width / 2
         case .right: anchor = x + width
         }
-        try page.text(text, at: PDFPoint(x: anchor, y: baseline(size: size)), size: size, bold: bold,
-                      align: align, color: color)
+        try page.text(
+            text, at: PDFPoint(x: anchor, y: baseline(size: size)), size: size, bold: bold,
+            align: align, color: color)
         y -= step
     }
 

@@ -17,8 +17,10 @@ public final class PDFPage {
 
     /// One line of text with its baseline at `point`; `align` says whether `point.x` is the
     /// line's left end, centre or right end. Nothing wraps: see `paragraph`.
-    public func text(_ text: String, at point: PDFPoint, size: Double = 11, bold: Bool = false,
-                     align: PDFAlignment = .left, color: PDFColor = .black) throws {
+    public func text(
+        _ text: String, at point: PDFPoint, size: Double = 11, bold: Bool = false,
+        align: PDFAlignment = .left, color: PDFColor = .black
+    ) throws {
         try Self.validate(point)
         try Self.validate(size: size)
         let font = try document.font(bold: bold)
@@ -36,10 +38,12 @@ public final class PDFPage {
         }
         try setFill(color)
         try inTextObject {
-            try document.check(HPDF_Page_SetFontAndSize(handle, font.handle, HPDF_REAL(size)),
-                               "HPDF_Page_SetFontAndSize")
-            try document.check(HPDF_Page_TextOut(handle, HPDF_REAL(x), HPDF_REAL(point.y), bytes),
-                               "HPDF_Page_TextOut")
+            try document.check(
+                HPDF_Page_SetFontAndSize(handle, font.handle, HPDF_REAL(size)),
+                "HPDF_Page_SetFontAndSize")
+            try document.check(
+                HPDF_Page_TextOut(handle, HPDF_REAL(x), HPDF_REAL(point.y), bytes),
+                "HPDF_Page_TextOut")
         }
     }
 
@@ -47,9 +51,11 @@ public final class PDFPage {
     /// (default 1.35 × size). Returns the baseline of the line that would come next. Lines that
     /// fall below the page are drawn off-page: use `PDFLayout` for text that must flow.
     @discardableResult
-    public func paragraph(_ text: String, x: Double, y: Double, width: Double, size: Double = 11,
-                          bold: Bool = false, lineHeight: Double? = nil,
-                          color: PDFColor = .black) throws -> Double {
+    public func paragraph(
+        _ text: String, x: Double, y: Double, width: Double, size: Double = 11,
+        bold: Bool = false, lineHeight: Double? = nil,
+        color: PDFColor = .black
+    ) throws -> Double {
         let step = lineHeight ?? size * 1.35
         try Self.validate(PDFPoint(x: x, y: y))
         try Self.validate(length: step, "line height")
@@ -62,8 +68,10 @@ public final class PDFPage {
     }
 
     /// A straight stroke.
-    public func line(from start: PDFPoint, to end: PDFPoint, width: Double = 0.5,
-                     color: PDFColor = .black) throws {
+    public func line(
+        from start: PDFPoint, to end: PDFPoint, width: Double = 0.5,
+        color: PDFColor = .black
+    ) throws {
         try Self.validate(start)
         try Self.validate(end)
         try Self.validate(length: width, "line width")
@@ -74,16 +82,20 @@ public final class PDFPage {
     }
 
     /// A rectangle outlined with `stroke`, filled with `fill`, or both; neither draws nothing.
-    public func rectangle(_ rect: PDFRect, stroke: PDFColor? = .black, fill: PDFColor? = nil,
-                          lineWidth: Double = 0.5) throws {
+    public func rectangle(
+        _ rect: PDFRect, stroke: PDFColor? = .black, fill: PDFColor? = nil,
+        lineWidth: Double = 0.5
+    ) throws {
         try Self.validate(rect)
         try Self.validate(length: lineWidth, "line width")
         guard stroke != nil || fill != nil else { return }
         if let stroke { try setStroke(stroke, width: lineWidth) }
         if let fill { try setFill(fill) }
-        try document.check(HPDF_Page_Rectangle(handle, HPDF_REAL(rect.x), HPDF_REAL(rect.y),
-                                               HPDF_REAL(rect.width), HPDF_REAL(rect.height)),
-                           "HPDF_Page_Rectangle")
+        try document.check(
+            HPDF_Page_Rectangle(
+                handle, HPDF_REAL(rect.x), HPDF_REAL(rect.y),
+                HPDF_REAL(rect.width), HPDF_REAL(rect.height)),
+            "HPDF_Page_Rectangle")
         let paint: HPDF_STATUS
         switch (stroke != nil, fill != nil) {
         case (true, true): paint = HPDF_Page_FillStroke(handle)

@@ -4,10 +4,13 @@ import Foundation
 /// then the footer note. Meant for one page; a longer receipt continues on the next page
 /// rather than losing rows.
 public enum ReceiptRenderer {
-    public static func render(_ receipt: Receipt, typeface: PDFTypeface = .dejaVuSans,
-                              creationDate: Date = Date()) throws -> [UInt8] {
-        let document = try PDFDocument(title: receipt.title, author: "AsylumPortal",
-                                       typeface: typeface, creationDate: creationDate)
+    public static func render(
+        _ receipt: Receipt, typeface: PDFTypeface = .dejaVuSans,
+        creationDate: Date = Date()
+    ) throws -> [UInt8] {
+        let document = try PDFDocument(
+            title: receipt.title, author: "AsylumPortal",
+            typeface: typeface, creationDate: creationDate)
         try draw(receipt, in: document)
         return try document.data()
     }
@@ -44,9 +47,10 @@ public enum ReceiptRenderer {
                 layout.space(lineHeight)
             }
             layout.space(padding)
-            try layout.page.line(from: PDFPoint(x: layout.left, y: layout.y),
-                                 to: PDFPoint(x: layout.right, y: layout.y),
-                                 width: 0.3, color: PDFColor(gray: 0.75))
+            try layout.page.line(
+                from: PDFPoint(x: layout.left, y: layout.y),
+                to: PDFPoint(x: layout.right, y: layout.y),
+                width: 0.3, color: PDFColor(gray: 0.75))
         }
 
         layout.space(24)

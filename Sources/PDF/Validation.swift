@@ -8,7 +8,8 @@ extension PDFPage {
 
     static func validate(_ point: PDFPoint) throws {
         guard point.x.isFinite, point.y.isFinite,
-              abs(point.x) <= coordinateLimit, abs(point.y) <= coordinateLimit else {
+            abs(point.x) <= coordinateLimit, abs(point.y) <= coordinateLimit
+        else {
             throw PDFError.invalidArgument("position (\(point.x), \(point.y)) is not on any page")
         }
     }

@@ -16,7 +16,7 @@ public enum PDFValidator {
         precondition(watched.count <= 64, "qpdf_scan reports at most 64 names")
         var report = qpdf_scan_report()
         let cNames = watched.map { strdup($0) }
-        defer { cNames.forEach { free($0) } }
+        defer { for name in cNames { free(name) } }
         let pointers: [UnsafePointer<CChar>?] = cNames.map { UnsafePointer($0) }
         bytes.withUnsafeBufferPointer { data in
             pointers.withUnsafeBufferPointer { names in
@@ -25,10 +25,11 @@ public enum PDFValidator {
         }
         var found = Set<String>()
         for (i, name) in watched.enumerated() where report.found_mask & (1 << UInt64(i)) != 0 { found.insert(name) }
-        return PDFCheck.Findings(parsed: report.parsed == 1, needsPassword: report.needs_password == 1,
-                                 encrypted: report.encrypted == 1, warnings: Int(report.warnings),
-                                 decodedOverLimit: report.decoded_over_limit == 1, names: found,
-                                 detail: report.parsed == 1 ? nil : message(report.error))
+        return PDFCheck.Findings(
+            parsed: report.parsed == 1, needsPassword: report.needs_password == 1,
+            encrypted: report.encrypted == 1, warnings: Int(report.warnings),
+            decodedOverLimit: report.decoded_over_limit == 1, names: found,
+            detail: report.parsed == 1 ? nil : message(report.error))
     }
 
     static func message<T>(_ tuple: T) -> String {

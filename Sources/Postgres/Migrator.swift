@@ -35,7 +35,8 @@ public struct Migrator {
     /// Returns the names of the migrations it applied.
     @discardableResult
     public func migrate(_ db: PGConnection) throws -> [String] {
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,

@@ -69,7 +69,7 @@ public final class PGConnection {
     }
 
     private func preparedOnce(_ name: String, _ sql: String, _ params: [PGEncodable?]) throws -> PGResult {
-        let texts = try Self.parameterTexts(params)    // refused before anything is prepared
+        let texts = try Self.parameterTexts(params)  // refused before anything is prepared
         try connect()
         // Connect once, then prepare and execute on that same connection.
         if !prepared.contains(name) {
@@ -233,7 +233,8 @@ public final class PGConnection {
             return copy(res)
         default:
             let state = PQresultErrorField(res, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let msg = PQresultErrorField(res, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            let msg =
+                PQresultErrorField(res, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
                 ?? String(cString: PQerrorMessage(c))
             let broken = dropIfBroken(c)
             throw PGError(broken ? .connection : .query, msg, sqlState: state)
@@ -281,6 +282,6 @@ public final class PGConnection {
 /// Keeps C copies of the parameter strings alive for the duration of one libpq call.
 private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     let copies: [UnsafeMutablePointer<CChar>?] = strings.map { s in s.flatMap { strdup($0) } }
-    defer { copies.forEach { free($0) } }
+    defer { for copy in copies { free(copy) } }
     return body(copies.map { $0.map { UnsafePointer($0) } })
 }

@@ -116,11 +116,16 @@ enum PGTimestamp {
         let t = date.timeIntervalSince1970
         var secs = Int(t.rounded(.down))
         var micros = Int(((t - Double(secs)) * 1_000_000).rounded())
-        if micros >= 1_000_000 { secs += 1; micros -= 1_000_000 }
+        if micros >= 1_000_000 {
+            secs += 1
+            micros -= 1_000_000
+        }
         let days = Int((Double(secs) / 86_400).rounded(.down))
         let rem = secs - days * 86_400
         let (y, m, d) = civil(fromDays: days)
-        let hh = rem / 3600, mm = rem % 3600 / 60, ss = rem % 60
+        let hh = rem / 3600
+        let mm = rem % 3600 / 60
+        let ss = rem % 60
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", y, m, d, hh, mm, ss, micros)
     }
 

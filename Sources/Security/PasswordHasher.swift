@@ -19,8 +19,9 @@ public struct PasswordHasher: Sendable {
     public func hash(_ password: String) -> String {
         Sodium.ensure()
         var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
-        let rc = crypto_pwhash_str_alg(&out, password, UInt64(password.utf8.count), opsLimit, memLimit,
-                                       crypto_pwhash_ALG_ARGON2ID13)
+        let rc = crypto_pwhash_str_alg(
+            &out, password, UInt64(password.utf8.count), opsLimit, memLimit,
+            crypto_pwhash_ALG_ARGON2ID13)
         precondition(rc == 0, "argon2id hashing ran out of memory")
         return String(cString: out)
     }

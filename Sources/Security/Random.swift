@@ -48,7 +48,10 @@ public enum Hex {
         let digits = Array("0123456789abcdef")
         var s = ""
         s.reserveCapacity(bytes.count * 2)
-        for b in bytes { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
+        for b in bytes {
+            s.append(digits[Int(b >> 4)])
+            s.append(digits[Int(b & 15)])
+        }
         return s
     }
 

@@ -105,7 +105,8 @@ public enum AccessMatrix {
             preconditionFailure("no access rule for \(method) \(pattern): add it to AccessMatrix.rules")
         }
         // A path that names a record must say whose records it reaches.
-        precondition(pattern.contains(":") == (rule.scope != .none), "\(method) \(pattern): record scope must be set exactly for paths with an :id")
+        precondition(
+            pattern.contains(":") == (rule.scope != .none), "\(method) \(pattern): record scope must be set exactly for paths with an :id")
         return rule
     }
 }

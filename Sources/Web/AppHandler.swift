@@ -75,8 +75,9 @@ public final class AppHandler: RequestHandler {
             switch session.subject {
             case .staff: ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
             // Only an open space makes a logged-in applicant (belt and braces for every way in).
-            case .applicant: ctx.applicant = try Applicants.find(id: session.subjectId, db: db)
-                .flatMap { $0.closedAt == nil && $0.spaceAvailableAt != nil ? $0 : nil }
+            case .applicant:
+                ctx.applicant = try Applicants.find(id: session.subjectId, db: db)
+                    .flatMap { $0.closedAt == nil && $0.spaceAvailableAt != nil ? $0 : nil }
             case .activation: ctx.activatingApplicantId = session.subjectId
             case .anef: break
             }
@@ -110,7 +111,9 @@ public final class AppHandler: RequestHandler {
             c.httpOnly = true
             r.cookies.append(c)
         }
-        r.defaultHeader(.contentSecurityPolicy, "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+        r.defaultHeader(
+            .contentSecurityPolicy,
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
         r.defaultHeader(.xContentTypeOptions, "nosniff")
         r.defaultHeader(.referrerPolicy, "no-referrer")
         r.defaultHeader(.xFrameOptions, "DENY")

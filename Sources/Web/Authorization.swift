@@ -17,7 +17,8 @@ enum Authorization {
         case .staff(let roles):
             guard let staff = ctx.staff else { return askToLogIn(ctx) }
             if roles.contains(staff.role) { return nil }
-            ctx.logger.warning("staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method.rawValue) \(ctx.request.loggablePath)")
+            ctx.logger.warning(
+                "staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method.rawValue) \(ctx.request.loggablePath)")
             return ctx.errorPage(403)
         }
     }

@@ -45,7 +45,10 @@ public struct Config: Sendable {
             throw ConfigError(description: "ASYLUM_DEMO_MESSAGES=1 is refused with ASYLUM_ENV=production")
         }
         if !Self.isLoopback(url: publicURL) {
-            throw ConfigError(description: "ASYLUM_DEMO_MESSAGES=1 is refused: ASYLUM_PUBLIC_URL \(publicURL) is not a loopback address (127.0.0.0/8, ::1, localhost)")
+            throw ConfigError(
+                description:
+                    "ASYLUM_DEMO_MESSAGES=1 is refused: ASYLUM_PUBLIC_URL \(publicURL) is not a loopback address (127.0.0.0/8, ::1, localhost)"
+            )
         }
     }
 

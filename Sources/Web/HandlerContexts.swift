@@ -109,25 +109,34 @@ public struct RouteGroup<Context: IdentifiedContext> {
     mutating func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Context) throws -> Response) {
         let pattern = prefix + path
         precondition(!pattern.contains(":"), "\(method) \(pattern): a path with an :id needs a handler that takes the id")
-        routes.add(method, pattern, Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
-            try handler(try Self.narrowed(base))
-        })
+        routes.add(
+            method, pattern,
+            Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
+                try handler(try Self.narrowed(base))
+            })
     }
 
-    mutating func add<P: PathParameter>(_ method: HTTPRequest.Method, _ path: String,
-                                        _ handler: @escaping @Sendable (Context, P) throws -> Response) {
+    mutating func add<P: PathParameter>(
+        _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Context, P) throws -> Response
+    ) {
         let pattern = prefix + path
-        precondition(pattern.split(separator: "/").filter { $0.hasPrefix(":") } == [":id"],
-                     "\(method) \(pattern): a typed handler takes exactly one :id")
-        routes.add(method, pattern, Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
-            try handler(try Self.narrowed(base), try base.pathParameter("id", as: P.self))
-        })
+        precondition(
+            pattern.split(separator: "/").filter { $0.hasPrefix(":") } == [":id"],
+            "\(method) \(pattern): a typed handler takes exactly one :id")
+        routes.add(
+            method, pattern,
+            Route(Self.checkedRule(method, pattern), context: "\(Context.self)") { base in
+                try handler(try Self.narrowed(base), try base.pathParameter("id", as: P.self))
+            })
     }
 
     static func checkedRule(_ method: HTTPRequest.Method, _ pattern: String) -> Route.Rule {
         let rule = AccessMatrix.rule(method, pattern)
-        precondition(Context.isGuaranteed(by: rule.access),
-                     "\(method) \(pattern): its rule \(rule.access) does not guarantee a \(Context.self); register it in another group or change AccessMatrix")
+        precondition(
+            Context.isGuaranteed(by: rule.access),
+            "\(method) \(pattern): its rule \(rule.access) does not guarantee a \(Context.self); register it in another group or change AccessMatrix"
+        )
         return rule
     }
 
@@ -148,23 +157,30 @@ extension RequestContext {
 
 extension Router where Route == Web.Route {
     /// Registers a handler under the access rule the matrix gives its method and path.
-    mutating func add(_ method: HTTPRequest.Method, _ pattern: String,
-                      _ handler: @escaping @Sendable (RequestContext) throws -> Response) {
+    mutating func add(
+        _ method: HTTPRequest.Method, _ pattern: String,
+        _ handler: @escaping @Sendable (RequestContext) throws -> Response
+    ) {
         let rule = AccessMatrix.rule(method, pattern)
         // The documents' `:id` is a public UUID read by their owner check: a malformed one is
         // refused and recorded like an unknown one (403 to staff), not a bare 404.
-        precondition(!pattern.contains(":") || rule.access == .documentOwner,
-                     "\(method) \(pattern): a path with an :id needs a handler that takes the id")
+        precondition(
+            !pattern.contains(":") || rule.access == .documentOwner,
+            "\(method) \(pattern): a path with an :id needs a handler that takes the id")
         add(method, pattern, Web.Route(rule, handler))
     }
 
     /// The same for a path that names one record: the handler gets the `:id` typed, and a value
     /// that does not parse answers 404 before it runs.
-    mutating func add<P: PathParameter>(_ method: HTTPRequest.Method, _ pattern: String,
-                                        _ handler: @escaping @Sendable (RequestContext, P) throws -> Response) {
-        add(method, pattern, Web.Route(AccessMatrix.rule(method, pattern)) { ctx in
-            try handler(ctx, try ctx.pathParameter("id", as: P.self))
-        })
+    mutating func add<P: PathParameter>(
+        _ method: HTTPRequest.Method, _ pattern: String,
+        _ handler: @escaping @Sendable (RequestContext, P) throws -> Response
+    ) {
+        add(
+            method, pattern,
+            Web.Route(AccessMatrix.rule(method, pattern)) { ctx in
+                try handler(ctx, try ctx.pathParameter("id", as: P.self))
+            })
     }
 
     /// Staff handlers: each gets a `StaffContext`; each route's rule must be a staff rule.
@@ -199,8 +215,10 @@ extension Audit {
         try record(ctx.base, action, applicant: applicant, detail: detail, db: ctx.db)
     }
 
-    public static func record(_ ctx: StaffContext, _ action: String, applicant: Int64? = nil, detail: String? = nil,
-                              db: PGConnection) throws {
+    public static func record(
+        _ ctx: StaffContext, _ action: String, applicant: Int64? = nil, detail: String? = nil,
+        db: PGConnection
+    ) throws {
         try record(ctx.base, action, applicant: applicant, detail: detail, db: db)
     }
 }

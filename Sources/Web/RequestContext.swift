@@ -135,7 +135,9 @@ public final class RequestContext {
         context["title"] = text(titleKey)
         // `lang` and the switcher's entries are compiled into the templates (ViewLibrary); the
         // switcher keeps the page's other query parameters (a login's `next`, a search).
-        context["switcherHref"] = switcherPath + "?" + request.query.pairs.filter { $0.name != "lang" }
+        context["switcherHref"] =
+            switcherPath + "?"
+            + request.query.pairs.filter { $0.name != "lang" }
             .map { FormData.percentEncode($0.name) + "=" + FormData.percentEncode($0.value) + "&" }.joined()
         context["csrf"] = csrfToken
         context["csrfField"] = CSRF.fieldName
@@ -172,10 +174,12 @@ public final class RequestContext {
     public func errorPage(_ status: Int) -> Response {
         let known = [400, 403, 404, 405, 413, 429, 500, 503]
         let key = known.contains(status) ? status : (status >= 500 ? 500 : 400)
-        return page("error", title: "errors.\(key).title", [
-            "status": status,
-            "heading": text("errors.\(key).title"),
-            "body": text("errors.\(key).body"),
-        ], status: status)
+        return page(
+            "error", title: "errors.\(key).title",
+            [
+                "status": status,
+                "heading": text("errors.\(key).title"),
+                "body": text("errors.\(key).body"),
+            ], status: status)
     }
 }

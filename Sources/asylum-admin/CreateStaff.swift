@@ -21,8 +21,9 @@ struct CreateStaff: ParsableCommand {
             throw ValidationError("give a password of at least 12 characters on standard input")
         }
         let db = PGConnection(conninfo: ProcessInfo.processInfo.environment["ASYLUM_DATABASE_URL"] ?? "dbname=asylum")
-        let account = try StaffAccounts.upsert(email: address, displayName: name, role: role, password: password,
-                                               hasher: .interactive, db: db)
+        let account = try StaffAccounts.upsert(
+            email: address, displayName: name, role: role, password: password,
+            hasher: .interactive, db: db)
         print("staff account \(account.id): \(account.email) (\(account.role.rawValue))")
     }
 }

@@ -21,7 +21,10 @@ struct Worker: ParsableCommand {
     @Option(help: "Seconds between polls when no NOTIFY arrives.")
     var pollInterval: Double = 5
 
-    @Option(help: "Seconds after which a claimed message is taken back from a worker that stopped renewing it (a heartbeat renews it every lease/3).")
+    @Option(
+        help:
+            "Seconds after which a claimed message is taken back from a worker that stopped renewing it (a heartbeat renews it every lease/3)."
+    )
     var lease: Double = 15
 
     @Option(help: "Attempts before a message goes dead.")
@@ -81,26 +84,33 @@ struct Worker: ParsableCommand {
         let worker: OutboxWorker
         do {
             try db.connect()
-            worker = OutboxWorker(db: db, configuration: config, templates: templates,
-                                  transports: try env.makeTransports(), stop: stop)
+            worker = OutboxWorker(
+                db: db, configuration: config, templates: templates,
+                transports: try env.makeTransports(), stop: stop)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
         // The heartbeat keeps this worker's claims while it lives; a kill leaves them for
         // another worker (or this one restarted) one lease later.
-        LeaseKeeper(conninfo: env.databaseURL, workerID: env.workerID, lease: lease,
-                    progress: worker.progress, stop: stop).start()
+        LeaseKeeper(
+            conninfo: env.databaseURL, workerID: env.workerID, lease: lease,
+            progress: worker.progress, stop: stop
+        ).start()
         // A long ASYLUM_PUBLIC_URL can push an SMS over one segment (70 characters in Arabic).
         for sms in (try? templates.smsLengths(portalURL: env.publicURL)) ?? [] where !sms.length.fitsOneSegment {
-            logger.warning("SMS \(sms.language)/\(sms.template) takes \(sms.length.segments) segments (\(sms.length.units) \(sms.length.encoding.rawValue) units)")
+            logger.warning(
+                "SMS \(sms.language)/\(sms.template) takes \(sms.length.segments) segments (\(sms.length.units) \(sms.length.encoding.rawValue) units)"
+            )
         }
         logger.info("started: \(env.summary) once=\(once) batch=\(batchSize) lease=\(lease)s languages=\(templates.languages)")
 
         if once {
             do {
                 let report = try worker.drainOnce()
-                logger.info("drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued) already_delivered=\(report.alreadyDelivered)")
+                logger.info(
+                    "drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued) already_delivered=\(report.alreadyDelivered)"
+                )
             } catch {
                 logger.error("drain failed: \(error)")
                 throw ExitCode(1)

@@ -17,8 +17,9 @@ final class AttestationIdentityTests: XCTestCase {
     func testAnyDifferenceIsRefused() {
         XCTAssertFalse(typed("Diallo").matches(surname: "Diaye", birthDate: birth, agdref: "1234567890"))
         XCTAssertFalse(typed("Diaye", "1234567891").matches(surname: "Diaye", birthDate: birth, agdref: "1234567890"))
-        XCTAssertFalse(typed("Diaye", birth: CivilDate(year: 1990, month: 1, day: 2)!)
-            .matches(surname: "Diaye", birthDate: birth, agdref: "1234567890"))
+        XCTAssertFalse(
+            typed("Diaye", birth: CivilDate(year: 1990, month: 1, day: 2)!)
+                .matches(surname: "Diaye", birthDate: birth, agdref: "1234567890"))
         XCTAssertFalse(typed("Diaye", "").matches(surname: "Diaye", birthDate: birth, agdref: nil), "no AGDREF on file")
     }
 }

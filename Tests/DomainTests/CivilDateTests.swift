@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 final class CivilDateTests: XCTestCase {
@@ -20,8 +21,10 @@ final class CivilDateTests: XCTestCase {
         XCTAssertEqual(date?.iso, "2022-05-02")
         XCTAssertEqual(CivilDate(year: 999, month: 1, day: 5)?.iso, "0999-01-05")
         XCTAssertEqual("\(day("2020-07-15"))", "2020-07-15")
-        for malformed in ["2022-5-2", "2022-05-02T00:00", " 2022-05-02", "2022-05-0a", "+022-05-02",
-                          "2022/05/02", "02-05-2022", "2023-02-29", ""] {
+        for malformed in [
+            "2022-5-2", "2022-05-02T00:00", " 2022-05-02", "2022-05-0a", "+022-05-02",
+            "2022/05/02", "02-05-2022", "2023-02-29", "",
+        ] {
             XCTAssertNil(CivilDate(iso: malformed), malformed)
         }
     }
@@ -98,9 +101,11 @@ final class CivilDateTests: XCTestCase {
             XCTAssertEqual(CivilDate(typed: typed), march12, typed)
         }
         XCTAssertEqual(CivilDate(typed: "1/2/2026"), CivilDate(year: 2026, month: 2, day: 1))
-        for malformed in ["12/x/03/2026", "12//03/2026", "+1/+2/2026", "-1/02/2026", "1/2/26", "01/02/02026", "12/03/ 2026",
-                          "12/03/2026/", "/12/03/2026", "12 03 2026", "12/03.2026", "012/03/2026", "12/003/2026",
-                          "٠١/٠٢/٢٠٢٦", "１/２/２０２６", "31/02/2026", "00/01/2026", "01/13/2026", "1e1/02/2026", "", "/", "//"] {
+        for malformed in [
+            "12/x/03/2026", "12//03/2026", "+1/+2/2026", "-1/02/2026", "1/2/26", "01/02/02026", "12/03/ 2026",
+            "12/03/2026/", "/12/03/2026", "12 03 2026", "12/03.2026", "012/03/2026", "12/003/2026",
+            "٠١/٠٢/٢٠٢٦", "１/２/２０２６", "31/02/2026", "00/01/2026", "01/13/2026", "1e1/02/2026", "", "/", "//",
+        ] {
             XCTAssertNil(CivilDate(typed: malformed), malformed)
         }
     }

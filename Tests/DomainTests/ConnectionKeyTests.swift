@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 final class ConnectionKeyTests: XCTestCase {
@@ -31,8 +32,10 @@ final class ConnectionKeyTests: XCTestCase {
 
     func testNormalizeAcceptsCaseSpacesAndDashes() {
         let expected = "K7HFMX4R9CDTPWY3"
-        for typed in ["K7HF-MX4R-9CDT-PWY3", "k7hfmx4r9cdtpwy3", "K7HF MX4R 9CDT PWY3", "--K7HF--MX4R-9CDT-PWY3-",
-                      " k7h-fmx4r9-cdtpw-y3 ", "K7HF–MX4R–9CDT–PWY3", "K7HF\u{00A0}MX4R\u{00A0}9CDT\u{00A0}PWY3"] {
+        for typed in [
+            "K7HF-MX4R-9CDT-PWY3", "k7hfmx4r9cdtpwy3", "K7HF MX4R 9CDT PWY3", "--K7HF--MX4R-9CDT-PWY3-",
+            " k7h-fmx4r9-cdtpw-y3 ", "K7HF–MX4R–9CDT–PWY3", "K7HF\u{00A0}MX4R\u{00A0}9CDT\u{00A0}PWY3",
+        ] {
             XCTAssertEqual(ConnectionKey.normalize(typed)?.canonical, expected, typed)
         }
     }
@@ -49,8 +52,10 @@ final class ConnectionKeyTests: XCTestCase {
     }
 
     func testNormalizeRefusesWhatCannotBeAKey() {
-        for typed in ["", "K7HF-MX4R-9CDT-PWY", "K7HF-MX4R-9CDT-PWY33", "A7HF-MX4R-9CDT-PWY3",
-                      "K7HF-MX4R-9CDT-PWYE", "J7HF-MX4R-9CDT-PWY3", "K7HF@MX4R-9CDT-PWY3", "K7HF/MX4R/9CDT/PWY3"] {
+        for typed in [
+            "", "K7HF-MX4R-9CDT-PWY", "K7HF-MX4R-9CDT-PWY33", "A7HF-MX4R-9CDT-PWY3",
+            "K7HF-MX4R-9CDT-PWYE", "J7HF-MX4R-9CDT-PWY3", "K7HF@MX4R-9CDT-PWY3", "K7HF/MX4R/9CDT/PWY3",
+        ] {
             XCTAssertNil(ConnectionKey.normalize(typed), typed)
         }
     }

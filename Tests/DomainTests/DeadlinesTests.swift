@@ -1,10 +1,12 @@
 import XCTest
+
 @testable import Domain
 
 final class DeadlinesTests: XCTestCase {
     func testRejectionOpensAppealAndLegalAidDeadlines() {
-        let deadlines = Deadlines.for(kind: .decisionRejection, notifiedOn: day("2025-03-15"),
-                                      overseas: false, today: day("2025-03-20"))
+        let deadlines = Deadlines.for(
+            kind: .decisionRejection, notifiedOn: day("2025-03-15"),
+            overseas: false, today: day("2025-03-20"))
         XCTAssertEqual(deadlines.map(\.kind), [.cndaAppeal, .legalAidRequest])
         XCTAssertEqual(deadlines.map(\.lastDay), [day("2025-04-15"), day("2025-03-30")])
         XCTAssertEqual(deadlines.map(\.daysLeft), [26, 10])
@@ -12,8 +14,9 @@ final class DeadlinesTests: XCTestCase {
     }
 
     func testInadmissibilityToo() {
-        let deadlines = Deadlines.for(kind: .decisionInadmissibility, notifiedOn: day("2025-03-15"),
-                                      overseas: false, today: day("2025-03-15"))
+        let deadlines = Deadlines.for(
+            kind: .decisionInadmissibility, notifiedOn: day("2025-03-15"),
+            overseas: false, today: day("2025-03-15"))
         XCTAssertEqual(deadlines.count, 2)
     }
 
@@ -42,16 +45,19 @@ final class DeadlinesTests: XCTestCase {
     }
 
     func testLegalAidDeadlineIsFifteenDays() {
-        let legalAid = Deadlines.for(kind: .decisionRejection, notifiedOn: day("2024-02-20"),
-                                     overseas: true, today: day("2024-03-06"))[1]
+        let legalAid = Deadlines.for(
+            kind: .decisionRejection, notifiedOn: day("2024-02-20"),
+            overseas: true, today: day("2024-03-06"))[1]
         XCTAssertEqual(legalAid.lastDay, day("2024-03-06"))
         XCTAssertEqual(legalAid.state, .lastDay)
     }
 
     func testOtherDocumentsHaveNoDeadline() {
         for kind in DocumentKind.allCases where !kind.isNegativeDecision {
-            XCTAssertEqual(Deadlines.for(kind: kind, notifiedOn: day("2025-03-15"), overseas: false,
-                                         today: day("2025-03-16")), [], kind.rawValue)
+            XCTAssertEqual(
+                Deadlines.for(
+                    kind: kind, notifiedOn: day("2025-03-15"), overseas: false,
+                    today: day("2025-03-16")), [], kind.rawValue)
         }
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Domain
 
 final class EligibilityTests: XCTestCase {
@@ -22,8 +23,9 @@ final class EligibilityTests: XCTestCase {
             Case(site: "rennes", registeredOn: "2020-07-15", expected: .inScope),
             Case(site: "bordeaux", registeredOn: "2020-07-15", procedure: .accelerated, expected: .inScope),
             Case(site: "poitiers", registeredOn: "2021-03-01", expected: .inScope),
-            Case(site: "limoges", registeredOn: "2020-07-14", procedure: .accelerated,
-                 expected: .outOfScope(.siteNotYetInScope(from: pioneerStart))),
+            Case(
+                site: "limoges", registeredOn: "2020-07-14", procedure: .accelerated,
+                expected: .outOfScope(.siteNotYetInScope(from: pioneerStart))),
             Case(site: "lyon", registeredOn: "2022-05-01", expected: .outOfScope(.siteNotYetInScope(from: generalStart))),
             Case(site: "lyon", registeredOn: "2022-05-02", expected: .inScope),
             Case(site: "lyon", registeredOn: "2020-07-15", expected: .outOfScope(.siteNotYetInScope(from: generalStart))),
@@ -37,26 +39,32 @@ final class EligibilityTests: XCTestCase {
             Case(site: "lyon", registeredOn: "2023-01-10", procedure: .dublin, expected: .outOfScope(.dublinNotRequalified)),
             Case(site: "rennes", registeredOn: "2019-01-10", procedure: .dublin, expected: .outOfScope(.dublinNotRequalified)),
             // Registered before the start, requalified on the first day: the requalification day counts.
-            Case(site: "lyon", registeredOn: "2022-04-20", procedure: .dublinRequalifiedNormal(on: day("2022-05-02")),
-                 expected: .inScope),
-            Case(site: "lyon", registeredOn: "2022-04-20", procedure: .dublinRequalifiedNormal(on: day("2022-05-01")),
-                 expected: .outOfScope(.requalifiedBeforeSiteStart(from: generalStart))),
-            Case(site: "rennes", registeredOn: "2020-06-01", procedure: .dublinRequalifiedAccelerated(on: day("2020-07-14")),
-                 expected: .outOfScope(.requalifiedBeforeSiteStart(from: pioneerStart))),
-            Case(site: "rennes", registeredOn: "2020-06-01", procedure: .dublinRequalifiedAccelerated(on: day("2020-07-15")),
-                 expected: .inScope),
+            Case(
+                site: "lyon", registeredOn: "2022-04-20", procedure: .dublinRequalifiedNormal(on: day("2022-05-02")),
+                expected: .inScope),
+            Case(
+                site: "lyon", registeredOn: "2022-04-20", procedure: .dublinRequalifiedNormal(on: day("2022-05-01")),
+                expected: .outOfScope(.requalifiedBeforeSiteStart(from: generalStart))),
+            Case(
+                site: "rennes", registeredOn: "2020-06-01", procedure: .dublinRequalifiedAccelerated(on: day("2020-07-14")),
+                expected: .outOfScope(.requalifiedBeforeSiteStart(from: pioneerStart))),
+            Case(
+                site: "rennes", registeredOn: "2020-06-01", procedure: .dublinRequalifiedAccelerated(on: day("2020-07-15")),
+                expected: .inScope),
         ])
     }
 
     func testPersonalExclusionsComeFirst() {
         check([
             Case(site: "paris", registeredOn: "2023-06-01", minor: true, expected: .outOfScope(.unaccompaniedMinor)),
-            Case(site: "paris", registeredOn: "2023-06-01", procedure: .dublin, minor: true,
-                 expected: .outOfScope(.unaccompaniedMinor)),
+            Case(
+                site: "paris", registeredOn: "2023-06-01", procedure: .dublin, minor: true,
+                expected: .outOfScope(.unaccompaniedMinor)),
             Case(site: "nowhere", registeredOn: "2023-06-01", minor: true, expected: .outOfScope(.unaccompaniedMinor)),
             Case(site: "paris", registeredOn: "2023-06-01", protected: true, expected: .outOfScope(.alreadyProtected)),
-            Case(site: "paris", registeredOn: "2023-06-01", minor: true, protected: true,
-                 expected: .outOfScope(.alreadyProtected)),
+            Case(
+                site: "paris", registeredOn: "2023-06-01", minor: true, protected: true,
+                expected: .outOfScope(.alreadyProtected)),
         ])
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Domain
 
 final class GudaSiteTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 /// The Domain parsers read what people type: hostile or garbled text is refused (nil) or read
@@ -10,14 +11,18 @@ final class HostileParsingTests: XCTestCase {
     struct Draw {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         mutating func next(_ bound: Int) -> Int {
-            state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
             return Int((state &* 0x2545_F491_4F6C_DD1D) % UInt64(bound))
         }
     }
 
-    static let alphabet: [String] = ["0", "1", "6", "9", "+", "(", ")", "0)", "(0", " ", "\u{00A0}", "-", ".", "/",
-                                     "٣", "۷", "３", "৩", "½", "²", "⑤", "e\u{0301}", "6\u{0301}", "\u{0}", "\n", "ß",
-                                     "O", "I", "K", "-", "—", "_", "A", ":", "é", "😀", "\u{202E}"]
+    static let alphabet: [String] = [
+        "0", "1", "6", "9", "+", "(", ")", "0)", "(0", " ", "\u{00A0}", "-", ".", "/",
+        "٣", "۷", "３", "৩", "½", "²", "⑤", "e\u{0301}", "6\u{0301}", "\u{0}", "\n", "ß",
+        "O", "I", "K", "-", "—", "_", "A", ":", "é", "😀", "\u{202E}",
+    ]
 
     func strings(_ count: Int) -> [String] {
         var draw = Draw()
@@ -46,7 +51,10 @@ final class HostileParsingTests: XCTestCase {
 
     func testIdentifiersNeverTrap() {
         for s in strings(3000) + [String(repeating: "٣", count: 10), String(repeating: "1", count: 10_000)] {
-            if let a = AGDREFNumber(s) { XCTAssertEqual(a.digits.count, 10); XCTAssertTrue(a.digits.allSatisfy(\.isASCIIDigit)) }
+            if let a = AGDREFNumber(s) {
+                XCTAssertEqual(a.digits.count, 10)
+                XCTAssertTrue(a.digits.allSatisfy(\.isASCIIDigit))
+            }
             if let o = OFPRAFileNumber(s) { XCTAssertFalse(o.value.contains(where: \.isWhitespace)) }
             _ = ApplicantIdentifier.parse(s)
         }
@@ -70,8 +78,10 @@ final class HostileParsingTests: XCTestCase {
     }
 
     func testDatesAndTimesNeverTrap() {
-        for s in strings(3000) + ["0000-00-00", "9999-12-31", "10000-01-01", "-001-01-01", "+202-01-01", "2026-02-29",
-                                  "2024-02-29", "٢٠٢٦-٠١-٠١", "2026-1-01", "2026-01-01T00", "99:99", "-1:00", "24:00"] {
+        for s in strings(3000) + [
+            "0000-00-00", "9999-12-31", "10000-01-01", "-001-01-01", "+202-01-01", "2026-02-29",
+            "2024-02-29", "٢٠٢٦-٠١-٠١", "2026-1-01", "2026-01-01T00", "99:99", "-1:00", "24:00",
+        ] {
             if let d = CivilDate(iso: s) {
                 XCTAssertEqual(CivilDate(iso: d.iso), d)
                 _ = d.weekday

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 final class NotificationTests: XCTestCase {
@@ -48,17 +49,20 @@ final class NotificationTests: XCTestCase {
     func testDepositAt2359CountsFromThatDay() {
         // 23:59 in Paris is 22:59 UTC in winter: day D is the Paris day, 10 January.
         let late = instant("2025-01-10T23:59:00+01:00")
-        XCTAssertEqual(DocumentNotification.deemedNotificationInstant(depositedAt: late),
-                       instant("2025-01-25T23:59:00+01:00"))
+        XCTAssertEqual(
+            DocumentNotification.deemedNotificationInstant(depositedAt: late),
+            instant("2025-01-25T23:59:00+01:00"))
         let summer = instant("2025-06-10T23:59:00+02:00")
-        XCTAssertEqual(DocumentNotification.deemedNotificationInstant(depositedAt: summer),
-                       instant("2025-06-25T23:59:00+02:00"))
+        XCTAssertEqual(
+            DocumentNotification.deemedNotificationInstant(depositedAt: summer),
+            instant("2025-06-25T23:59:00+02:00"))
     }
 
     func testDepositJustAfterMidnightInParisIsStillThePreviousDayInUTC() {
         let early = instant("2025-01-11T00:30:00+01:00")
-        let state = DocumentNotification.notifiedAt(depositedAt: early, firstConsultedAt: nil,
-                                                    now: instant("2025-02-01T12:00:00+01:00"))
+        let state = DocumentNotification.notifiedAt(
+            depositedAt: early, firstConsultedAt: nil,
+            now: instant("2025-02-01T12:00:00+01:00"))
         XCTAssertEqual(state.notifiedOn, day("2025-01-26"))
     }
 
@@ -80,16 +84,19 @@ final class NotificationTests: XCTestCase {
 
     func testDay15FallingOnAClockChangeTakesTheLaterReading() {
         // 02:30 does not exist on 30 March 2025: deemed at 03:30 summer time.
-        XCTAssertEqual(DocumentNotification.deemedNotificationInstant(depositedAt: instant("2025-03-15T02:30:00+01:00")),
-                       instant("2025-03-30T03:30:00+02:00"))
+        XCTAssertEqual(
+            DocumentNotification.deemedNotificationInstant(depositedAt: instant("2025-03-15T02:30:00+01:00")),
+            instant("2025-03-30T03:30:00+02:00"))
         // 02:30 happens twice on 26 October 2025: deemed at the second one.
-        XCTAssertEqual(DocumentNotification.deemedNotificationInstant(depositedAt: instant("2025-10-11T02:30:00+02:00")),
-                       instant("2025-10-26T02:30:00+01:00"))
+        XCTAssertEqual(
+            DocumentNotification.deemedNotificationInstant(depositedAt: instant("2025-10-11T02:30:00+02:00")),
+            instant("2025-10-26T02:30:00+01:00"))
     }
 
     func testSecondsAreKept() {
         let deposit = instant("2025-05-05T10:00:00+02:00").addingTimeInterval(42.5)
-        XCTAssertEqual(DocumentNotification.deemedNotificationInstant(depositedAt: deposit),
-                       deemed.addingTimeInterval(42.5))
+        XCTAssertEqual(
+            DocumentNotification.deemedNotificationInstant(depositedAt: deposit),
+            deemed.addingTimeInterval(42.5))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 final class ParisCalendarTests: XCTestCase {
@@ -20,10 +21,12 @@ final class ParisCalendarTests: XCTestCase {
     }
 
     func testWallClockTimes() {
-        XCTAssertEqual(ParisCalendar.instant(on: day("2025-07-01"), at: TimeOfDay(hour: 9, minute: 30)!),
-                       instant("2025-07-01T07:30:00Z"))
-        XCTAssertEqual(ParisCalendar.instant(on: day("2025-12-01"), at: TimeOfDay(hour: 9, minute: 30)!),
-                       instant("2025-12-01T08:30:00Z"))
+        XCTAssertEqual(
+            ParisCalendar.instant(on: day("2025-07-01"), at: TimeOfDay(hour: 9, minute: 30)!),
+            instant("2025-07-01T07:30:00Z"))
+        XCTAssertEqual(
+            ParisCalendar.instant(on: day("2025-12-01"), at: TimeOfDay(hour: 9, minute: 30)!),
+            instant("2025-12-01T08:30:00Z"))
     }
 
     func testSkippedAndRepeatedWallClockTimesTakeTheLaterInstant() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Domain
 
 final class PasswordPolicyTests: XCTestCase {
@@ -32,8 +33,10 @@ final class PasswordPolicyTests: XCTestCase {
     }
 
     func testRefusesCommonPasswordsWhateverTheirCase() {
-        for common in ["azerty123456", "Azerty123456", "motdepasse123", "soleil123456", "MOTDEPASSE123",
-                       "123456789012", "iloveyou1234"] {
+        for common in [
+            "azerty123456", "Azerty123456", "motdepasse123", "soleil123456", "MOTDEPASSE123",
+            "123456789012", "iloveyou1234",
+        ] {
             XCTAssertEqual(violations(common), [.common], common)
         }
     }
@@ -52,15 +55,18 @@ final class PasswordPolicyTests: XCTestCase {
     }
 
     func testReportsEveryViolation() {
-        XCTAssertEqual(PasswordPolicy.violations(of: "0123456789", agdref: agdref, connectionKey: key),
-                       [.tooShort, .containsIdentifier])
+        XCTAssertEqual(
+            PasswordPolicy.violations(of: "0123456789", agdref: agdref, connectionKey: key),
+            [.tooShort, .containsIdentifier])
     }
 
     func testViolationCodes() {
-        XCTAssertEqual(PasswordViolation.allCases.map(\.code), [
-            "password.too_short", "password.too_long", "password.common", "password.contains_identifier",
-            "password.is_connection_key",
-        ])
+        XCTAssertEqual(
+            PasswordViolation.allCases.map(\.code),
+            [
+                "password.too_short", "password.too_long", "password.common", "password.contains_identifier",
+                "password.is_connection_key",
+            ])
     }
 
     func testCommonPasswordListShape() {

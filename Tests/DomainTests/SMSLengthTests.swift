@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Domain
 
 final class SMSLengthTests: XCTestCase {
@@ -13,8 +14,10 @@ final class SMSLengthTests: XCTestCase {
     }
 
     func testFrenchCharactersOutsideGSM7SwitchToUCS2() {
-        for text in ["Vous avez reçu un document", "Ouvrez la fenêtre de connexion", "Coût",
-                     "Un document vous attend\u{00A0}!", "Consultez l’espace OFPRA"] {
+        for text in [
+            "Vous avez reçu un document", "Ouvrez la fenêtre de connexion", "Coût",
+            "Un document vous attend\u{00A0}!", "Consultez l’espace OFPRA",
+        ] {
             let length = SMSLength(measuring: text)
             XCTAssertEqual(length.encoding, .ucs2, text)
             XCTAssertEqual(length.units, text.utf16.count, text)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 /// A civil date from `yyyy-MM-dd`; fails the test (and returns 1970-01-01) when malformed.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Domain
 
 final class ThrottlePolicyTests: XCTestCase {
@@ -12,9 +13,11 @@ final class ThrottlePolicyTests: XCTestCase {
             (20, .locked), (21, .locked),
         ]
         for item in cases {
-            XCTAssertEqual(ThrottlePolicy.password.decision(consecutiveFailures: item.failures,
-                                                            lastFailureAt: lastFailure, now: lastFailure),
-                           item.expected, "\(item.failures) failures")
+            XCTAssertEqual(
+                ThrottlePolicy.password.decision(
+                    consecutiveFailures: item.failures,
+                    lastFailureAt: lastFailure, now: lastFailure),
+                item.expected, "\(item.failures) failures")
         }
     }
 
@@ -33,12 +36,18 @@ final class ThrottlePolicyTests: XCTestCase {
 
     func testWaitShrinksAsTimePasses() {
         let policy = ThrottlePolicy.password
-        XCTAssertEqual(policy.decision(consecutiveFailures: 9, lastFailureAt: lastFailure,
-                                       now: lastFailure.addingTimeInterval(10)), .wait(seconds: 6))
-        XCTAssertEqual(policy.decision(consecutiveFailures: 9, lastFailureAt: lastFailure,
-                                       now: lastFailure.addingTimeInterval(15.2)), .wait(seconds: 1))
-        XCTAssertEqual(policy.decision(consecutiveFailures: 9, lastFailureAt: lastFailure,
-                                       now: lastFailure.addingTimeInterval(16)), .allowed)
+        XCTAssertEqual(
+            policy.decision(
+                consecutiveFailures: 9, lastFailureAt: lastFailure,
+                now: lastFailure.addingTimeInterval(10)), .wait(seconds: 6))
+        XCTAssertEqual(
+            policy.decision(
+                consecutiveFailures: 9, lastFailureAt: lastFailure,
+                now: lastFailure.addingTimeInterval(15.2)), .wait(seconds: 1))
+        XCTAssertEqual(
+            policy.decision(
+                consecutiveFailures: 9, lastFailureAt: lastFailure,
+                now: lastFailure.addingTimeInterval(16)), .allowed)
     }
 
     func testALockOutlastsTheMemoryButACountDoesNot() {
@@ -51,13 +60,16 @@ final class ThrottlePolicyTests: XCTestCase {
 
     func testKeyChecksSlowDownButNeverLock() {
         XCTAssertNil(ThrottlePolicy.key.lockAt)
-        XCTAssertEqual(ThrottlePolicy.key.decision(consecutiveFailures: 1000, lastFailureAt: lastFailure, now: lastFailure),
-                       .wait(seconds: 300))
+        XCTAssertEqual(
+            ThrottlePolicy.key.decision(consecutiveFailures: 1000, lastFailureAt: lastFailure, now: lastFailure),
+            .wait(seconds: 300))
     }
 
     func testClockGoingBackwardsCountsAsNoTimeElapsed() {
-        XCTAssertEqual(ThrottlePolicy.password.decision(consecutiveFailures: 6, lastFailureAt: lastFailure,
-                                                        now: lastFailure.addingTimeInterval(-30)), .wait(seconds: 2))
+        XCTAssertEqual(
+            ThrottlePolicy.password.decision(
+                consecutiveFailures: 6, lastFailureAt: lastFailure,
+                now: lastFailure.addingTimeInterval(-30)), .wait(seconds: 2))
     }
 
     func testAddressPolicyHasAHigherThresholdAndNeverLocks() {
@@ -66,9 +78,11 @@ final class ThrottlePolicyTests: XCTestCase {
             (29, .wait(seconds: 300)), (10_000, .wait(seconds: 300)),
         ]
         for item in cases {
-            XCTAssertEqual(ThrottlePolicy.address.decision(consecutiveFailures: item.failures,
-                                                           lastFailureAt: lastFailure, now: lastFailure),
-                           item.expected, "\(item.failures) failures")
+            XCTAssertEqual(
+                ThrottlePolicy.address.decision(
+                    consecutiveFailures: item.failures,
+                    lastFailureAt: lastFailure, now: lastFailure),
+                item.expected, "\(item.failures) failures")
         }
     }
 

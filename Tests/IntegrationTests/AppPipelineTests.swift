@@ -1,10 +1,11 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// The request pipeline (session, CSRF, cookies, errors) against the real database,
 /// without nginx: what a browser would get back for a given request.
@@ -15,13 +16,15 @@ final class AppPipelineTests: XCTestCase {
 
     override func setUpWithError() throws {
         db = try TestDatabase.connect()
-        let config = Config(databaseURL: TestDatabase.conninfo!, socketPath: "/dev/null", threads: 1,
-                            root: TestDatabase.root, secret: Array(repeating: 3, count: 32), environment: .test,
-                            spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
+        let config = Config(
+            databaseURL: TestDatabase.conninfo!, socketPath: "/dev/null", threads: 1,
+            root: TestDatabase.root, secret: Array(repeating: 3, count: 32), environment: .test,
+            spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
         app = try App(config: config)
         handler = app.makeHandler()
-        try StaffAccounts.upsert(email: EmailAddress("pipeline@test.invalid")!, displayName: "Pipeline Tester",
-                                 role: .ofpraAgent, password: "pipeline-password-1", hasher: .fastForTests, db: db)
+        try StaffAccounts.upsert(
+            email: EmailAddress("pipeline@test.invalid")!, displayName: "Pipeline Tester",
+            role: .ofpraAgent, password: "pipeline-password-1", hasher: .fastForTests, db: db)
     }
 
     /// XCTest keeps every test instance until the end: release the connections now.
@@ -33,14 +36,18 @@ final class AppPipelineTests: XCTestCase {
     }
 
     func get(_ path: String, cookies: [String: String] = [:], secure: Bool = false, query: String = "") throws -> Response {
-        handler.handle(Request(method: .get, path: path, query: try FormData.parseURLEncoded(query),
-                               cookies: cookies, isSecure: secure))
+        handler.handle(
+            Request(
+                method: .get, path: path, query: try FormData.parseURLEncoded(query),
+                cookies: cookies, isSecure: secure))
     }
 
     func post(_ path: String, _ body: String, cookies: [String: String], secure: Bool = false) -> Response {
-        handler.handle(Request(method: .post, path: path,
-                               headers: [.contentType: "application/x-www-form-urlencoded"],
-                               cookies: cookies, body: Array(body.utf8), isSecure: secure))
+        handler.handle(
+            Request(
+                method: .post, path: path,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                cookies: cookies, body: Array(body.utf8), isSecure: secure))
     }
 
     func html(_ r: Response) -> String { String(decoding: r.body, as: UTF8.self) }
@@ -59,8 +66,9 @@ final class AppPipelineTests: XCTestCase {
         let page = try get("/connexion", secure: secure)
         let csrfCookie = try XCTUnwrap(cookie(page, names.csrf)).value
         let token = app.csrf.token(bindingTo: csrfCookie)
-        let r = post("/connexion", "_csrf=\(token)&email=pipeline%40test.invalid&password=pipeline-password-1",
-                     cookies: [names.csrf: csrfCookie], secure: secure)
+        let r = post(
+            "/connexion", "_csrf=\(token)&email=pipeline%40test.invalid&password=pipeline-password-1",
+            cookies: [names.csrf: csrfCookie], secure: secure)
         XCTAssertEqual(r.status, 303, html(r))
         return (try XCTUnwrap(cookie(r, names.session)).value, csrfCookie)
     }
@@ -109,8 +117,9 @@ final class AppPipelineTests: XCTestCase {
 
     func testIdleSessionExpires() throws {
         let (token, _) = try logIn()
-        try db.query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE token_hash = $1",
-                     [PGBytes(Digest.sha256(token))])
+        try db.query(
+            "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE token_hash = $1",
+            [PGBytes(Digest.sha256(token))])
         let r = try get("/espace", cookies: ["session": token])
         XCTAssertEqual(r.status, 303)
         XCTAssertEqual(r.header("Location"), "/connexion?next=/espace")
@@ -118,8 +127,9 @@ final class AppPipelineTests: XCTestCase {
 
     func testAbsoluteSessionLifetimeEnds() throws {
         let (token, _) = try logIn()
-        try db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1",
-                     [PGBytes(Digest.sha256(token))])
+        try db.query(
+            "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1",
+            [PGBytes(Digest.sha256(token))])
         XCTAssertEqual(try get("/espace", cookies: ["session": token]).status, 303)
     }
 
@@ -133,10 +143,12 @@ final class AppPipelineTests: XCTestCase {
     func testWrongPasswordAndUnknownEmailGiveTheSameAnswer() throws {
         let csrfCookie = app.csrf.issueCookie()  // a cookie the server issued (forged ones are replaced)
         let token = app.csrf.token(bindingTo: csrfCookie)
-        let wrong = post("/connexion", "_csrf=\(token)&email=pipeline%40test.invalid&password=nope-nope-nope",
-                         cookies: ["csrf": csrfCookie])
-        let unknown = post("/connexion", "_csrf=\(token)&email=nobody%40test.invalid&password=nope-nope-nope",
-                           cookies: ["csrf": csrfCookie])
+        let wrong = post(
+            "/connexion", "_csrf=\(token)&email=pipeline%40test.invalid&password=nope-nope-nope",
+            cookies: ["csrf": csrfCookie])
+        let unknown = post(
+            "/connexion", "_csrf=\(token)&email=nobody%40test.invalid&password=nope-nope-nope",
+            cookies: ["csrf": csrfCookie])
         XCTAssertEqual(wrong.status, 422)
         XCTAssertEqual(unknown.status, 422)
         let message = escaped(app.catalogues[.french].text("staff.login.failed"))
@@ -167,9 +179,10 @@ final class AppPipelineTests: XCTestCase {
     }
 
     func testDatabaseOutageIsA503Page() throws {
-        let config = Config(databaseURL: "host=/nonexistent port=1 dbname=x connect_timeout=1", socketPath: "/dev/null",
-                            threads: 1, root: TestDatabase.root, secret: Array(repeating: 3, count: 32),
-                            environment: .test, spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
+        let config = Config(
+            databaseURL: "host=/nonexistent port=1 dbname=x connect_timeout=1", socketPath: "/dev/null",
+            threads: 1, root: TestDatabase.root, secret: Array(repeating: 3, count: 32),
+            environment: .test, spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
         let down = try App(config: config).makeHandler()
         let r = down.handle(Request(method: .get, path: "/healthz"))
         XCTAssertEqual(r.status, 503)

@@ -1,11 +1,12 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// The rules of the applicant's credentials, through the real pipeline and database.
 final class ApplicantAccountTests: IntegrationTestCase {
@@ -79,7 +80,9 @@ final class ApplicantAccountTests: IntegrationTestCase {
         try activate(Browser(app: app), person, key: key, password: "le vrai mot de passe")
         let b = Browser(app: app)
         try b.get("/usager/connexion")
-        for _ in 0..<5 { XCTAssertEqual(b.post("/usager/connexion", ["identifier": person.agdref!, "password": "faux faux faux"]).status, 422) }
+        for _ in 0..<5 {
+            XCTAssertEqual(b.post("/usager/connexion", ["identifier": person.agdref!, "password": "faux faux faux"]).status, 422)
+        }
         let early = b.post("/usager/connexion", ["identifier": person.agdref!, "password": "le vrai mot de passe"])
         XCTAssertEqual(early.status, 429)
         XCTAssertEqual(early.header("Retry-After"), "1")
@@ -95,8 +98,12 @@ final class ApplicantAccountTests: IntegrationTestCase {
         let reprinted = try KeyIssuer.issue(for: person, event: "key_reissued", by: .system, address: nil, db: db)
         let b = Browser(app: app)
         try b.get("/usager/mot-de-passe-oublie")
-        let r = b.post("/usager/mot-de-passe-oublie", ["identifier": person.agdref!, "key": reprinted,
-                                                      "password": "encore une autre phrase", "confirmation": "encore une autre phrase"])
+        let r = b.post(
+            "/usager/mot-de-passe-oublie",
+            [
+                "identifier": person.agdref!, "key": reprinted,
+                "password": "encore une autre phrase", "confirmation": "encore une autre phrase",
+            ])
         XCTAssertEqual(r.status, 303, r.html)
         XCTAssertEqual(try kiosk.get("/usager/espace").status, 303, "the kiosk session ended")
     }
@@ -148,7 +155,8 @@ final class ApplicantAccountTests: IntegrationTestCase {
     func testAnotherApplicantsVerificationIsNotFound() throws {
         let (a, keyA) = try Fixtures.applicant(db)
         let (b, keyB) = try Fixtures.applicant(db)
-        let browserA = Browser(app: app), browserB = Browser(app: app)
+        let browserA = Browser(app: app)
+        let browserB = Browser(app: app)
         try activate(browserA, a, key: keyA)
         try activate(browserB, b, key: keyB)
         try browserA.get("/usager/coordonnees")

@@ -2,8 +2,9 @@ import Domain
 import Foundation
 import HTTP
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// An act and its audit row commit together: when the audit row cannot be written, the act is
 /// undone too (no unaudited act). The deposit's case is in DepositRouteTests.
@@ -11,7 +12,8 @@ final class AuditAtomicityTests: IntegrationTestCase {
     /// Makes every audit insert of `action` about `applicant` fail until the returned closure runs.
     func refuseAudit(_ action: String, applicant: Int64) throws -> () -> Void {
         let name = "refuse_\(action)_\(applicant)"
-        try db.execute("""
+        try db.execute(
+            """
             CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN IF NEW.applicant_id = \(applicant) AND NEW.action = '\(action)' THEN
               RAISE EXCEPTION 'simulated audit failure'; END IF; RETURN NEW; END $$;
@@ -42,10 +44,12 @@ final class AuditAtomicityTests: IntegrationTestCase {
     }
 
     func accommodations(_ person: Applicant, open: Bool) throws -> Int {
-        try db.query("""
+        try db.query(
+            """
             SELECT count(*) AS n FROM follow_links WHERE applicant_id = $1 AND kind = 'accommodation'
                AND (ended_on IS NULL) = $2
-            """, [person.id, open]).first!.get("n")
+            """, [person.id, open]
+        ).first!.get("n")
     }
 
     func testOpeningAnAccommodationIsUndoneWhenItsAuditRowFails() throws {
@@ -56,8 +60,9 @@ final class AuditAtomicityTests: IntegrationTestCase {
         XCTAssertEqual(b.post("/pro/personnes/\(person.id)/hebergement", fields).status, 500)
         restore()
         XCTAssertEqual(try accommodations(person, open: true), 0, "no accommodation opened without its audit row")
-        XCTAssertEqual(b.post("/pro/personnes/\(person.id)/hebergement", fields).location,
-                       "/pro/personnes/\(person.id)?notice=accommodation_saved")
+        XCTAssertEqual(
+            b.post("/pro/personnes/\(person.id)/hebergement", fields).location,
+            "/pro/personnes/\(person.id)?notice=accommodation_saved")
         XCTAssertEqual(try accommodations(person, open: true), 1)
     }
 
@@ -77,8 +82,9 @@ final class AuditAtomicityTests: IntegrationTestCase {
         let (person, _) = try Fixtures.applicant(db, phone: nil)
         let mobile = "+3367\(Int.random(in: 1_000_000...9_999_999))"
         let code = try XCTUnwrap(VerificationCode(digits: "482913", issuedAt: Date()))
-        let verification = try ContactVerifications.create(applicant: person.id, channel: "sms", target: mobile, code: code,
-                                                           secret: app.config.secret, db: db)
+        let verification = try ContactVerifications.create(
+            applicant: person.id, channel: "sms", target: mobile, code: code,
+            secret: app.config.secret, db: db)
         let (b, _) = try spadaWithCada()
         let fields = ["verification": String(verification), "code": "482913"]
         let restore = try refuseAudit("kiosk_contact_verified", applicant: person.id)

@@ -1,17 +1,21 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// Walks every registered route with every role, an applicant, a person mid-activation and a
 /// logged-out visitor, and checks that what happens is what `AccessMatrix` says.
 final class AuthorizationMatrixTests: IntegrationTestCase {
     enum Actor: CustomStringConvertible {
-        case anonymous, applicant(Int64), activating(Int64), staff(StaffAccount)
+        case anonymous
+        case applicant(Int64)
+        case activating(Int64)
+        case staff(StaffAccount)
         var description: String {
             switch self {
             case .anonymous: "anonymous"
@@ -42,19 +46,24 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
 
     func staffWithStructures() throws -> [StaffAccount] {
         try Role.allCases.map { role in
-            let kind: Structure.Kind? = switch role {
-            case .spadaStaff: .spada
-            case .cadaStaff: .cada
-            case .hudaStaff: .huda
-            case .gudaAgent: .guda
-            case .ofiiAgent: .ofii
-            default: nil
+            let kind: Structure.Kind? =
+                switch role {
+                case .spadaStaff: .spada
+                case .cadaStaff: .cada
+                case .hudaStaff: .huda
+                case .gudaAgent: .guda
+                case .ofiiAgent: .ofii
+                default: nil
+                }
+            let structure = try kind.map {
+                try Structures.upsert(
+                    kind: $0, name: "Matrix \($0.rawValue)", city: "Rennes",
+                    gudaSite: $0 == .guda ? "rennes" : nil, db: db)
             }
-            let structure = try kind.map { try Structures.upsert(kind: $0, name: "Matrix \($0.rawValue)", city: "Rennes",
-                                                                  gudaSite: $0 == .guda ? "rennes" : nil, db: db) }
-            return try StaffAccounts.upsert(email: EmailAddress("matrix-\(role.rawValue)@test.invalid")!, displayName: "Matrix \(role.rawValue)",
-                                            role: role, structureId: structure?.id, password: "matrix-password-1",
-                                            hasher: .fastForTests, db: db)
+            return try StaffAccounts.upsert(
+                email: EmailAddress("matrix-\(role.rawValue)@test.invalid")!, displayName: "Matrix \(role.rawValue)",
+                role: role, structureId: structure?.id, password: "matrix-password-1",
+                hasher: .fastForTests, db: db)
         }
     }
 
@@ -67,8 +76,10 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     func testEveryRouteWithEveryActorMatchesTheMatrix() throws {
         let (owner, _) = try Fixtures.applicant(db)
         let (other, _) = try Fixtures.applicant(db)
-        let document = try DocumentDeposit.deposit(.convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                                                   interview: nil, for: owner, by: nil, db: db).document
+        let document = try DocumentDeposit.deposit(
+            .convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+            interview: nil, for: owner, by: nil, db: db
+        ).document
         let actors: [Actor] = [.anonymous, .applicant(other.id), .activating(other.id)] + (try staffWithStructures()).map { .staff($0) }
         var checked = 0
         let registered = app.routes.all
@@ -114,8 +125,9 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         XCTAssertEqual(try b.get("/pro/personnes/\(person.id)").status, 404)
         XCTAssertEqual(b.post("/pro/personnes/\(person.id)/cle", ["present": "1"]).status, 404)
         XCTAssertEqual(b.post("/pro/personnes/\(person.id)/renonciation", ["reason": "vulnerability"]).status, 404)
-        try FollowLinks.open(applicant: person.id, structure: spada.structureId!, kind: .domiciliation, startedOn: "2024-01-01",
-                             by: nil, db: db)
+        try FollowLinks.open(
+            applicant: person.id, structure: spada.structureId!, kind: .domiciliation, startedOn: "2024-01-01",
+            by: nil, db: db)
         XCTAssertEqual(try b.get("/pro/personnes/\(person.id)").status, 200)
     }
 
@@ -149,9 +161,10 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     }
 
     func account(_ role: Role, _ structure: Structure?) throws -> StaffAccount {
-        try StaffAccounts.upsert(email: EmailAddress("scope-\(role.rawValue)-\(structure?.id ?? 0)@test.invalid")!,
-                                 displayName: "Scope \(role.rawValue)", role: role, structureId: structure?.id,
-                                 password: "matrix-password-1", hasher: .fastForTests, db: db)
+        try StaffAccounts.upsert(
+            email: EmailAddress("scope-\(role.rawValue)-\(structure?.id ?? 0)@test.invalid")!,
+            displayName: "Scope \(role.rawValue)", role: role, structureId: structure?.id,
+            password: "matrix-password-1", hasher: .fastForTests, db: db)
     }
 
     func structure(_ kind: Structure.Kind, site: String? = nil) throws -> Structure {
@@ -161,15 +174,19 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     /// A person enrolled by a SPADA of Rennes, not registered yet.
     func enrolled() throws -> Applicant {
         let spada = try structure(.spada, site: "rennes")
-        return try Applicants.enrol(.init(surname: "Scope", givenNames: "Person", birthDate: "1990-01-01", nationality: "x",
-                                          language: "fr", phone: nil, email: nil, spadaId: spada.id), by: nil, db: db)
+        return try Applicants.enrol(
+            .init(
+                surname: "Scope", givenNames: "Person", birthDate: "1990-01-01", nationality: "x",
+                language: "fr", phone: nil, email: nil, spadaId: spada.id), by: nil, db: db)
     }
 
     func forwardedOptOut(office: Structure) throws -> PaperOptOut {
         let (person, _) = try Fixtures.applicant(db)
         let spada = try account(.spadaStaff, try Fixtures.structure(db))
-        let optOut = try XCTUnwrap(PaperOptOuts.request(applicant: person.id, reason: .vulnerability, detail: nil, office: office.id,
-                                                        by: spada.id, db: db))
+        let optOut = try XCTUnwrap(
+            PaperOptOuts.request(
+                applicant: person.id, reason: .vulnerability, detail: nil, office: office.id,
+                by: spada.id, db: db))
         return optOut
     }
 
@@ -190,17 +207,21 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         case .followedByOwnStructure:
             guard let role else { preconditionFailure(pattern) }
             let kind: Structure.Kind = role == .spadaStaff ? .spada : role == .cadaStaff ? .cada : .huda
-            let own = try structure(kind), other = try structure(kind)
+            let own = try structure(kind)
+            let other = try structure(kind)
             let (person, _) = try Fixtures.applicant(db, phone: nil)
-            try FollowLinks.open(applicant: person.id, structure: own.id, kind: kind == .spada ? .domiciliation : .accommodation,
-                                 startedOn: "2024-01-01", by: nil, db: db)
+            try FollowLinks.open(
+                applicant: person.id, structure: own.id, kind: kind == .spada ? .domiciliation : .accommodation,
+                startedOn: "2024-01-01", by: nil, db: db)
             let right = try account(role, own)
             var s = Scenario(path: path(person.id), right: .staff(right), wrong: .staff(try account(role, other)))
             switch pattern {
             case "/pro/personnes/:id/cle":
                 let page = try browser(.staff(right)).get("/pro/personnes/\(person.id)")
-                s.form = ["att_surname": person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
-                          "present": "1", "print_token": Page.printToken(page.html) ?? ""]
+                s.form = [
+                    "att_surname": person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
+                    "present": "1", "print_token": Page.printToken(page.html) ?? "",
+                ]
             case "/pro/personnes/:id/hebergement":
                 s.form = ["structure": String(try structure(.cada).id), "started_on": today]
             case "/pro/personnes/:id/hebergement/fin":
@@ -209,8 +230,9 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 s.form = ["optout_reason": "vulnerability", "optout_office": String(try structure(.ofii).id)]
             case "/pro/inscriptions/:id/coordonnees":
                 let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
-                let id = try ContactVerifications.create(applicant: person.id, channel: "sms", target: "+33612345678", code: code,
-                                                         secret: app.config.secret, db: db)
+                let id = try ContactVerifications.create(
+                    applicant: person.id, channel: "sms", target: "+33612345678", code: code,
+                    secret: app.config.secret, db: db)
                 s.form = ["verification": String(id), "code": code.digits]
             default: break
             }
@@ -222,44 +244,59 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 let (person, _) = try Fixtures.applicant(db)
                 try db.query("UPDATE applicants SET registered_by = $2, registered_at = now() WHERE id = $1", [person.id, right.id])
                 let queue = try browser(.staff(right)).get("/agents/guda")
-                return Scenario(path: path(person.id), right: .staff(right), wrong: .staff(wrong),
-                                form: ["print_token": Page.printToken(queue.html, for: path(person.id)) ?? ""])
+                return Scenario(
+                    path: path(person.id), right: .staff(right), wrong: .staff(wrong),
+                    form: ["print_token": Page.printToken(queue.html, for: path(person.id)) ?? ""])
             }
             let person = try enrolled()
             let form = try browser(.staff(right)).get("/agents/guda/personnes/\(person.id)")
-            return Scenario(path: path(person.id), right: .staff(right), wrong: .staff(wrong),
-                            form: ["agdref": Fixtures.agdref(), "registered_on": today, "procedure": "normal",
-                                   "print_token": Page.printToken(form.html) ?? ""])
+            return Scenario(
+                path: path(person.id), right: .staff(right), wrong: .staff(wrong),
+                form: [
+                    "agdref": Fixtures.agdref(), "registered_on": today, "procedure": "normal",
+                    "print_token": Page.printToken(form.html) ?? "",
+                ])
         case .ownOfiiOffice:
-            let own = try structure(.ofii), other = try structure(.ofii)
+            let own = try structure(.ofii)
+            let other = try structure(.ofii)
             let optOut = try forwardedOptOut(office: own)
-            return Scenario(path: path(optOut.id), right: .staff(try account(.ofiiAgent, own)),
-                            wrong: .staff(try account(.ofiiAgent, other)), form: ["convoked_on": today])
+            return Scenario(
+                path: path(optOut.id), right: .staff(try account(.ofiiAgent, own)),
+                wrong: .staff(try account(.ofiiAgent, other)), form: ["convoked_on": today])
         case .national:
             let ofpra = Actor.staff(try account(.ofpraAgent, nil))
             if pattern.hasPrefix("/agents/ofpra/renonciations/") {
                 let office = try structure(.ofii)
                 let o = try forwardedOptOut(office: office)
                 _ = try PaperOptOuts.recordConvocation(id: o.id, office: office.id, on: ParisCalendar.civilDate(of: Date()), db: db)
-                _ = try PaperOptOuts.recordSignedForm(id: o.id, office: office.id, signedOn: ParisCalendar.civilDate(of: Date()),
-                                                      pdf: Array("%PDF-1.4\n%%EOF\n".utf8), db: db)
+                _ = try PaperOptOuts.recordSignedForm(
+                    id: o.id, office: office.id, signedOn: ParisCalendar.civilDate(of: Date()),
+                    pdf: Array("%PDF-1.4\n%%EOF\n".utf8), db: db)
                 return Scenario(path: path(o.id), right: ofpra, form: ["refusal_reason": "Matrix"])
             }
             if pattern.hasPrefix("/agents/ofpra/courrier/") {
                 let (person, _) = try Fixtures.applicant(db)
-                let document = try DocumentDeposit.deposit(.convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                                                           interview: nil, for: person, by: nil, db: db).document
-                let id: Int64 = try XCTUnwrap(db.query("""
-                    INSERT INTO postal_dispatches (document_id, applicant_id) VALUES ($1, $2) RETURNING id
-                    """, [document.id, person.id]).first?.get("id"))
+                let document = try DocumentDeposit.deposit(
+                    .convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+                    interview: nil, for: person, by: nil, db: db
+                ).document
+                let id: Int64 = try XCTUnwrap(
+                    db.query(
+                        """
+                        INSERT INTO postal_dispatches (document_id, applicant_id) VALUES ($1, $2) RETURNING id
+                        """, [document.id, person.id]
+                    ).first?.get("id"))
                 return Scenario(path: path(id), right: ofpra)
             }
             let (person, _) = try Fixtures.applicant(db, open: !pattern.hasPrefix("/agents/ofpra/espaces/"))
             return Scenario(path: path(person.id), right: ofpra, form: ["reason": "withdrawal", "ofpra_number": ""])
         case .platform:
             let id = try db.transaction { tx -> Int64 in
-                switch try Outbox.enqueue(OutboxMessage(channel: .email, recipient: "matrix@example.org", template: "contact_code",
-                                                        language: "fr", params: ["code": "123456"]), in: tx) {
+                switch try Outbox.enqueue(
+                    OutboxMessage(
+                        channel: .email, recipient: "matrix@example.org", template: "contact_code",
+                        language: "fr", params: ["code": "123456"]), in: tx)
+                {
                 case .queued(let id), .alreadyQueued(let id): return id
                 }
             }
@@ -269,15 +306,20 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             let (other, _) = try Fixtures.applicant(db)
             if pattern.hasPrefix("/usager/documents/") {
                 // A convocation: the one kind with a calendar file.
-                let interview = InterviewAppointment(date: CivilDate(year: 2030, month: 1, day: 10)!, time: TimeOfDay(hhmm: "09:30")!,
-                                                     place: "OFPRA", address: "201 rue Carnot", interpreterLanguage: nil)
-                let document = try DocumentDeposit.deposit(.convocation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                                                           interview: interview, for: owner, by: nil, db: db).document
-                return Scenario(path: path(document.publicId.uuidString.lowercased()), right: .applicant(owner.id), wrong: .applicant(other.id))
+                let interview = InterviewAppointment(
+                    date: CivilDate(year: 2030, month: 1, day: 10)!, time: TimeOfDay(hhmm: "09:30")!,
+                    place: "OFPRA", address: "201 rue Carnot", interpreterLanguage: nil)
+                let document = try DocumentDeposit.deposit(
+                    .convocation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+                    interview: interview, for: owner, by: nil, db: db
+                ).document
+                return Scenario(
+                    path: path(document.publicId.uuidString.lowercased()), right: .applicant(owner.id), wrong: .applicant(other.id))
             }
             let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
-            let id = try ContactVerifications.create(applicant: owner.id, channel: "sms", target: "+33612345679", code: code,
-                                                     secret: app.config.secret, db: db)
+            let id = try ContactVerifications.create(
+                applicant: owner.id, channel: "sms", target: "+33612345679", code: code,
+                secret: app.config.secret, db: db)
             return Scenario(path: path(id), right: .applicant(owner.id), wrong: .applicant(other.id), form: ["code": code.digits])
         }
     }
@@ -285,10 +327,13 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     /// A fingerprint of what an action could change (the audit trail and sessions excepted; the
     /// outbox only by count, as the worker updates its rows meanwhile).
     func snapshot() throws -> String {
-        let tables = ["applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
-                      "contact_verifications", "print_tokens"]
+        let tables = [
+            "applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
+            "contact_verifications", "print_tokens",
+        ]
         var parts = try tables.map { t in
-            try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get("h", as: String.self) ?? ""
+            try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get(
+                "h", as: String.self) ?? ""
         }
         parts.append(String(try db.query("SELECT count(*) AS n FROM outbox_messages").first?.get("n", as: Int.self) ?? 0))
         return parts.joined(separator: "|")
@@ -302,20 +347,23 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     /// Every route naming a record, as an actor of the right role but the wrong site/structure
     /// (404 or 403, nothing changed), then as the right one (the action goes through).
     func testEveryRouteWithARecordIdActsOnlyWithinTheActorsScope() throws {
-        var walked = 0, outOfScope = 0
+        var walked = 0
+        var outOfScope = 0
         for (method, pattern, route) in app.routes.all where pattern.contains(":id") {
             let what = "\(method) \(pattern)"
             for s in try scenarios(method, pattern, route) {
                 if let wrong = s.wrong {
                     let before = try snapshot()
                     let r = try send(method, s.path, s.form, as: wrong)
-                    XCTAssertTrue([403, 404].contains(r.status), "\(what) as \(wrong) of another site/structure: \(r.status) \(r.location ?? "")")
+                    XCTAssertTrue(
+                        [403, 404].contains(r.status), "\(what) as \(wrong) of another site/structure: \(r.status) \(r.location ?? "")")
                     XCTAssertNil(Page.key(r.html), "\(what): a key shown out of scope")
                     XCTAssertEqual(try snapshot(), before, "\(what) out of scope changed something")
                     outOfScope += 1
                 }
                 let r = try send(method, s.path, s.form, as: s.right)
-                XCTAssertFalse([403, 404].contains(r.status) || isRefused(r), "\(what) as \(s.right) in scope: \(r.status) \(r.location ?? "")")
+                XCTAssertFalse(
+                    [403, 404].contains(r.status) || isRefused(r), "\(what) as \(s.right) in scope: \(r.status) \(r.location ?? "")")
             }
             walked += 1
         }

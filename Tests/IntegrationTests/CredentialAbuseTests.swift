@@ -1,11 +1,12 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// The credential paths as an attacker tries them (issue 9, defects 3, 5 and two of 7): what
 /// they can tell apart, how long a lock-out takes, and what the owner can always do.
@@ -31,8 +32,12 @@ final class CredentialAbuseTests: IntegrationTestCase {
     func reset(_ identifier: String, key: String, password: String, from b: Browser? = nil) throws -> Response {
         let b = b ?? Browser(app: app)
         try b.get("/usager/mot-de-passe-oublie")
-        return b.post("/usager/mot-de-passe-oublie", ["identifier": identifier, "key": key,
-                                                     "password": password, "confirmation": password])
+        return b.post(
+            "/usager/mot-de-passe-oublie",
+            [
+                "identifier": identifier, "key": key,
+                "password": password, "confirmation": password,
+            ])
     }
 
     func activated(phone: String? = nil, password: String = "le vrai mot de passe") throws -> Applicant {
@@ -74,9 +79,11 @@ final class CredentialAbuseTests: IntegrationTestCase {
         let b = Browser(app: app)
         try b.get("/usager/activation")
         XCTAssertEqual(b.post("/usager/activation", ["identifier": person.agdref!, "key": key]).status, 303)
-        XCTAssertEqual(b.post("/usager/activation/mot-de-passe", ["password": "la phrase choisie", "confirmation": "la phrase choisie"]).status, 303)
-        XCTAssertEqual(try reset(person.agdref!, key: key, password: "la phrase de quelqu'un d'autre").status, 422,
-                       "the notice's key still reset the password after activation")
+        XCTAssertEqual(
+            b.post("/usager/activation/mot-de-passe", ["password": "la phrase choisie", "confirmation": "la phrase choisie"]).status, 303)
+        XCTAssertEqual(
+            try reset(person.agdref!, key: key, password: "la phrase de quelqu'un d'autre").status, 422,
+            "the notice's key still reset the password after activation")
     }
 
     func testAReissuedKeyReplacesEveryEarlierKey() throws {
@@ -104,10 +111,12 @@ final class CredentialAbuseTests: IntegrationTestCase {
         let sent = try Delivered.text(to: phone, matching: Delivered.keyPattern)
         XCTAssertNotEqual(sent, printed)
         // Someone else's request must not take the printed key out of the person's hands.
-        XCTAssertEqual(try reset(person.agdref!, key: printed, password: "une phrase bien longue").status, 303,
-                       "a lost-key request killed the printed key")
-        XCTAssertEqual(try reset(person.agdref!, key: sent, password: "une autre phrase longue").status, 422,
-                       "the sent key survived a reset with the printed one")
+        XCTAssertEqual(
+            try reset(person.agdref!, key: printed, password: "une phrase bien longue").status, 303,
+            "a lost-key request killed the printed key")
+        XCTAssertEqual(
+            try reset(person.agdref!, key: sent, password: "une autre phrase longue").status, 422,
+            "the sent key survived a reset with the printed one")
     }
 
     func testASentKeyLastsADay() throws {
@@ -160,7 +169,8 @@ final class CredentialAbuseTests: IntegrationTestCase {
                 return "\(r.status) \(r.header("Retry-After") ?? "-")\n" + strip(r.html)
             }
         }
-        let known = try answers(person.agdref!), unknown = try answers(Fixtures.agdref())
+        let known = try answers(person.agdref!)
+        let unknown = try answers(Fixtures.agdref())
         XCTAssertTrue(known[5].hasPrefix("429"), known[5])
         XCTAssertEqual(known, unknown, "a known identifier is told apart from an unknown one")
     }
@@ -172,7 +182,8 @@ final class CredentialAbuseTests: IntegrationTestCase {
             try b.get("/usager/activation")
             return (0..<7).map { _ in b.post("/usager/activation", ["identifier": identifier, "key": "CCCC-CCCC-CCCC-CCCC"]).status.code }
         }
-        let known = try answers(person.agdref!), unknown = try answers(Fixtures.agdref())
+        let known = try answers(person.agdref!)
+        let unknown = try answers(Fixtures.agdref())
         XCTAssertEqual(known[5], 429)
         XCTAssertEqual(known, unknown)
     }
@@ -184,7 +195,9 @@ final class CredentialAbuseTests: IntegrationTestCase {
         try fail(times: lockAt) { try login(person.agdref!, "faux faux faux") }
         try fail(times: lockAt) { try login(stranger, "faux faux faux") }
         try letDelaysPass()
-        var locked: Response!, lockedUnknown: Response!, fresh: Response!
+        var locked: Response!
+        var lockedUnknown: Response!
+        var fresh: Response!
         let costs = try [
             verifications { locked = try login(person.agdref!, "le vrai mot de passe") },
             verifications { lockedUnknown = try login(stranger, "le vrai mot de passe") },
@@ -208,8 +221,9 @@ final class CredentialAbuseTests: IntegrationTestCase {
         let person = try activated(phone: phone, password: "le vrai mot de passe")
         let policy = ThrottlePolicy.password
         try fail(times: policy.warnAt!) { try login(person.agdref!, "faux faux faux") }
-        XCTAssertTrue(try Outbox.messages(subjectRef: "applicant:\(person.id)", db).contains { $0.template == "login_attempts_warning" },
-                      "no warning after \(policy.warnAt!) failures")
+        XCTAssertTrue(
+            try Outbox.messages(subjectRef: "applicant:\(person.id)", db).contains { $0.template == "login_attempts_warning" },
+            "no warning after \(policy.warnAt!) failures")
         try fail(times: policy.lockAt! - policy.warnAt!) { try login(person.agdref!, "faux faux faux") }
         try letDelaysPass()
         XCTAssertEqual(try login(person.agdref!, "le vrai mot de passe").status, 422, "locked")
@@ -233,16 +247,18 @@ final class CredentialAbuseTests: IntegrationTestCase {
         XCTAssertEqual(try login(mine.agdref!, "mon propre mot de passe", from: attacker).status, 303)
         attacker.post("/deconnexion", [:])
         for _ in 0..<2 { try login(Fixtures.agdref(), "devine devine", from: attacker) }
-        XCTAssertEqual(try login(Fixtures.agdref(), "devine devine", from: attacker).status, 429,
-                       "logging into one's own account wiped the address's failures")
+        XCTAssertEqual(
+            try login(Fixtures.agdref(), "devine devine", from: attacker).status, 429,
+            "logging into one's own account wiped the address's failures")
     }
 
     // MARK: staff
 
     func staffAccount(password: String = "le mot de passe agent") throws -> (StaffAccount, String) {
         let email = "agent\(Int.random(in: 1...999_999_999))@test.invalid"
-        let account = try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: "Agent", role: .ofpraAgent,
-                                               password: password, hasher: .fastForTests, db: db)
+        let account = try StaffAccounts.upsert(
+            email: EmailAddress(email)!, displayName: "Agent", role: .ofpraAgent,
+            password: password, hasher: .fastForTests, db: db)
         return (account, email)
     }
 
@@ -263,7 +279,8 @@ final class CredentialAbuseTests: IntegrationTestCase {
                 return "\(r.status)\n" + strip(r.html)
             }
         }
-        let known = try answers(email), unknown = try answers("personne\(Int.random(in: 1...999_999))@test.invalid")
+        let known = try answers(email)
+        let unknown = try answers("personne\(Int.random(in: 1...999_999))@test.invalid")
         XCTAssertTrue(known[5].hasPrefix("429"))
         XCTAssertEqual(known, unknown)
     }
@@ -314,8 +331,9 @@ final class CredentialAbuseTests: IntegrationTestCase {
             let b = Browser(app: app)
             // The form field is sent as is; %09 stands for a browser decoding the query string.
             let value = next.removingPercentEncoding ?? next
-            XCTAssertEqual(try staffLogin(email, "le mot de passe agent", next: value, from: b).location, expected,
-                           "next=\(next.debugDescription)")
+            XCTAssertEqual(
+                try staffLogin(email, "le mot de passe agent", next: value, from: b).location, expected,
+                "next=\(next.debugDescription)")
         }
         // A NUL anywhere in a form is refused before any handler (libpq would cut the value).
         let b = Browser(app: app)
@@ -333,8 +351,12 @@ final class CredentialAbuseTests: IntegrationTestCase {
         let admin = Browser(app: app)
         try Fixtures.logInStaff(admin, .administrator)
         try admin.get("/admin/personnel")
-        let saved = admin.post("/admin/personnel", ["email": email, "display_name": account.displayName, "role": "ofpra",
-                                                    "structure": "", "password": "un mot de passe tout neuf"])
+        let saved = admin.post(
+            "/admin/personnel",
+            [
+                "email": email, "display_name": account.displayName, "role": "ofpra",
+                "structure": "", "password": "un mot de passe tout neuf",
+            ])
         XCTAssertEqual(saved.location, "/admin/personnel?notice=staff_saved", saved.html)
         XCTAssertNotEqual(try agent.get("/espace").status, 200, "the session opened with the old password survived")
     }

@@ -2,8 +2,9 @@ import Domain
 import Foundation
 import HTTP
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// The OFPRA deposit form, as an agent uses it: a hostile PDF is refused with a message and
 /// nothing is stored; a stored document is audited in the same transaction.
@@ -16,14 +17,17 @@ final class DepositRouteTests: IntegrationTestCase {
     }
 
     func deposit(_ b: Browser, _ person: Applicant, _ pdf: [UInt8]) -> Response {
-        b.postFile("/agents/ofpra/personnes/\(person.id)/documents", ["kind": DocumentKind.decisionRejection.rawValue],
-                   file: "file", pdf)
+        b.postFile(
+            "/agents/ofpra/personnes/\(person.id)/documents", ["kind": DocumentKind.decisionRejection.rawValue],
+            file: "file", pdf)
     }
 
     func stored(_ person: Applicant) throws -> (documents: Int, audit: Int) {
         let d: Int = try db.query("SELECT count(*) AS n FROM documents WHERE applicant_id = $1", [person.id]).first!.get("n")
-        let a: Int = try db.query("SELECT count(*) AS n FROM audit_events WHERE applicant_id = $1 AND action = 'deposit_document'",
-                                  [person.id]).first!.get("n")
+        let a: Int = try db.query(
+            "SELECT count(*) AS n FROM audit_events WHERE applicant_id = $1 AND action = 'deposit_document'",
+            [person.id]
+        ).first!.get("n")
         return (d, a)
     }
 
@@ -60,8 +64,10 @@ final class DepositRouteTests: IntegrationTestCase {
         b.post("/usager/activation", ["identifier": person.agdref!, "key": key])
         b.post("/usager/activation/mot-de-passe", ["password": "une phrase bien longue", "confirmation": "une phrase bien longue"])
         let base = "/usager/documents/\(d.publicId.uuidString.lowercased())"
-        for (path, disposition) in [(base + "/pdf", "inline"), (base + "/pdf?telecharger=1", "attachment"),
-                                    (base + "/accuse?format=pdf", "attachment")] {
+        for (path, disposition) in [
+            (base + "/pdf", "inline"), (base + "/pdf?telecharger=1", "attachment"),
+            (base + "/accuse?format=pdf", "attachment"),
+        ] {
             let r = try b.get(path)
             XCTAssertEqual(r.status, 200, path)
             XCTAssertEqual(r.header("Content-Type"), "application/pdf", path)
@@ -80,8 +86,10 @@ final class DepositRouteTests: IntegrationTestCase {
     /// must see that the person was not told and why.
     func testAStoredEmailTheRuleRefusesNeverFailsADepositAndOFPRASeesIt() throws {
         let b = try agent()
-        for bad in ["amina(bureau)@example.org", "a;b@example.org", "\"karim\"@example.org", "x\\y@example.org",
-                    "a[1]:b@example.org"] {
+        for bad in [
+            "amina(bureau)@example.org", "a;b@example.org", "\"karim\"@example.org", "x\\y@example.org",
+            "a[1]:b@example.org",
+        ] {
             let (person, _) = try Fixtures.applicant(db, phone: nil)
             try db.query("UPDATE applicants SET email = $2, email_verified_at = now() WHERE id = $1", [person.id, bad])
             let r = deposit(b, person, MiniPDF.build())
@@ -104,8 +112,10 @@ final class DepositRouteTests: IntegrationTestCase {
         try db.query("UPDATE applicants SET email = $2, email_verified_at = now() WHERE id = $1", [person.id, bad])
         let r = deposit(try agent(), person, MiniPDF.build())
         XCTAssertEqual(r.location, "/agents/ofpra/personnes/\(person.id)?notice=deposited", r.html)
-        let recipients = try db.query("SELECT recipient FROM outbox_messages WHERE subject_ref LIKE 'document:%' AND recipient IN ($1, $2)",
-                                      [phone, bad]).rows.map { try $0.get("recipient", as: String.self) }
+        let recipients = try db.query(
+            "SELECT recipient FROM outbox_messages WHERE subject_ref LIKE 'document:%' AND recipient IN ($1, $2)",
+            [phone, bad]
+        ).rows.map { try $0.get("recipient", as: String.self) }
         XCTAssertEqual(recipients, [phone])
         // Key notices (lost key, lock) take the same way: the phone only, no error.
         let reloaded = try XCTUnwrap(Applicants.find(id: person.id, db: db))
@@ -119,7 +129,8 @@ final class DepositRouteTests: IntegrationTestCase {
         let (person, _) = try Fixtures.applicant(db, phone: nil)
         let b = try agent()
         let trigger = "refuse_audit_\(person.id)"
-        try db.execute("""
+        try db.execute(
+            """
             CREATE FUNCTION \(trigger)() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN IF NEW.applicant_id = \(person.id) AND NEW.action = 'deposit_document' THEN
               RAISE EXCEPTION 'simulated audit failure'; END IF; RETURN NEW; END $$;

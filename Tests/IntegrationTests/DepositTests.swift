@@ -2,8 +2,9 @@ import Domain
 import Foundation
 import Outbox
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// A deposit writes the document and the message that announces it together, or neither.
 final class DepositTests: IntegrationTestCase {
@@ -11,10 +12,12 @@ final class DepositTests: IntegrationTestCase {
 
     func counts(_ person: Applicant) throws -> (documents: Int, messages: Int) {
         let d: Int = try db.query("SELECT count(*) AS n FROM documents WHERE applicant_id = $1", [person.id]).first!.get("n")
-        let m: Int = try db.query("""
+        let m: Int = try db.query(
+            """
             SELECT count(*) AS n FROM outbox_messages m JOIN documents d ON m.subject_ref = 'document:' || d.public_id::text
             WHERE d.applicant_id = $1
-            """, [person.id]).first!.get("n")
+            """, [person.id]
+        ).first!.get("n")
         return (d, m)
     }
 
@@ -34,7 +37,8 @@ final class DepositTests: IntegrationTestCase {
         let (person, _) = try Fixtures.applicant(db, phone: phone)
         // Make the outbox insert fail for this recipient only, after the document row is written.
         let trigger = "refuse_\(person.id)"
-        try db.execute("""
+        try db.execute(
+            """
             CREATE FUNCTION \(trigger)() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN IF NEW.recipient = '\(phone)' THEN RAISE EXCEPTION 'simulated outbox failure'; END IF; RETURN NEW; END $$;
             CREATE TRIGGER \(trigger) BEFORE INSERT ON outbox_messages FOR EACH ROW EXECUTE FUNCTION \(trigger)();

@@ -1,11 +1,12 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// Issue 9, defect 4: keys, codes and contact details never reach a page open to the public,
 /// and the demo message viewer is opt-in and for administrators only.
@@ -26,8 +27,10 @@ final class ExposureTests: IntegrationTestCase {
         let demo = try demoApp()
         let phone = "+3361\(Int.random(in: 1_000_000...9_999_999))"
         let (person, _) = try Fixtures.applicant(db, phone: phone)
-        let document = try DocumentDeposit.deposit(.convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                                                   interview: nil, for: person, by: nil, db: db).document
+        let document = try DocumentDeposit.deposit(
+            .convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+            interview: nil, for: person, by: nil, db: db
+        ).document
 
         // An attacker asks for a new key; the applicant changes their phone and e-mail.
         let attacker = Browser(app: demo)
@@ -45,8 +48,10 @@ final class ExposureTests: IntegrationTestCase {
         let key = try Delivered.text(to: phone, matching: Delivered.keyPattern)
         let smsCode = try Delivered.text(to: newPhone, matching: #"\b[0-9]{6}\b"#)
         let mailCode = try Delivered.text(to: newEmail, matching: #"\b[0-9]{6}\b"#)
-        let secrets = [key, key.replacingOccurrences(of: "-", with: ""), smsCode, mailCode, phone, newPhone, newEmail,
-                       String(phone.dropFirst(3)), String(newPhone.dropFirst(3))]
+        let secrets = [
+            key, key.replacingOccurrences(of: "-", with: ""), smsCode, mailCode, phone, newPhone, newEmail,
+            String(phone.dropFirst(3)), String(newPhone.dropFirst(3)),
+        ]
 
         for secret in secrets {
             XCTAssertFalse(lostKeyAnswer.html.contains(secret), "the lost-key answer shows \(secret)")
@@ -79,7 +84,8 @@ final class ExposureTests: IntegrationTestCase {
         config.demoMessages = true
         let demo = try App(config: config)
         // A spooled e-mail in the folder's own format (what the worker writes).
-        let mail = "To: victim@example.org\r\nSubject: Votre clef\r\nDate: Wed, 02 Dec 2026 00:00:00 +0000\r\n\r\nClef: SECRET-MARKER-4242\r\n"
+        let mail =
+            "To: victim@example.org\r\nSubject: Votre clef\r\nDate: Wed, 02 Dec 2026 00:00:00 +0000\r\n\r\nClef: SECRET-MARKER-4242\r\n"
         try mail.write(toFile: spool + "/20261202T000000.000000Z-1.eml", atomically: true, encoding: .utf8)
         XCTAssertFalse(SpoolReader(directory: spool).list(limit: 5).isEmpty, "the fixture is a readable spool entry")
         let home = try Browser(app: demo).get("/")

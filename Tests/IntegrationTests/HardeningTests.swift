@@ -1,11 +1,12 @@
 import Domain
 import Foundation
-@testable import HTTP
-@testable import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Outbox
+@testable import Web
 
 /// Issue 9, defect 7: the pre-login CSRF cookie, document probes, e-mail addresses that broke
 /// deposits, and the language switcher after a POST.
@@ -53,12 +54,15 @@ final class HardeningTests: IntegrationTestCase {
 
     func testAnonymousDocumentProbesAddABoundedNumberOfRows() throws {
         let (owner, _) = try Fixtures.applicant(db)
-        let doc = try DocumentDeposit.deposit(.convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                                              interview: nil, for: owner, by: nil, db: db).document
+        let doc = try DocumentDeposit.deposit(
+            .convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+            interview: nil, for: owner, by: nil, db: db
+        ).document
         let prober = Browser(app: app)
         let url = "/usager/documents/\(doc.publicId.uuidString.lowercased())"
         for i in 0..<60 {
-            XCTAssertEqual(try prober.get(i.isMultiple(of: 2) ? url : "/usager/documents/\(UUID().uuidString.lowercased())/pdf").status, 403)
+            XCTAssertEqual(
+                try prober.get(i.isMultiple(of: 2) ? url : "/usager/documents/\(UUID().uuidString.lowercased())/pdf").status, 403)
         }
         let rows = try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1", [prober.address])
         XCTAssertGreaterThan(rows, 0, "probes of a real document are still on record")
@@ -69,18 +73,24 @@ final class HardeningTests: IntegrationTestCase {
         let staff = Browser(app: app)
         try session(staff, .staff, try Fixtures.staff(db, .ofpraAgent).id)
         for _ in 0..<3 { XCTAssertEqual(try staff.get(url).status, 403) }
-        XCTAssertEqual(try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND who LIKE 'staff:%'",
-                                 [staff.address]), 3)
+        XCTAssertEqual(
+            try count(
+                "SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND who LIKE 'staff:%'",
+                [staff.address]), 3)
         // Their probes of unknown ids are bounded too.
         for _ in 0..<30 { XCTAssertEqual(try staff.get("/usager/documents/\(UUID().uuidString.lowercased())").status, 403) }
-        XCTAssertLessThanOrEqual(try count("SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND document_id IS NULL",
-                                           [staff.address]), Documents.unknownRefusalsPerPerson)
+        XCTAssertLessThanOrEqual(
+            try count(
+                "SELECT count(*)::int AS n FROM document_access_refusals WHERE address = $1 AND document_id IS NULL",
+                [staff.address]), Documents.unknownRefusalsPerPerson)
     }
 
     // MARK: 7c: one e-mail rule for the forms and the outbox
 
-    static let hostileAddresses = ["a(b)@example.org", "a)b@example.org", "a;b@example.org", "a:b@example.org",
-                                   "a[b]@example.org", "\"ab\"@example.org", "a\\b@example.org", "ab@exa;mple.org"]
+    static let hostileAddresses = [
+        "a(b)@example.org", "a)b@example.org", "a;b@example.org", "a:b@example.org",
+        "a[b]@example.org", "\"ab\"@example.org", "a\\b@example.org", "ab@exa;mple.org",
+    ]
 
     func testAddressesWithMailSyntaxCharactersAreRefusedByEveryForm() throws {
         let (person, _) = try Fixtures.applicant(db)
@@ -94,9 +104,12 @@ final class HardeningTests: IntegrationTestCase {
             let contact = applicant.post("/usager/coordonnees/email", ["email": address])
             XCTAssertEqual(contact.status, 422, "contact form, \(address)")
             XCTAssertTrue(contact.html.contains(fr("form.invalid_email")), "contact form, \(address)")
-            let enrol = spada.post("/pro/inscriptions/nouvelle", [
-                "surname": "Probe", "given_names": "Mail", "birth_date": "1990-01-01", "nationality": "x",
-                "language": "fr", "email": address])
+            let enrol = spada.post(
+                "/pro/inscriptions/nouvelle",
+                [
+                    "surname": "Probe", "given_names": "Mail", "birth_date": "1990-01-01", "nationality": "x",
+                    "language": "fr", "email": address,
+                ])
             XCTAssertEqual(enrol.status, 422, "SPADA enrolment, \(address)")
             XCTAssertTrue(enrol.html.contains(fr("form.invalid_email")), "SPADA enrolment, \(address)")
             let staff = admin.post("/admin/personnel", ["email": address, "display_name": "Probe", "role": "ofpra"])
@@ -107,14 +120,20 @@ final class HardeningTests: IntegrationTestCase {
     }
 
     func testTheOutboxAndTheFormsShareOneRule() throws {
-        let samples = Self.hostileAddresses + ["name@example.org", "Prénom.Nom+tag@exemple.fr", "a@b", "a@@b.org", "a b@c.org",
-                                               "a<b>@c.org", "a,b@c.org", "x@c.org\r\nBcc: y@d.org", "@c.org", "a@.org"]
+        let samples =
+            Self.hostileAddresses + [
+                "name@example.org", "Prénom.Nom+tag@exemple.fr", "a@b", "a@@b.org", "a b@c.org",
+                "a<b>@c.org", "a,b@c.org", "x@c.org\r\nBcc: y@d.org", "@c.org", "a@.org",
+            ]
         for address in samples {
             XCTAssertEqual(MessageValidation.isEmailAddress(address), EmailAddress(address) != nil, address)
         }
         for address in Self.hostileAddresses {
-            XCTAssertThrowsError(try Outbox.enqueue(OutboxMessage(channel: .email, recipient: address, template: "contact_code",
-                                                                  language: "fr", params: ["code": "123456"]), in: db), address)
+            XCTAssertThrowsError(
+                try Outbox.enqueue(
+                    OutboxMessage(
+                        channel: .email, recipient: address, template: "contact_code",
+                        language: "fr", params: ["code": "123456"]), in: db), address)
         }
     }
 

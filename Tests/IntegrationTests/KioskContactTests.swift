@@ -1,18 +1,20 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// Contacts typed at the SPADA kiosk are verified like the applicant's own: a code goes to the
 /// typed phone or address, and only the code read back makes it a contact (issue 9, defect 7).
 final class KioskContactTests: IntegrationTestCase {
     func spadaStaff(_ spada: Structure) throws -> Browser {
         let email = "kiosk-\(UUID().uuidString.prefix(8))@test.invalid"
-        _ = try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: "Kiosk", role: .spadaStaff, structureId: spada.id,
-                                     password: "fixture-password-1", hasher: .fastForTests, db: db)
+        _ = try StaffAccounts.upsert(
+            email: EmailAddress(email)!, displayName: "Kiosk", role: .spadaStaff, structureId: spada.id,
+            password: "fixture-password-1", hasher: .fastForTests, db: db)
         let b = Browser(app: app)
         try b.get("/connexion")
         XCTAssertEqual(b.post("/connexion", ["email": email, "password": "fixture-password-1"]).status, 303)
@@ -22,8 +24,12 @@ final class KioskContactTests: IntegrationTestCase {
     func enrol(_ staff: Browser, phone: String, email: String) throws -> (id: Int64, response: Response) {
         let surname = "Kiosk\(Int.random(in: 0...1_000_000))"
         try staff.get("/pro/inscriptions/nouvelle")
-        let r = staff.post("/pro/inscriptions/nouvelle", ["surname": surname, "given_names": "Amina", "birth_date": "1995-03-02",
-                                                          "nationality": "soudanaise", "language": "fr", "phone": phone, "email": email])
+        let r = staff.post(
+            "/pro/inscriptions/nouvelle",
+            [
+                "surname": surname, "given_names": "Amina", "birth_date": "1995-03-02",
+                "nationality": "soudanaise", "language": "fr", "phone": phone, "email": email,
+            ])
         let id: Int64 = try XCTUnwrap(db.query("SELECT id FROM applicants WHERE surname = $1", [surname]).first?.get("id"))
         return (id, r)
     }
@@ -44,8 +50,11 @@ final class KioskContactTests: IntegrationTestCase {
         let verifications = try db.query("SELECT id, channel FROM contact_verifications WHERE applicant_id = $1", [id]).rows
         let smsId: Int64 = try XCTUnwrap(verifications.first { try $0.get("channel", as: String.self) == "sms" }?.get("id"))
         // The code went to the typed number itself, queued with the enrolment.
-        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM outbox_messages WHERE recipient = $1 AND template = 'contact_code'",
-                                    [mobile]).first?.get("n", as: Int.self), 1)
+        XCTAssertEqual(
+            try db.query(
+                "SELECT count(*) AS n FROM outbox_messages WHERE recipient = $1 AND template = 'contact_code'",
+                [mobile]
+            ).first?.get("n", as: Int.self), 1)
         // A wrong code: still unverified.
         let wrong = staff.post("/pro/inscriptions/\(id)/coordonnees", ["verification": String(smsId), "code": "000000"])
         XCTAssertEqual(wrong.status, 422)
@@ -67,8 +76,12 @@ final class KioskContactTests: IntegrationTestCase {
         let spada = try Structures.upsert(kind: .spada, name: "SPADA Kiosk \(UUID())", city: "Rennes", gudaSite: "rennes", db: db)
         let staff = try spadaStaff(spada)
         try staff.get("/pro/inscriptions/nouvelle")
-        let r = staff.post("/pro/inscriptions/nouvelle", ["surname": "Landline", "given_names": "A", "birth_date": "1995-03-02",
-                                                          "nationality": "x", "language": "fr", "phone": "02 99 00 00 01", "email": ""])
+        let r = staff.post(
+            "/pro/inscriptions/nouvelle",
+            [
+                "surname": "Landline", "given_names": "A", "birth_date": "1995-03-02",
+                "nationality": "x", "language": "fr", "phone": "02 99 00 00 01", "email": "",
+            ])
         XCTAssertEqual(r.status, 422)
     }
 }

@@ -1,11 +1,12 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// Opting out to paper letters, through the pipeline on a real PostgreSQL: SPADA → OFII → OFPRA,
 /// the COURRIER_POST letter, paper mode, and the mail room's list.
@@ -22,8 +23,9 @@ final class PaperOptOutTests: XCTestCase {
 
     override func setUpWithError() throws {
         (app, db) = try Fixtures.app()
-        spada = try Structures.upsert(kind: .spada, name: "SPADA Renonciation Test", city: "35000 Rennes",
-                                      address: "12 rue de la Paix", db: db)
+        spada = try Structures.upsert(
+            kind: .spada, name: "SPADA Renonciation Test", city: "35000 Rennes",
+            address: "12 rue de la Paix", db: db)
         otherSpada = try Structures.upsert(kind: .spada, name: "SPADA Autre Test", city: "69001 Lyon", db: db)
         office = try Structures.upsert(kind: .ofii, name: "OFII Rennes Test", city: "35000 Rennes", db: db)
         otherOffice = try Structures.upsert(kind: .ofii, name: "OFII Lyon Test", city: "69001 Lyon", db: db)
@@ -46,8 +48,9 @@ final class PaperOptOutTests: XCTestCase {
 
     @discardableResult
     func staff(_ name: String, _ role: Role, _ structure: Int64?) throws -> StaffAccount {
-        try StaffAccounts.upsert(email: EmailAddress("\(name)@test.invalid")!, displayName: name, role: role,
-                                 structureId: structure, password: password, hasher: .fastForTests, db: db)
+        try StaffAccounts.upsert(
+            email: EmailAddress("\(name)@test.invalid")!, displayName: name, role: role,
+            structureId: structure, password: password, hasher: .fastForTests, db: db)
     }
 
     func logIn(_ name: String) throws -> Browser {
@@ -59,12 +62,17 @@ final class PaperOptOutTests: XCTestCase {
 
     /// Enrolled at our SPADA (which then follows the person), registered in scope, space open.
     func person() throws -> Applicant {
-        let enrolled = try Applicants.enrol(.init(surname: "Renonce\(Int.random(in: 0...1_000_000_000))", givenNames: "Samira",
-                                                  birthDate: "1991-04-05", nationality: "x", language: "fr",
-                                                  phone: "+33611111111", email: nil, spadaId: spada.id), by: nil, db: db)
-        _ = try Applicants.register(id: enrolled.id, .init(
-            agdref: Fixtures.agdref(), gudaSite: "rennes", registeredOn: "2024-01-10", procedure: "normal", requalifiedOn: nil,
-            unaccompaniedMinor: false, overseas: false, eligibility: Applicants.inScope), by: try Fixtures.staff(db, .gudaAgent).id, db: db)
+        let enrolled = try Applicants.enrol(
+            .init(
+                surname: "Renonce\(Int.random(in: 0...1_000_000_000))", givenNames: "Samira",
+                birthDate: "1991-04-05", nationality: "x", language: "fr",
+                phone: "+33611111111", email: nil, spadaId: spada.id), by: nil, db: db)
+        _ = try Applicants.register(
+            id: enrolled.id,
+            .init(
+                agdref: Fixtures.agdref(), gudaSite: "rennes", registeredOn: "2024-01-10", procedure: "normal", requalifiedOn: nil,
+                unaccompaniedMinor: false, overseas: false, eligibility: Applicants.inScope), by: try Fixtures.staff(db, .gudaAgent).id,
+            db: db)
         _ = try Applicants.openSpace(id: enrolled.id, ofpraNumber: nil, db: db)
         return try XCTUnwrap(Applicants.find(id: enrolled.id, db: db))
     }
@@ -76,8 +84,9 @@ final class PaperOptOutTests: XCTestCase {
     func text(_ key: String) -> String { escapedHTML(app.catalogues[.french].text(key)) }
 
     func request(_ p: Applicant, by spadaBrowser: Browser, reason: String = "vulnerability", detail: String = "") -> Response {
-        spadaBrowser.post("/pro/personnes/\(p.id)/renonciation",
-                          ["optout_reason": reason, "optout_detail": detail, "optout_office": String(office.id)])
+        spadaBrowser.post(
+            "/pro/personnes/\(p.id)/renonciation",
+            ["optout_reason": reason, "optout_detail": detail, "optout_office": String(office.id)])
     }
 
     /// Requested, convoked and signed: the form waits for OFPRA.
@@ -86,8 +95,9 @@ final class PaperOptOutTests: XCTestCase {
         let ofii = try logIn("optout-ofii")
         let id = try latest(p).id
         XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).status, 303)
-        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).location,
-                       "/agents/ofii/renonciations?notice=optout_forwarded")
+        XCTAssertEqual(
+            ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).location,
+            "/agents/ofii/renonciations?notice=optout_forwarded")
         return try latest(p)
     }
 
@@ -145,8 +155,9 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertTrue(queue.html.contains(escapedHTML(p.fullName)))
         let id = try latest(p).id
         XCTAssertEqual(try ofii.get("/agents/ofii/renonciations/\(id)").status, 200)
-        XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).location,
-                       "/agents/ofii/renonciations/\(id)?notice=optout_convoked")
+        XCTAssertEqual(
+            ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).location,
+            "/agents/ofii/renonciations/\(id)?notice=optout_convoked")
         XCTAssertEqual(try latest(p).step, .convoked)
         let upload = ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf)
         XCTAssertEqual(upload.location, "/agents/ofii/renonciations?notice=optout_forwarded", upload.html)
@@ -165,8 +176,9 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(scan.body, pdf)
         XCTAssertTrue(try audited("optout_form_view", p))
 
-        XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).location,
-                       "/agents/ofpra/renonciations?notice=optout_accepted")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).location,
+            "/agents/ofpra/renonciations?notice=optout_accepted")
         let accepted = try latest(p)
         XCTAssertEqual(accepted.step, .accepted)
         let inPaper = try XCTUnwrap(Applicants.find(id: p.id, db: db))
@@ -187,14 +199,19 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertTrue(try PostalDispatches.isQueued(document: later.id, db: db))
         let list = try ofpra.get("/agents/ofpra/courrier")
         XCTAssertEqual(list.status, 200)
-        for expected in [p.fullName, "SPADA Renonciation Test", "12 rue de la Paix", "35000 Rennes", app.catalogues[.french].text("documents.kinds.decision_rejection")] {
+        for expected in [
+            p.fullName, "SPADA Renonciation Test", "12 rue de la Paix", "35000 Rennes",
+            app.catalogues[.french].text("documents.kinds.decision_rejection"),
+        ] {
             XCTAssertTrue(list.html.contains(escapedHTML(expected)), expected)
         }
         XCTAssertTrue(list.html.contains("/static/css/postal.css"))
         let dispatch = try XCTUnwrap(PostalDispatches.pending(db: db).first { $0.documentId == later.id })
-        XCTAssertEqual(ofpra.post("/agents/ofpra/courrier/\(dispatch.id)/poste", [:]).location, "/agents/ofpra/courrier?notice=postal_posted")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/courrier/\(dispatch.id)/poste", [:]).location, "/agents/ofpra/courrier?notice=postal_posted")
         XCTAssertNil(try PostalDispatches.pending(db: db).first { $0.documentId == later.id })
-        XCTAssertEqual(ofpra.post("/agents/ofpra/courrier/\(dispatch.id)/poste", [:]).location, "/agents/ofpra/courrier?notice=postal_already_posted")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/courrier/\(dispatch.id)/poste", [:]).location, "/agents/ofpra/courrier?notice=postal_already_posted")
         XCTAssertTrue(try audited("postal_posted", p))
 
         // The SPADA and the person see the state with each step's date.
@@ -217,8 +234,9 @@ final class PaperOptOutTests: XCTestCase {
         let empty = ofpra.post("/agents/ofpra/renonciations/\(o.id)/refus", ["refusal_reason": " "])
         XCTAssertEqual(empty.status, 422)
         XCTAssertTrue(empty.html.contains(text("form.required")))
-        XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(o.id)/refus", ["refusal_reason": "Formulaire incomplet"]).location,
-                       "/agents/ofpra/renonciations?notice=optout_refused")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/renonciations/\(o.id)/refus", ["refusal_reason": "Formulaire incomplet"]).location,
+            "/agents/ofpra/renonciations?notice=optout_refused")
         XCTAssertEqual(try latest(p).step, .refused)
         let still = try XCTUnwrap(Applicants.find(id: p.id, db: db))
         XCTAssertNil(still.paperModeSince)
@@ -235,8 +253,9 @@ final class PaperOptOutTests: XCTestCase {
         let spadaPage = app.views.render("pro/optout-request", ["optout": panel, "t": app.catalogues[.french].tree])
         XCTAssertTrue(spadaPage.contains("Formulaire incomplet"))
         XCTAssertTrue(spadaPage.contains(text("optout.states.refused")))
-        XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(o.id)/acceptation", [:]).location,
-                       "/agents/ofpra/renonciations/\(o.id)?notice=optout_already_decided")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/renonciations/\(o.id)/acceptation", [:]).location,
+            "/agents/ofpra/renonciations/\(o.id)?notice=optout_already_decided")
         XCTAssertNil(try Applicants.find(id: p.id, db: db)?.paperModeSince)
     }
 
@@ -262,8 +281,9 @@ final class PaperOptOutTests: XCTestCase {
         XCTAssertEqual(try stranger.get("/agents/ofii/renonciations").status, 403)
         // A CADA hosting the person sees the state and dates, not the reason, and records nothing.
         let cada = try XCTUnwrap(StaffAccounts.credentials(email: "optout-cada@test.invalid", db: db)).account
-        try FollowLinks.open(applicant: p.id, structure: try XCTUnwrap(cada.structureId), kind: .accommodation,
-                             startedOn: today, by: nil, db: db)
+        try FollowLinks.open(
+            applicant: p.id, structure: try XCTUnwrap(cada.structureId), kind: .accommodation,
+            startedOn: today, by: nil, db: db)
         let seen = try OptOutRoutes.panel(try staffContext("optout-cada"), p)
         let request = try XCTUnwrap(seen["request"] as? [String: Any])
         XCTAssertEqual(request["reason"] as? String, "")
@@ -282,8 +302,9 @@ final class PaperOptOutTests: XCTestCase {
         let ofii = try logIn("optout-ofii")
         XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).status, 303)
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64)
-        let refused = ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", png,
-                                    filename: "formulaire.pdf")
+        let refused = ofii.postFile(
+            "/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", png,
+            filename: "formulaire.pdf")
         XCTAssertEqual(refused.status, 422)
         XCTAssertTrue(refused.html.contains("error-summary"))
         XCTAssertTrue(refused.html.contains(text("documents.upload.not_pdf")))
@@ -313,7 +334,8 @@ final class PaperOptOutTests: XCTestCase {
         }
         XCTAssertEqual(try latest(p).step, .convoked, "nothing forwarded to OFPRA")
         XCTAssertNil(try PaperOptOuts.signedForm(id: id, db: db), "nothing stored")
-        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 303)
+        XCTAssertEqual(
+            ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 303)
         XCTAssertEqual(try PaperOptOuts.signedForm(id: id, db: db), pdf)
     }
 
@@ -327,22 +349,28 @@ final class PaperOptOutTests: XCTestCase {
         // OFPRA cannot decide, nor OFII send a form, before the earlier steps.
         XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).status, 409)
         XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(id)/refus", ["refusal_reason": "x"]).status, 409)
-        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 409)
+        XCTAssertEqual(
+            ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 409)
         XCTAssertEqual(try latest(p).step, .requested)
         // One request at a time.
         XCTAssertEqual(request(p, by: spadaBrowser).location, "/pro/personnes/\(p.id)?notice=optout_already_open")
-        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM paper_optouts WHERE applicant_id = $1", [p.id]).first?.get("n", as: Int.self), 1)
+        XCTAssertEqual(
+            try db.query("SELECT count(*) AS n FROM paper_optouts WHERE applicant_id = $1", [p.id]).first?.get("n", as: Int.self), 1)
         XCTAssertNil(try OptOutRoutes.panel(try staffContext("optout-spada"), p)["form"] as? [String: Any])
         // The database refuses a skipped step even without the routes.
-        XCTAssertThrowsError(try db.query("UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'refused', refusal_reason = 'x' WHERE id = $1",
-                                          [id, try XCTUnwrap(StaffAccounts.credentials(email: "optout-ofpra@test.invalid", db: db)).account.id]))
+        XCTAssertThrowsError(
+            try db.query(
+                "UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'refused', refusal_reason = 'x' WHERE id = $1",
+                [id, try XCTUnwrap(StaffAccounts.credentials(email: "optout-ofpra@test.invalid", db: db)).account.id]))
         // Accepting twice deposits one letter.
         XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).status, 303)
-        XCTAssertEqual(ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 303)
+        XCTAssertEqual(
+            ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", pdf).status, 303)
         XCTAssertEqual(ofii.post("/agents/ofii/renonciations/\(id)/convocation", ["convoked_on": today]).status, 409, "forwarded: too late")
         XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).status, 303)
-        XCTAssertEqual(ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).location,
-                       "/agents/ofpra/renonciations/\(id)?notice=optout_already_decided")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/renonciations/\(id)/acceptation", [:]).location,
+            "/agents/ofpra/renonciations/\(id)?notice=optout_already_decided")
         XCTAssertEqual(try Documents.forApplicant(p.id, db: db).filter { $0.kind == .courrierPost }.count, 1)
         // In paper mode there is nothing left to ask.
         XCTAssertEqual(request(p, by: spadaBrowser).status, 409)
@@ -363,8 +391,10 @@ final class PaperOptOutTests: XCTestCase {
 
 extension Browser {
     /// A multipart form with one file, as a browser sends an upload.
-    func postFile(_ path: String, _ fields: [String: String], file name: String, _ bytes: [UInt8],
-                  filename: String = "scan.pdf") -> Response {
+    func postFile(
+        _ path: String, _ fields: [String: String], file name: String, _ bytes: [UInt8],
+        filename: String = "scan.pdf"
+    ) -> Response {
         let boundary = "----optout\(Int.random(in: 100_000...999_999))"
         var all = fields
         all["_csrf"] = app.csrf.token(bindingTo: cookies["session"] ?? cookies["csrf"] ?? "")
@@ -372,10 +402,14 @@ extension Browser {
         for (k, v) in all {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
         }
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
+        body += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n"
+                .utf8)
         body += bytes
         body += Array("\r\n--\(boundary)--\r\n".utf8)
-        return handler.handle(Request(method: .post, path: path, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
-                                      cookies: cookies, body: body, remoteAddress: address))
+        return handler.handle(
+            Request(
+                method: .post, path: path, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                cookies: cookies, body: body, remoteAddress: address))
     }
 }

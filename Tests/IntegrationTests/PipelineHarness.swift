@@ -1,11 +1,13 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Logging
+import Outbox
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// Drives the app's request pipeline like a browser: keeps cookies, fills CSRF tokens.
 /// Each instance has its own client address, so throttles of one test do not leak into another.
@@ -23,9 +25,11 @@ final class Browser {
     @discardableResult
     func get(_ pathAndQuery: String) throws -> Response {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
-        let r = handler.handle(Request(method: .get, path: parts[0],
-                                       query: try FormData.parseURLEncoded(parts.count > 1 ? parts[1] : ""),
-                                       cookies: cookies, remoteAddress: address))
+        let r = handler.handle(
+            Request(
+                method: .get, path: parts[0],
+                query: try FormData.parseURLEncoded(parts.count > 1 ? parts[1] : ""),
+                cookies: cookies, remoteAddress: address))
         absorb(r)
         return r
     }
@@ -36,8 +40,10 @@ final class Browser {
         var all = fields
         all["_csrf"] = csrf
         let body = all.map { "\(FormData.percentEncode($0.key))=\(FormData.percentEncode($0.value))" }.joined(separator: "&")
-        let r = handler.handle(Request(method: .post, path: path, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                       cookies: cookies, body: Array(body.utf8), remoteAddress: address))
+        let r = handler.handle(
+            Request(
+                method: .post, path: path, headers: [.contentType: "application/x-www-form-urlencoded"],
+                cookies: cookies, body: Array(body.utf8), remoteAddress: address))
         absorb(r)
         return r
     }
@@ -80,9 +86,10 @@ class IntegrationTestCase: XCTestCase {
 enum Fixtures {
     static func app(logger: Logger = Logger(label: "app")) throws -> (App, PGConnection) {
         let db = try TestDatabase.connect()
-        let config = Config(databaseURL: TestDatabase.conninfo!, socketPath: "/dev/null", threads: 1,
-                            root: TestDatabase.root, secret: Array(repeating: 5, count: 32), environment: .test,
-                            spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
+        let config = Config(
+            databaseURL: TestDatabase.conninfo!, socketPath: "/dev/null", threads: 1,
+            root: TestDatabase.root, secret: Array(repeating: 5, count: 32), environment: .test,
+            spoolDirectory: NSTemporaryDirectory(), maxBodyBytes: 1 << 20)
         return (try App(config: config, logger: logger), db)
     }
 
@@ -99,15 +106,21 @@ enum Fixtures {
     static func agdref() -> String { String(Int.random(in: 2_000_000_000...8_999_999_999)) }
 
     /// An applicant registered in scope; `open` decides whether OFPRA opened the space.
-    static func applicant(_ db: PGConnection, open: Bool = true, phone: String? = "+33611111111",
-                          email: String? = nil) throws -> (Applicant, key: String) {
+    static func applicant(
+        _ db: PGConnection, open: Bool = true, phone: String? = "+33611111111",
+        email: String? = nil
+    ) throws -> (Applicant, key: String) {
         let spada = try structure(db)
-        let enrolled = try Applicants.enrol(.init(surname: "Test", givenNames: "Person", birthDate: "1990-01-01",
-                                                  nationality: "x", language: "fr", phone: phone, email: email,
-                                                  spadaId: spada.id), by: nil, db: db)
-        let registered = try Applicants.register(id: enrolled.id, .init(
-            agdref: agdref(), gudaSite: "rennes", registeredOn: "2024-01-10", procedure: "normal", requalifiedOn: nil,
-            unaccompaniedMinor: false, overseas: false, eligibility: Applicants.inScope), by: try staff(db, .gudaAgent).id, db: db)!
+        let enrolled = try Applicants.enrol(
+            .init(
+                surname: "Test", givenNames: "Person", birthDate: "1990-01-01",
+                nationality: "x", language: "fr", phone: phone, email: email,
+                spadaId: spada.id), by: nil, db: db)
+        let registered = try Applicants.register(
+            id: enrolled.id,
+            .init(
+                agdref: agdref(), gudaSite: "rennes", registeredOn: "2024-01-10", procedure: "normal", requalifiedOn: nil,
+                unaccompaniedMinor: false, overseas: false, eligibility: Applicants.inScope), by: try staff(db, .gudaAgent).id, db: db)!
         if open { _ = try Applicants.openSpace(id: enrolled.id, ofpraNumber: nil, db: db) }
         let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .system, address: nil, db: db)
         return (try Applicants.find(id: enrolled.id, db: db)!, key)
@@ -115,9 +128,10 @@ enum Fixtures {
 
     static func staff(_ db: PGConnection, _ role: Role, structure: Int64? = nil) throws -> StaffAccount {
         let structureId = try structure ?? (role == .gudaAgent ? guda(db).id : role.isProfessional ? self.structure(db).id : nil)
-        return try StaffAccounts.upsert(email: EmailAddress("\(role.rawValue)-fixture@test.invalid")!, displayName: "Fixture \(role.rawValue)",
-                                        role: role, structureId: structureId, password: "fixture-password-1",
-                                        hasher: .fastForTests, db: db)
+        return try StaffAccounts.upsert(
+            email: EmailAddress("\(role.rawValue)-fixture@test.invalid")!, displayName: "Fixture \(role.rawValue)",
+            role: role, structureId: structureId, password: "fixture-password-1",
+            hasher: .fastForTests, db: db)
     }
 
     static func logInStaff(_ browser: Browser, _ role: Role) throws {
@@ -147,5 +161,3 @@ enum Delivered {
 
     static let keyPattern = #"[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}"#
 }
-
-import Outbox

@@ -1,13 +1,15 @@
 import Foundation
-@testable import Postgres
 import XCTest
+
+@testable import Postgres
 
 final class PostgresTests: XCTestCase {
     var db: PGConnection!
 
     override func setUpWithError() throws {
         db = try TestDatabase.connect()
-        try db.execute("CREATE TEMP TABLE IF NOT EXISTS t (id serial PRIMARY KEY, name text, n bigint, ok boolean, at timestamptz, data bytea)")
+        try db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS t (id serial PRIMARY KEY, name text, n bigint, ok boolean, at timestamptz, data bytea)")
         try db.execute("TRUNCATE t")
     }
 
@@ -29,8 +31,10 @@ final class PostgresTests: XCTestCase {
     /// store the rest silently. The layer refuses such a value instead, on both ways to query.
     func testATextParameterWithANulIsRefusedNotCut() throws {
         let cut = "abc\u{0}; the rest"
-        for attempt in [{ try self.db.query("INSERT INTO t (name) VALUES ($1)", [cut]) },
-                        { try self.db.prepared("nul_insert", "INSERT INTO t (name) VALUES ($1)", [cut]) }] {
+        for attempt in [
+            { try self.db.query("INSERT INTO t (name) VALUES ($1)", [cut]) },
+            { try self.db.prepared("nul_insert", "INSERT INTO t (name) VALUES ($1)", [cut]) },
+        ] {
             XCTAssertThrowsError(try attempt()) { error in
                 let pg = error as? PGError
                 XCTAssertEqual(pg?.kind, .query)
@@ -47,8 +51,9 @@ final class PostgresTests: XCTestCase {
     func testTypedDecodingRoundTrips() throws {
         let when = Date(timeIntervalSince1970: 1_700_000_000.123456)
         let bytes = PGBytes([0, 1, 0xfe, 0xff])
-        try db.query("INSERT INTO t (name, n, ok, at, data) VALUES ($1, $2, $3, $4, $5)",
-                     ["العربية é", Int64(1) << 40, true, when, bytes])
+        try db.query(
+            "INSERT INTO t (name, n, ok, at, data) VALUES ($1, $2, $3, $4, $5)",
+            ["العربية é", Int64(1) << 40, true, when, bytes])
         let row = try XCTUnwrap(db.query("SELECT * FROM t").first)
         XCTAssertEqual(try row.get("name", as: String.self), "العربية é")
         XCTAssertEqual(try row.get("n", as: Int64.self), 1 << 40)
@@ -67,10 +72,11 @@ final class PostgresTests: XCTestCase {
 
     func testTransactionRollsBackOnError() throws {
         struct Boom: Error {}
-        XCTAssertThrowsError(try db.transaction { tx in
-            try tx.query("INSERT INTO t (name) VALUES ('lost')")
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try db.transaction { tx in
+                try tx.query("INSERT INTO t (name) VALUES ('lost')")
+                throw Boom()
+            })
         XCTAssertEqual(try db.query("SELECT count(*) AS c FROM t").first?.get("c", as: Int.self), 0)
     }
 
@@ -123,7 +129,9 @@ final class PostgresTests: XCTestCase {
     }
 
     func testMigrationsAreRecordedOnce() throws {
-        let versions = try db.query("SELECT version FROM schema_migrations ORDER BY version").rows.map { try $0.get("version", as: Int.self) }
+        let versions = try db.query("SELECT version FROM schema_migrations ORDER BY version").rows.map {
+            try $0.get("version", as: Int.self)
+        }
         XCTAssertTrue(versions.contains(1))
         XCTAssertEqual(try Migrator(directory: TestDatabase.root + "/Migrations").migrate(db), [])
     }

@@ -1,10 +1,11 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// What staff of accompaniment structures may see and do, record by record.
 final class ProfessionalModuleTests: IntegrationTestCase {
@@ -14,8 +15,9 @@ final class ProfessionalModuleTests: IntegrationTestCase {
     func structureWithStaff(_ kind: Structure.Kind, role: Role) throws -> (Structure, Browser) {
         let structure = try Structures.upsert(kind: kind, name: "\(kind.rawValue) \(UUID())", city: "Rennes", db: db)
         let email = "\(role.rawValue)-\(UUID().uuidString.prefix(8))@test.invalid"
-        _ = try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: "Staff \(kind.rawValue)", role: role,
-                                     structureId: structure.id, password: "fixture-password-1", hasher: .fastForTests, db: db)
+        _ = try StaffAccounts.upsert(
+            email: EmailAddress(email)!, displayName: "Staff \(kind.rawValue)", role: role,
+            structureId: structure.id, password: "fixture-password-1", hasher: .fastForTests, db: db)
         let b = Browser(app: app)
         try b.get("/connexion")
         XCTAssertEqual(b.post("/connexion", ["email": email, "password": "fixture-password-1"]).status, 303)
@@ -59,9 +61,12 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         let (spada, staff) = try structureWithStaff(.spada, role: .spadaStaff)
         let (quiet, _) = try followedApplicant(by: spada, phone: nil)
         let (reachable, _) = try followedApplicant(by: spada, phone: "+3365\(Int.random(in: 1_000_000...9_999_999))")
-        let d = try DocumentDeposit.deposit(.convocation, pdf: pdf, interview: InterviewAppointment(
-            date: CivilDate(year: 2030, month: 1, day: 15)!, time: TimeOfDay(hour: 9, minute: 30)!, place: "", address: "Fontenay",
-            interpreterLanguage: nil), for: reachable, by: nil, db: db).document
+        let d = try DocumentDeposit.deposit(
+            .convocation, pdf: pdf,
+            interview: InterviewAppointment(
+                date: CivilDate(year: 2030, month: 1, day: 15)!, time: TimeOfDay(hour: 9, minute: 30)!, place: "", address: "Fontenay",
+                interpreterLanguage: nil), for: reachable, by: nil, db: db
+        ).document
         try db.query("UPDATE documents SET deposited_at = now() - interval '11 days' WHERE id = $1", [d.id])
         let noContacts = try staff.get("/pro/suivi?signal=no_contacts").html
         XCTAssertTrue(noContacts.contains(quiet.agdref!))
@@ -73,7 +78,8 @@ final class ProfessionalModuleTests: IntegrationTestCase {
 
     /// `count` people followed by `spada`, named "Pagination P01"...: quick rows, no keys.
     func manyFollowed(by spada: Structure, _ count: Int, phone: String?) throws -> [String] {
-        try db.query("""
+        try db.query(
+            """
             WITH people AS (
                 INSERT INTO applicants (surname, given_names, birth_date, nationality, language, spada_id, phone,
                                         phone_verified_at, agdref, guda_site, registered_on, procedure, eligibility, registered_at)
@@ -85,7 +91,8 @@ final class ProfessionalModuleTests: IntegrationTestCase {
             , links AS (INSERT INTO follow_links (applicant_id, structure_id, kind, started_on)
                         SELECT id, $1, 'domiciliation', date '2024-01-01' FROM people)
             SELECT agdref FROM people ORDER BY given_names
-            """, [spada.id, Int64(count), phone == nil ? "Q" : "P", phone]).rows.map { try $0.get("agdref") }
+            """, [spada.id, Int64(count), phone == nil ? "Q" : "P", phone]
+        ).rows.map { try $0.get("agdref") }
     }
 
     func agdrefs(_ html: String, among all: [String]) -> Set<String> { Set(all.filter { html.contains($0) }) }
@@ -115,8 +122,9 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         let filtered = try staff.get("/pro/suivi?signal=no_contacts&tri=connexion").html
         XCTAssertTrue(filtered.contains("Personnes 1 à 50 sur 55"))
         XCTAssertTrue(filtered.contains("href=\"/pro/suivi?signal=no_contacts&amp;tri=connexion&amp;page=2\" rel=\"next\""))
-        XCTAssertTrue(filtered.contains("href=\"/pro/suivi?signal=no_contacts&amp;tri=connexion\" aria-current=\"true\""),
-                      "the order links keep the filter, the current one marked")
+        XCTAssertTrue(
+            filtered.contains("href=\"/pro/suivi?signal=no_contacts&amp;tri=connexion\" aria-current=\"true\""),
+            "the order links keep the filter, the current one marked")
         let rest = try staff.get("/pro/suivi?signal=no_contacts&tri=connexion&page=2").html
         let (f1, f2) = (agdrefs(filtered, among: everyone), agdrefs(rest, among: everyone))
         XCTAssertEqual(f1.count, 50)
@@ -132,8 +140,10 @@ final class ProfessionalModuleTests: IntegrationTestCase {
     /// The attestation as the person shows it, and the form's single-use token.
     func recoveryFields(_ staff: Browser, _ person: Applicant, surname: String? = nil) throws -> [String: String] {
         let page = try staff.get("/pro/personnes/\(person.id)")
-        return ["att_surname": surname ?? person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
-                "present": "1", "print_token": try XCTUnwrap(Page.printToken(page.html), "the recovery form")]
+        return [
+            "att_surname": surname ?? person.surname, "att_birth_date": person.birthDate, "att_agdref": person.agdref!,
+            "present": "1", "print_token": try XCTUnwrap(Page.printToken(page.html), "the recovery form"),
+        ]
     }
 
     func testKeyRecoveryNeedsThePersonPresentAndReplacesTheKey() throws {
@@ -195,8 +205,9 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).keyHash, hash)
         // A fresh form the same day (another colleague, or the same one): refused.
         let (other, colleague) = try structureWithStaff(.spada, role: .spadaStaff)
-        try FollowLinks.open(applicant: person.id, structure: other.id, kind: .domiciliation,
-                             startedOn: "2024-01-01", by: nil, db: db)
+        try FollowLinks.open(
+            applicant: person.id, structure: other.id, kind: .domiciliation,
+            startedOn: "2024-01-01", by: nil, db: db)
         let second = colleague.post("/pro/personnes/\(person.id)/cle", try recoveryFields(colleague, person))
         XCTAssertEqual(second.status, 429)
         XCTAssertNil(Page.key(second.html))
@@ -250,8 +261,9 @@ final class ProfessionalModuleTests: IntegrationTestCase {
         let ofpra = Browser(app: app)
         try Fixtures.logInStaff(ofpra, .ofpraAgent)
         try ofpra.get("/agents/ofpra/personnes/\(person.id)")
-        XCTAssertEqual(ofpra.post("/agents/ofpra/personnes/\(person.id)/cloture", ["reason": "final_decision"]).location,
-                       "/agents/ofpra/personnes/\(person.id)?notice=space_closed")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/personnes/\(person.id)/cloture", ["reason": "final_decision"]).location,
+            "/agents/ofpra/personnes/\(person.id)?notice=space_closed")
         XCTAssertEqual(try me.get("/usager/espace").status, 303, "the open session ended")
         try me.get("/usager/connexion")
         let login = me.post("/usager/connexion", ["identifier": person.agdref!, "password": "une phrase bien longue"])

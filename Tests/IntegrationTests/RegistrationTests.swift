@@ -1,10 +1,11 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// From the SPADA kiosk to the printed notice, with the role checks on the way.
 final class RegistrationTests: IntegrationTestCase {
@@ -19,9 +20,13 @@ final class RegistrationTests: IntegrationTestCase {
         let spada = Browser(app: app)
         try Fixtures.logInStaff(spada, .spadaStaff)
         try spada.get("/pro/inscriptions/nouvelle")
-        let r = spada.post("/pro/inscriptions/nouvelle", ["surname": surname, "given_names": "Amina", "birth_date": "02/03/1995",
-                                                          "nationality": "soudanaise", "language": "ar", "phone": "",
-                                                          "email": ""])
+        let r = spada.post(
+            "/pro/inscriptions/nouvelle",
+            [
+                "surname": surname, "given_names": "Amina", "birth_date": "02/03/1995",
+                "nationality": "soudanaise", "language": "ar", "phone": "",
+                "email": "",
+            ])
         XCTAssertEqual(r.location, "/pro/inscriptions?notice=enrolled", r.html)
         return try XCTUnwrap(db.query("SELECT id FROM applicants WHERE surname = $1 ORDER BY id DESC", [surname]).first?.get("id"))
     }
@@ -32,21 +37,29 @@ final class RegistrationTests: IntegrationTestCase {
         try Fixtures.logInStaff(guda, .gudaAgent)
         let form = try guda.get("/agents/guda/personnes/\(id)")
         let agdref = Fixtures.agdref()
-        let notice = guda.post("/agents/guda/personnes/\(id)", ["agdref": agdref, "registered_on": "2023-05-04",
-                                                                "procedure": "normal", "print_token": Page.printToken(form.html) ?? ""])
+        let notice = guda.post(
+            "/agents/guda/personnes/\(id)",
+            [
+                "agdref": agdref, "registered_on": "2023-05-04",
+                "procedure": "normal", "print_token": Page.printToken(form.html) ?? "",
+            ])
         XCTAssertEqual(notice.status, 200, notice.html)
         XCTAssertTrue(notice.html.contains(agdref))
         // Bilingual: French and the person's language (Arabic, right to left).
         XCTAssertTrue(notice.html.contains("lang=\"ar\" dir=\"rtl\""))
-        let key = try XCTUnwrap(notice.html.range(of: #"[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}"#,
-                                                  options: .regularExpression).map { String(notice.html[$0]) })
+        let key = try XCTUnwrap(
+            notice.html.range(
+                of: #"[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}-[0-9CDFHKMNPRTVWXY]{4}"#,
+                options: .regularExpression
+            ).map { String(notice.html[$0]) })
         let person = Browser(app: app)
         try person.get("/usager/activation")
         XCTAssertEqual(person.post("/usager/activation", ["identifier": agdref, "key": key]).status, 409, "space not open yet")
         let ofpra = Browser(app: app)
         try Fixtures.logInStaff(ofpra, .ofpraAgent)
         try ofpra.get("/agents/ofpra/espaces")
-        XCTAssertEqual(ofpra.post("/agents/ofpra/espaces/\(id)", ["ofpra_number": ""]).location, "/agents/ofpra/espaces?notice=space_opened")
+        XCTAssertEqual(
+            ofpra.post("/agents/ofpra/espaces/\(id)", ["ofpra_number": ""]).location, "/agents/ofpra/espaces?notice=space_opened")
         XCTAssertEqual(person.post("/usager/activation", ["identifier": agdref, "key": key]).status, 303)
         // Printing again issues a new key; the one above stops working.
         let queue = try guda.get("/agents/guda")
@@ -64,8 +77,12 @@ final class RegistrationTests: IntegrationTestCase {
         let guda = Browser(app: app)
         try Fixtures.logInStaff(guda, .gudaAgent)
         let form = try guda.get("/agents/guda/personnes/\(id)")
-        let r = guda.post("/agents/guda/personnes/\(id)", ["agdref": Fixtures.agdref(), "registered_on": "2023-05-04",
-                                                           "procedure": "normal", "minor": "1", "print_token": Page.printToken(form.html) ?? ""])
+        let r = guda.post(
+            "/agents/guda/personnes/\(id)",
+            [
+                "agdref": Fixtures.agdref(), "registered_on": "2023-05-04",
+                "procedure": "normal", "minor": "1", "print_token": Page.printToken(form.html) ?? "",
+            ])
         XCTAssertEqual(r.status, 200)
         XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text("eligibility.minor"))))
         let stored = try XCTUnwrap(Applicants.find(id: id, db: db))
@@ -78,8 +95,12 @@ final class RegistrationTests: IntegrationTestCase {
         let guda = Browser(app: app)
         try Fixtures.logInStaff(guda, .gudaAgent)
         let form = try guda.get("/agents/guda/personnes/\(id)")
-        let r = guda.post("/agents/guda/personnes/\(id)", ["agdref": "12345", "registered_on": "2099-01-01",
-                                                           "procedure": "dublin_requalified_normal", "print_token": Page.printToken(form.html) ?? ""])
+        let r = guda.post(
+            "/agents/guda/personnes/\(id)",
+            [
+                "agdref": "12345", "registered_on": "2099-01-01",
+                "procedure": "dublin_requalified_normal", "print_token": Page.printToken(form.html) ?? "",
+            ])
         XCTAssertEqual(r.status, 422)
         XCTAssertTrue(r.html.contains("error-summary"))
         XCTAssertTrue(r.html.contains("value=\"12345\""), "typed values are kept")
@@ -103,8 +124,9 @@ final class RegistrationTests: IntegrationTestCase {
     /// A GUDA agent of another site (Bordeaux), logged in.
     func otherSiteAgent() throws -> Browser {
         let bordeaux = try Structures.upsert(kind: .guda, name: "GUDA Bordeaux Test", city: "Bordeaux", gudaSite: "bordeaux", db: db)
-        _ = try StaffAccounts.upsert(email: EmailAddress("guda-bordeaux@test.invalid")!, displayName: "GUDA Bordeaux", role: .gudaAgent,
-                                     structureId: bordeaux.id, password: "fixture-password-1", hasher: .fastForTests, db: db)
+        _ = try StaffAccounts.upsert(
+            email: EmailAddress("guda-bordeaux@test.invalid")!, displayName: "GUDA Bordeaux", role: .gudaAgent,
+            structureId: bordeaux.id, password: "fixture-password-1", hasher: .fastForTests, db: db)
         let b = Browser(app: app)
         try b.get("/connexion")
         XCTAssertEqual(b.post("/connexion", ["email": "guda-bordeaux@test.invalid", "password": "fixture-password-1"]).status, 303)
@@ -117,8 +139,12 @@ final class RegistrationTests: IntegrationTestCase {
         let bordeaux = try otherSiteAgent()
         XCTAssertFalse(try bordeaux.get("/agents/guda?q=\(surname)").html.contains(surname.uppercased()), "not in the other site's queue")
         XCTAssertEqual(try bordeaux.get("/agents/guda/personnes/\(id)").status, 404)
-        let r = bordeaux.post("/agents/guda/personnes/\(id)", ["agdref": Fixtures.agdref(), "site": "bordeaux",
-                                                              "registered_on": "2023-05-04", "procedure": "normal"])
+        let r = bordeaux.post(
+            "/agents/guda/personnes/\(id)",
+            [
+                "agdref": Fixtures.agdref(), "site": "bordeaux",
+                "registered_on": "2023-05-04", "procedure": "normal",
+            ])
         XCTAssertEqual(r.status, 404)
         let stored = try XCTUnwrap(Applicants.find(id: id, db: db))
         XCTAssertNil(stored.agdref, "nothing registered")
@@ -135,8 +161,12 @@ final class RegistrationTests: IntegrationTestCase {
         try Fixtures.logInStaff(guda, .gudaAgent)
         let form = try guda.get("/agents/guda/personnes/\(id)")
         XCTAssertFalse(form.html.contains("name=\"site\""), "no site to choose")
-        let r = guda.post("/agents/guda/personnes/\(id)", ["agdref": Fixtures.agdref(), "site": "mayotte", "registered_on": "2023-05-04",
-                                                           "procedure": "normal", "print_token": Page.printToken(form.html) ?? ""])
+        let r = guda.post(
+            "/agents/guda/personnes/\(id)",
+            [
+                "agdref": Fixtures.agdref(), "site": "mayotte", "registered_on": "2023-05-04",
+                "procedure": "normal", "print_token": Page.printToken(form.html) ?? "",
+            ])
         XCTAssertEqual(r.status, 200, r.html)
         XCTAssertEqual(try Applicants.find(id: id, db: db)?.gudaSite, "rennes")
     }
@@ -149,13 +179,15 @@ final class RegistrationTests: IntegrationTestCase {
         XCTAssertEqual(try Applicants.credentials(id: person.id, db: db).keyHash, before, "the key is unchanged")
         let b = Browser(app: app)
         try b.get("/usager/activation")
-        XCTAssertEqual(b.post("/usager/activation", ["identifier": person.agdref!, "key": key]).status, 303, "the person's key still works")
+        XCTAssertEqual(
+            b.post("/usager/activation", ["identifier": person.agdref!, "key": key]).status, 303, "the person's key still works")
     }
 
     func testNoNewKeyFromTheGudaOnceTheSpaceIsActivated() throws {
         let (person, _) = try Fixtures.applicant(db)
-        try db.query("UPDATE applicants SET activated_at = now(), registered_by = $2 WHERE id = $1",
-                     [person.id, try Fixtures.staff(db, .gudaAgent).id])
+        try db.query(
+            "UPDATE applicants SET activated_at = now(), registered_by = $2 WHERE id = $1",
+            [person.id, try Fixtures.staff(db, .gudaAgent).id])
         let before = try Applicants.credentials(id: person.id, db: db)
         let guda = Browser(app: app)
         try Fixtures.logInStaff(guda, .gudaAgent)
@@ -177,8 +209,10 @@ final class RegistrationTests: IntegrationTestCase {
         let guda = Browser(app: app)
         try Fixtures.logInStaff(guda, .gudaAgent)
         let form = try guda.get("/agents/guda/personnes/\(id)")
-        let fields = ["agdref": Fixtures.agdref(), "registered_on": "2023-05-04", "procedure": "normal",
-                      "print_token": Page.printToken(form.html) ?? ""]
+        let fields = [
+            "agdref": Fixtures.agdref(), "registered_on": "2023-05-04", "procedure": "normal",
+            "print_token": Page.printToken(form.html) ?? "",
+        ]
         let first = guda.post("/agents/guda/personnes/\(id)", fields)
         XCTAssertEqual(first.status, 200)
         XCTAssertNotNil(Page.key(first.html))

@@ -3,8 +3,9 @@ import Foundation
 import Jobs
 import Outbox
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// Reminders at their edges, with the clock injected (no sleeps).
 final class ReminderJobTests: IntegrationTestCase {
@@ -20,8 +21,9 @@ final class ReminderJobTests: IntegrationTestCase {
     }
 
     func testAnUnreadDocumentIsRemindedOnTheOtherChannelAfterThreeDaysOnce() throws {
-        let (person, _) = try Fixtures.applicant(db, phone: "+3361\(Int.random(in: 1_000_000...9_999_999))",
-                                                 email: "p\(Int.random(in: 0...999_999))@example.org")
+        let (person, _) = try Fixtures.applicant(
+            db, phone: "+3361\(Int.random(in: 1_000_000...9_999_999))",
+            email: "p\(Int.random(in: 0...999_999))@example.org")
         let d = try deposit(for: person)
         let first = try Outbox.messages(subjectRef: "document:\(d.publicId.uuidString.lowercased())", db)
         XCTAssertEqual(first.map(\.channel), [.sms], "the deposit goes to the phone first")
@@ -36,8 +38,9 @@ final class ReminderJobTests: IntegrationTestCase {
     }
 
     func testNoReminderOnceOpenedOrDeemedNotified() throws {
-        let (person, _) = try Fixtures.applicant(db, phone: "+3362\(Int.random(in: 1_000_000...9_999_999))",
-                                                 email: "q\(Int.random(in: 0...999_999))@example.org")
+        let (person, _) = try Fixtures.applicant(
+            db, phone: "+3362\(Int.random(in: 1_000_000...9_999_999))",
+            email: "q\(Int.random(in: 0...999_999))@example.org")
         let opened = try deposit(for: person)
         try Documents.markConsulted(id: opened.id, db: db)
         let old = try deposit(for: person)
@@ -47,11 +50,13 @@ final class ReminderJobTests: IntegrationTestCase {
     }
 
     func testADeadFirstMessageIsEscalatedAtOnce() throws {
-        let (person, _) = try Fixtures.applicant(db, phone: "+3363\(Int.random(in: 1_000_000...9_999_999))",
-                                                 email: "r\(Int.random(in: 0...999_999))@example.org")
+        let (person, _) = try Fixtures.applicant(
+            db, phone: "+3363\(Int.random(in: 1_000_000...9_999_999))",
+            email: "r\(Int.random(in: 0...999_999))@example.org")
         let d = try deposit(for: person)
-        try db.query("UPDATE outbox_messages SET state = 'dead', last_error = 'test', sent_at = NULL, locked_by = NULL, locked_at = NULL WHERE subject_ref = $1",
-                     ["document:\(d.publicId.uuidString.lowercased())"])
+        try db.query(
+            "UPDATE outbox_messages SET state = 'dead', last_error = 'test', sent_at = NULL, locked_by = NULL, locked_at = NULL WHERE subject_ref = $1",
+            ["document:\(d.publicId.uuidString.lowercased())"])
         try job.run(db, now: d.depositedAt.addingTimeInterval(60))
         XCTAssertEqual(try reminders(d).map(\.channel), [.email])
     }

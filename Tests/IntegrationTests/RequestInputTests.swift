@@ -1,10 +1,11 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Logging
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// What a visitor puts in a path or a search box, through the request pipeline: a line break
 /// does not forge a log line, an odd spelling of an id names no record, and a wildcard typed
@@ -18,9 +19,10 @@ final class RequestInputTests: IntegrationTestCase {
         defer { db.close() }
         // A staff member of their own: refused document requests are logged up to a daily cap per person.
         let email = "log-\(UUID().uuidString.prefix(8).lowercased())@test.invalid"
-        _ = try StaffAccounts.upsert(email: EmailAddress(email)!, displayName: "Log", role: .spadaStaff,
-                                     structureId: try Fixtures.structure(db).id, password: "fixture-password-1",
-                                     hasher: .fastForTests, db: db)
+        _ = try StaffAccounts.upsert(
+            email: EmailAddress(email)!, displayName: "Log", role: .spadaStaff,
+            structureId: try Fixtures.structure(db).id, password: "fixture-password-1",
+            hasher: .fastForTests, db: db)
         let staff = Browser(app: app)
         try staff.get("/connexion")
         XCTAssertEqual(staff.post("/connexion", ["email": email, "password": "fixture-password-1"]).status, 303)
@@ -46,9 +48,11 @@ final class RequestInputTests: IntegrationTestCase {
         let csrf = try XCTUnwrap(page.cookies.first { $0.name == "csrf" }?.value)
         let token = app.csrf.token(bindingTo: csrf)
         let body = "identifier=1000000099&password=wrong-password-here&_csrf=\(FormData.percentEncode(token))"
-        let answer = handler.handle(Request(method: .post, path: "/usager/connexion",
-                                            headers: [.contentType: "application/x-www-form-urlencoded"],
-                                            cookies: ["csrf": csrf], body: Array(body.utf8), remoteAddress: "10.1.2.3\u{0}x"))
+        let answer = handler.handle(
+            Request(
+                method: .post, path: "/usager/connexion",
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                cookies: ["csrf": csrf], body: Array(body.utf8), remoteAddress: "10.1.2.3\u{0}x"))
         XCTAssertEqual(answer.status, 400, String(decoding: answer.body, as: UTF8.self))
     }
 
@@ -57,15 +61,19 @@ final class RequestInputTests: IntegrationTestCase {
     /// `+1`, `01`, `1e3` and values past Int64 name no record: 404, and nothing is done.
     func testOddSpellingsOfAnIdAnswer404() throws {
         let (person, _) = try Fixtures.applicant(db, open: false)
-        let ofpra = Browser(app: app), spada = Browser(app: app), guda = Browser(app: app)
+        let ofpra = Browser(app: app)
+        let spada = Browser(app: app)
+        let guda = Browser(app: app)
         for (b, role) in [(ofpra, Role.ofpraAgent), (spada, .spadaStaff), (guda, .gudaAgent)] {
             _ = try Fixtures.staff(db, role)
             try Fixtures.logInStaff(b, role)
         }
         let id = String(person.id)
         let odd = ["+" + id, "0" + id, "00" + id, id + "e0", "1e3", "+" + id + ".0", "9223372036854775808", "99999999999999999999"]
-        let pages: [(Browser, String)] = [(ofpra, "/agents/ofpra/personnes/:id"), (spada, "/pro/personnes/:id"),
-                                           (guda, "/agents/guda/personnes/:id")]
+        let pages: [(Browser, String)] = [
+            (ofpra, "/agents/ofpra/personnes/:id"), (spada, "/pro/personnes/:id"),
+            (guda, "/agents/guda/personnes/:id"),
+        ]
         for (b, template) in pages {
             XCTAssertNotEqual(try b.get(template.replacingOccurrences(of: ":id", with: id)).status, 404, template)
             for spelling in odd {
@@ -88,8 +96,10 @@ final class RequestInputTests: IntegrationTestCase {
     func testWildcardsTypedInTheGudaSearchAreCharacters() throws {
         let spada = try Fixtures.structure(db)
         func enrol(_ surname: String) throws -> Applicant {
-            try Applicants.enrol(.init(surname: surname, givenNames: "Search", birthDate: "1990-01-01", nationality: "x",
-                                       language: "fr", phone: nil, email: nil, spadaId: spada.id), by: nil, db: db)
+            try Applicants.enrol(
+                .init(
+                    surname: surname, givenNames: "Search", birthDate: "1990-01-01", nationality: "x",
+                    language: "fr", phone: nil, email: nil, spadaId: spada.id), by: nil, db: db)
         }
         let tag = String(Int.random(in: 100_000...999_999))
         let plain = try enrol("Plain\(tag)")
@@ -101,7 +111,10 @@ final class RequestInputTests: IntegrationTestCase {
         try Fixtures.logInStaff(b, .gudaAgent)
         func listed(_ q: String) throws -> Set<Int64> {
             let html = try b.get("/agents/guda?q=\(FormData.percentEncode(q))").html
-            return Set([plain, percent, under, slash].filter { html.contains(escapedHTML($0.surname.uppercased())) || html.contains(escapedHTML($0.surname)) }.map(\.id))
+            return Set(
+                [plain, percent, under, slash].filter {
+                    html.contains(escapedHTML($0.surname.uppercased())) || html.contains(escapedHTML($0.surname))
+                }.map(\.id))
         }
         XCTAssertEqual(try listed(tag), [plain.id, percent.id, under.id, slash.id], "the search finds them all by their common part")
         XCTAssertEqual(try listed("%"), [percent.id], "% is a character")
@@ -128,8 +141,16 @@ final class RequestInputTests: IntegrationTestCase {
 final class LogLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
-    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
 }
 
 struct CapturingLogHandler: LogHandler {

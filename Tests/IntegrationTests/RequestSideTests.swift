@@ -1,10 +1,11 @@
 import Domain
 import Foundation
-@testable import HTTP
 import Logging
 import Postgres
-@testable import Web
 import XCTest
+
+@testable import HTTP
+@testable import Web
 
 /// The request side's guarantees, as a visitor or an operator would notice them: staff and
 /// applicant handlers get their person, a malformed `:id` runs no handler, a header the app
@@ -14,7 +15,8 @@ final class RequestSideTests: IntegrationTestCase {
     /// route behind the applicant rule with an `ApplicantContext` one (so none reads an optional
     /// `ctx.staff`); a narrowed context never sits behind a rule that does not guarantee it.
     func testEveryStaffAndApplicantRuleHandsItsHandlerThePerson() {
-        var staff = 0, applicant = 0
+        var staff = 0
+        var applicant = 0
         for (method, pattern, route) in app.routes.all {
             let what = "\(method) \(pattern)"
             if StaffContext.isGuaranteed(by: route.access) {

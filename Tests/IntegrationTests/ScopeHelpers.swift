@@ -1,6 +1,7 @@
 import Foundation
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// Reading what a staff page offers, as a browser would.
 enum Page {
@@ -17,7 +18,9 @@ enum Page {
 
     /// The connection key printed on a notice, if any.
     static func key(_ html: String) -> String? {
-        guard let r = html.range(of: #"<dd class="big key" dir="ltr">"# + Delivered.keyPattern, options: .regularExpression) else { return nil }
+        guard let r = html.range(of: #"<dd class="big key" dir="ltr">"# + Delivered.keyPattern, options: .regularExpression) else {
+            return nil
+        }
         return String(html[r].suffix(19))
     }
 }

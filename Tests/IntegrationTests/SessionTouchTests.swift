@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
 import Security
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// `last_seen_at` is written at most once a minute per session (a commit per page view
 /// otherwise, issue 10), while the 30-minute idle expiry still holds.
@@ -14,14 +15,18 @@ final class SessionTouchTests: XCTestCase {
 
     /// The row's version (xmin changes with every UPDATE, even one writing the same value).
     private func row(_ token: String) throws -> (xmin: Int64, lastSeen: Date) {
-        let r = try XCTUnwrap(db.query("SELECT xmin::text::bigint AS x, last_seen_at FROM sessions WHERE token_hash = $1",
-                                       [PGBytes(Digest.sha256(token))]).first)
+        let r = try XCTUnwrap(
+            db.query(
+                "SELECT xmin::text::bigint AS x, last_seen_at FROM sessions WHERE token_hash = $1",
+                [PGBytes(Digest.sha256(token))]
+            ).first)
         return (try r.get("x"), try r.get("last_seen_at"))
     }
 
     private func setLastSeen(_ token: String, secondsAgo: Int) throws {
-        try db.query("UPDATE sessions SET last_seen_at = now() - make_interval(secs => $2) WHERE token_hash = $1",
-                     [PGBytes(Digest.sha256(token)), secondsAgo])
+        try db.query(
+            "UPDATE sessions SET last_seen_at = now() - make_interval(secs => $2) WHERE token_hash = $1",
+            [PGBytes(Digest.sha256(token)), secondsAgo])
     }
 
     func testLookupsWithinAMinuteWriteNothing() throws {

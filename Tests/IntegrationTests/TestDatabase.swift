@@ -8,9 +8,10 @@ import XCTest
 enum TestDatabase {
     static var conninfo: String? { ProcessInfo.processInfo.environment["ASYLUM_TEST_DATABASE_URL"] }
 
-    static let root: String = ProcessInfo.processInfo.environment["ASYLUM_ROOT"]
+    static let root: String =
+        ProcessInfo.processInfo.environment["ASYLUM_ROOT"]
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        .deletingLastPathComponent().path
 
     static func connect() throws -> PGConnection {
         guard let conninfo, !conninfo.isEmpty else { throw MissingTestEnvironment(variable: "ASYLUM_TEST_DATABASE_URL") }

@@ -15,7 +15,8 @@ final class ClaimTests: XCTestCase {
         let a = OutboxQueue(db: database.connect(), workerID: "a")
         let b = OutboxQueue(db: database.connect(), workerID: "b")
         let now = Date()
-        var claimedByA = [Int64](), claimedByB = [Int64]()
+        var claimedByA = [Int64]()
+        var claimedByB = [Int64]()
         for _ in 0..<3 {
             claimedByA += try a.claim(limit: 7, now: now).map(\.id)
             claimedByB += try b.claim(limit: 9, now: now).map(\.id)
@@ -24,7 +25,8 @@ final class ClaimTests: XCTestCase {
         XCTAssertEqual(claimedByB.count, 27)
         XCTAssertTrue(Set(claimedByA).isDisjoint(with: claimedByB))
         let owners = try database.connect().query(
-            "SELECT id, locked_by FROM outbox_messages WHERE state = 'sending'").rows
+            "SELECT id, locked_by FROM outbox_messages WHERE state = 'sending'"
+        ).rows
         for row in owners {
             let id: Int64 = try row.get("id")
             XCTAssertEqual(try row.get("locked_by", as: String.self), claimedByA.contains(id) ? "a" : "b")
@@ -36,7 +38,8 @@ final class ClaimTests: XCTestCase {
     /// waiting for them or taking them.
     func testClaimSkipsRowsLockedByAnOpenClaim() throws {
         try enqueue((1...20).map { testSMS($0) }, database.connect())
-        let connA = database.connect(), connB = database.connect()
+        let connA = database.connect()
+        let connB = database.connect()
         try connB.execute("SET lock_timeout = '2s'")  // without SKIP LOCKED B would block, then fail
         let b = OutboxQueue(db: connB, workerID: "b")
         let (fromA, fromB) = try connA.transaction { tx -> ([Int64], [Int64]) in
@@ -61,8 +64,9 @@ final class ClaimTests: XCTestCase {
             Thread {
                 defer { group.leave() }
                 do {
-                    let worker = makeWorker(PGConnection(conninfo: conninfo), id: name, transport: transport,
-                                            clock: SystemClock(), batchSize: 5)
+                    let worker = makeWorker(
+                        PGConnection(conninfo: conninfo), id: name, transport: transport,
+                        clock: SystemClock(), batchSize: 5)
                     try worker.drainOnce()
                 } catch { errors.add(error) }
             }.start()

@@ -14,10 +14,11 @@ final class EnqueueTests: XCTestCase {
 
     func testMessageOfARolledBackTransactionIsNeverSent() throws {
         let db = database.connect()
-        XCTAssertThrowsError(try db.transaction { tx in
-            try Outbox.enqueue(testSMS(1), in: tx)
-            throw EventFailed()
-        })
+        XCTAssertThrowsError(
+            try db.transaction { tx in
+                try Outbox.enqueue(testSMS(1), in: tx)
+                throw EventFailed()
+            })
         try enqueue([testSMS(2)], db)  // the committed one shows the worker does deliver
 
         let transport = RecordingTransport()
@@ -61,10 +62,11 @@ final class EnqueueTests: XCTestCase {
     func testDedupKeyKeepsOneAliveMessage() throws {
         let db = database.connect()
         let key = "document_deposited:sms:doc-42"
-        let message = OutboxMessage(channel: .sms, recipient: "+33612345678", template: "document_deposited",
-                                    language: "fr", dedupKey: key, subjectRef: "document:doc-42")
+        let message = OutboxMessage(
+            channel: .sms, recipient: "+33612345678", template: "document_deposited",
+            language: "fr", dedupKey: key, subjectRef: "document:doc-42")
         let first = try db.transaction { try Outbox.enqueue(message, in: $0) }
-        guard case let .queued(firstID) = first else { return XCTFail("\(first)") }
+        guard case .queued(let firstID) = first else { return XCTFail("\(first)") }
         XCTAssertEqual(try db.transaction { try Outbox.enqueue(message, in: $0) }, .alreadyQueued(id: firstID))
 
         // Sent is still alive: the same event does not send twice.
@@ -75,7 +77,7 @@ final class EnqueueTests: XCTestCase {
 
         // Once dead, a new message for the same key may be queued; the dead one then cannot be retried.
         try db.query("UPDATE outbox_messages SET state = 'dead', sent_at = NULL WHERE id = $1", [firstID])
-        guard case let .queued(secondID) = try db.transaction({ try Outbox.enqueue(message, in: $0) }) else {
+        guard case .queued(let secondID) = try db.transaction({ try Outbox.enqueue(message, in: $0) }) else {
             return XCTFail("a dead message must not block its key")
         }
         XCTAssertNotEqual(secondID, firstID)
@@ -84,8 +86,9 @@ final class EnqueueTests: XCTestCase {
         // Messages without a key are never deduplicated.
         var plain = message
         plain.dedupKey = nil
-        XCTAssertNotEqual(try db.transaction { try Outbox.enqueue(plain, in: $0) },
-                          try db.transaction { try Outbox.enqueue(plain, in: $0) })
+        XCTAssertNotEqual(
+            try db.transaction { try Outbox.enqueue(plain, in: $0) },
+            try db.transaction { try Outbox.enqueue(plain, in: $0) })
     }
 
     func testStaffReadAndRetryAPI() throws {
@@ -112,20 +115,25 @@ final class EnqueueTests: XCTestCase {
         XCTAssertNotNil(try Outbox.counts(db).oldestDueAt)
 
         XCTAssertEqual(try Outbox.messages(subjectRef: "person:test-2", db).map(\.id), [ids[1]])
-        XCTAssertEqual(try Outbox.messages(subjectRefs: ["person:test-1", "person:test-3", "person:none", "a\"b\\c"], db)
-                           .mapValues { $0.map(\.id) }, ["person:test-1": [ids[0]], "person:test-3": [ids[2]]],
-                       "several subjects in one statement, each with its own messages")
+        XCTAssertEqual(
+            try Outbox.messages(subjectRefs: ["person:test-1", "person:test-3", "person:none", "a\"b\\c"], db)
+                .mapValues { $0.map(\.id) }, ["person:test-1": [ids[0]], "person:test-3": [ids[2]]],
+            "several subjects in one statement, each with its own messages")
         XCTAssertEqual(try Outbox.messages(recipient: "+33600000003", db).map(\.id), [ids[2]])
     }
 
     func testSecretParamsLeaveTheRowOnceSent() throws {
         let db = database.connect()
-        let ids = try enqueue([OutboxMessage(channel: .sms, recipient: "+33612345678", template: "key_reissued",
-                                             language: "en", params: ["key": "7KQ2-M9XD-4TPA"])], db)
+        let ids = try enqueue(
+            [
+                OutboxMessage(
+                    channel: .sms, recipient: "+33612345678", template: "key_reissued",
+                    language: "en", params: ["key": "7KQ2-M9XD-4TPA"])
+            ], db)
         XCTAssertEqual(try Outbox.message(id: ids[0], db)?.params, ["key": "7KQ2-M9XD-4TPA"])
         let transport = RecordingTransport()
         try makeWorker(database.connect(), transport: transport, clock: SystemClock()).drainOnce()
-        guard case let .sms(text)? = transport.delivered.first?.content else { return XCTFail("no SMS") }
+        guard case .sms(let text)? = transport.delivered.first?.content else { return XCTFail("no SMS") }
         XCTAssertTrue(text.contains("7KQ2-M9XD-4TPA"))
         XCTAssertEqual(try Outbox.message(id: ids[0], db)?.params, [:])
     }

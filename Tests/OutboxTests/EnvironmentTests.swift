@@ -20,8 +20,10 @@ final class EnvironmentTests: XCTestCase {
     }
 
     func testProductionNeedsExplicitTransportsAndHTTPS() throws {
-        var env = base.merging(["ASYLUM_ENV": "production", "ASYLUM_PUBLIC_URL": "https://asile.example.fr",
-                                "ASYLUM_MAIL_FROM": "no-reply@asile.example.fr"]) { $1 }
+        var env = base.merging([
+            "ASYLUM_ENV": "production", "ASYLUM_PUBLIC_URL": "https://asile.example.fr",
+            "ASYLUM_MAIL_FROM": "no-reply@asile.example.fr",
+        ]) { $1 }
         XCTAssertThrowsError(try WorkerEnvironment(env), "a default spool would swallow every message")
         env["ASYLUM_EMAIL_TRANSPORT"] = "smtp"
         env["ASYLUM_SMS_TRANSPORT"] = "http"

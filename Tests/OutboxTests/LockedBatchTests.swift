@@ -27,7 +27,8 @@ final class LockedBatchTests: XCTestCase {
         let db = database.connect()
         let deadline = Date().addingTimeInterval(10)
         while (try? db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1", [holder])
-            .first?.get("n", as: Int.self)) != 0 {
+            .first?.get("n", as: Int.self)) != 0
+        {
             guard Date() < deadline else { return XCTFail("backend \(holder) still there") }
             Thread.sleep(forTimeInterval: 0.02)
         }
@@ -47,9 +48,11 @@ final class LockedBatchTests: XCTestCase {
         let (conn, batch) = try lockAndRegister(id: "killed", now: clock.now())
         XCTAssertEqual(batch.messages.map(\.id), ids)
         XCTAssertEqual(batch.messages.map(\.attempts), [1, 1, 1, 1, 1])
-        for message in batch.messages.prefix(2) {   // delivered, never recorded
-            _ = transport.deliver(RenderedMessage(outboxID: message.id, recipient: message.recipient, language: "fr",
-                                                  content: .sms(text: "x")))
+        for message in batch.messages.prefix(2) {  // delivered, never recorded
+            _ = transport.deliver(
+                RenderedMessage(
+                    outboxID: message.id, recipient: message.recipient, language: "fr",
+                    content: .sms(text: "x")))
         }
         try kill(conn, holder: batch.holder)
 
@@ -91,8 +94,9 @@ final class LockedBatchTests: XCTestCase {
         let clock = TestClock()
         let (conn, batch) = try lockAndRegister(id: "hung", now: clock.now())
         let rescuer = OutboxQueue(db: database.connect(), workerID: "rescuer")
-        XCTAssertEqual(try rescuer.rescueAbandonedClaims(lease: 15, maxAttempts: 8, now: clock.now().addingTimeInterval(10)), [],
-                       "alive and within its lease")
+        XCTAssertEqual(
+            try rescuer.rescueAbandonedClaims(lease: 15, maxAttempts: 8, now: clock.now().addingTimeInterval(10)), [],
+            "alive and within its lease")
         XCTAssertNil(try locked(by: "other", now: clock.now()), "still locked by the hung worker")
 
         let rescued = try rescuer.rescueAbandonedClaims(lease: 15, maxAttempts: 8, now: clock.now().addingTimeInterval(16))
@@ -100,8 +104,9 @@ final class LockedBatchTests: XCTestCase {
         XCTAssertEqual(Set(try attempts(db).values), [1])
         // Its connection comes back without the transaction: the claim is gone, it records nothing.
         let claim = try XCTUnwrap(try db.query("SELECT max(id) AS id FROM outbox_claims").first?.optional("id", as: Int64.self) ?? 0)
-        XCTAssertEqual(try OutboxQueue(db: conn, workerID: "hung").recordBatch(
-            batch.messages.map { .sent($0.id, providerRef: nil, at: clock.now()) }, claim: claim), [])
+        XCTAssertEqual(
+            try OutboxQueue(db: conn, workerID: "hung").recordBatch(
+                batch.messages.map { .sent($0.id, providerRef: nil, at: clock.now()) }, claim: claim), [])
         XCTAssertEqual(Set(try states(db).values), [.pending])
         XCTAssertEqual(try locked(by: "other", now: clock.now()), ids)
     }

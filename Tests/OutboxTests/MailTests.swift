@@ -1,6 +1,7 @@
 import Foundation
-@testable import Outbox
 import XCTest
+
+@testable import Outbox
 
 final class MailTests: XCTestCase {
     func testSubjectIsEncodedInShortUTF8WordsThatDecodeBack() {
@@ -17,7 +18,8 @@ final class MailTests: XCTestCase {
     }
 
     func testQuotedPrintableKeepsLinesShortAndRoundTrips() {
-        let text = "Bonjour,\n" + String(repeating: "Délai de recours à partir de la notification. ", count: 6)
+        let text =
+            "Bonjour,\n" + String(repeating: "Délai de recours à partir de la notification. ", count: 6)
             + "\n.leading dot\ntrailing space \n= sign"
         let encoded = MIMEEncoding.quotedPrintable(text)
         for line in encoded.components(separatedBy: "\r\n") {
@@ -26,8 +28,9 @@ final class MailTests: XCTestCase {
             XCTAssertFalse(line.hasSuffix(" "))
         }
         XCTAssertTrue(encoded.utf8.allSatisfy { $0 < 128 })
-        XCTAssertEqual(String(decoding: MIMEEncoding.decodeQuotedPrintable(encoded), as: UTF8.self),
-                       text.replacingOccurrences(of: "\n", with: "\r\n"))
+        XCTAssertEqual(
+            String(decoding: MIMEEncoding.decodeQuotedPrintable(encoded), as: UTF8.self),
+            text.replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
     func testSpoolWritesAnEmailTheReaderAndRFC5322Understand() throws {
@@ -35,18 +38,21 @@ final class MailTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let from = try XCTUnwrap(MailAddress("Portail asile <ne-pas-repondre@asile.example.fr>"))
         let spool = try SpoolTransport(directory: dir, from: from)
-        let content = try sharedTemplates.render(template: "document_reminder", language: "ar", channel: .email,
-                                                 params: ["days": "12"], portalURL: samplePortalURL)
+        let content = try sharedTemplates.render(
+            template: "document_reminder", language: "ar", channel: .email,
+            params: ["days": "12"], portalURL: samplePortalURL)
         let result = spool.deliver(RenderedMessage(outboxID: 42, recipient: "amina@example.org", language: "ar", content: content))
-        guard case let .sent(ref?) = result else { return XCTFail("\(result)") }
+        guard case .sent(let ref?) = result else { return XCTFail("\(result)") }
         XCTAssertTrue(ref.hasSuffix("-42.eml"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [ref], "no temp file left behind")
 
         let raw = try String(contentsOfFile: dir + "/" + ref, encoding: .utf8)
         let (headerBlock, _) = try XCTUnwrap(raw.range(of: "\r\n\r\n").map { (raw[..<$0.lowerBound], raw[$0.upperBound...]) })
-        for name in ["Date: ", "From: \"Portail asile\" <ne-pas-repondre@asile.example.fr>", "To: amina@example.org",
-                     "Subject: =?UTF-8?B?", "Message-ID: <outbox.42@asile.example.fr>", "MIME-Version: 1.0",
-                     "Content-Type: multipart/alternative; boundary="] {
+        for name in [
+            "Date: ", "From: \"Portail asile\" <ne-pas-repondre@asile.example.fr>", "To: amina@example.org",
+            "Subject: =?UTF-8?B?", "Message-ID: <outbox.42@asile.example.fr>", "MIME-Version: 1.0",
+            "Content-Type: multipart/alternative; boundary=",
+        ] {
             XCTAssertTrue(headerBlock.contains(name), name)
         }
         XCTAssertFalse(raw.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "CRLF line ends only")
@@ -68,10 +74,12 @@ final class MailTests: XCTestCase {
         let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
         XCTAssertTrue(spool.deduplicatesByKey)
         let queued = Date(timeIntervalSince1970: 1_790_000_000)
-        let sms = RenderedMessage(outboxID: 5, recipient: "+33612345678", language: "fr",
-                                  content: .sms(text: "Code 1"), queuedAt: queued)
-        let mail = RenderedMessage(outboxID: 6, recipient: "a@example.org", language: "fr",
-                                   content: .email(subject: "S", text: "T", html: nil), queuedAt: queued)
+        let sms = RenderedMessage(
+            outboxID: 5, recipient: "+33612345678", language: "fr",
+            content: .sms(text: "Code 1"), queuedAt: queued)
+        let mail = RenderedMessage(
+            outboxID: 6, recipient: "a@example.org", language: "fr",
+            content: .email(subject: "S", text: "T", html: nil), queuedAt: queued)
         let names = ["\(MailDate.sortable(queued))-5.sms.txt", "\(MailDate.sortable(queued))-6.eml"]
         XCTAssertEqual(spool.deliver(sms), .sent(providerRef: names[0]))
         XCTAssertEqual(spool.deliver(mail), .sent(providerRef: names[1]))
@@ -82,8 +90,9 @@ final class MailTests: XCTestCase {
             XCTAssertEqual(spool.deliver(mail), .alreadyDelivered(providerRef: names[1]))
         }
         XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 2, "one file per message")
-        XCTAssertEqual(try names.map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }, first,
-                       "files left as first written")
+        XCTAssertEqual(
+            try names.map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }, first,
+            "files left as first written")
         let entry = try XCTUnwrap(SpoolReader(directory: dir).entry(named: names[0]))
         XCTAssertEqual(entry.text, "Code 1")
         XCTAssertEqual(entry.recipient, "+33612345678")
@@ -97,8 +106,9 @@ final class MailTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")), syncFiles: true)
         let messages = (1...3).map {
-            RenderedMessage(outboxID: Int64($0), recipient: "+33612345678", language: "fr",
-                            content: .sms(text: "Code \($0)"), queuedAt: Date())
+            RenderedMessage(
+                outboxID: Int64($0), recipient: "+33612345678", language: "fr",
+                content: .sms(text: "Code \($0)"), queuedAt: Date())
         }
         for m in messages { guard case .sent = spool.deliver(m) else { return XCTFail("not sent") } }
         XCTAssertEqual(SpoolReader(directory: dir).fileNames().count, 0, "not visible before the commit")
@@ -112,8 +122,8 @@ final class MailTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let dead = dir + "/.tmp-999999999-20260101T000000.000000Z-1.eml"     // no such process
-        let live = dir + "/.tmp-\(getppid())-20260101T000000.000000Z-2.eml"   // a writer still running
+        let dead = dir + "/.tmp-999999999-20260101T000000.000000Z-1.eml"  // no such process
+        let live = dir + "/.tmp-\(getppid())-20260101T000000.000000Z-2.eml"  // a writer still running
         for path in [dead, live] { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("half".utf8))) }
         _ = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
@@ -125,8 +135,10 @@ final class MailTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let spool = try SpoolTransport(directory: dir, from: try XCTUnwrap(MailAddress("a@example.org")))
         for id in [7, 8, 9] as [Int64] {
-            _ = spool.deliver(RenderedMessage(outboxID: id, recipient: "+33612345678", language: "fr",
-                                              content: .sms(text: "Code \(id) à saisir")))
+            _ = spool.deliver(
+                RenderedMessage(
+                    outboxID: id, recipient: "+33612345678", language: "fr",
+                    content: .sms(text: "Code \(id) à saisir")))
             usleep(2000)
         }
         let entries = SpoolReader(directory: dir).list()

@@ -25,8 +25,9 @@ final class RetryTests: XCTestCase {
             XCTAssertEqual(record.state, .pending)
             XCTAssertEqual(record.attempts, index + 1)
             XCTAssertEqual(record.lastError, "provider 503")
-            XCTAssertEqual(record.nextAttemptAt.timeIntervalSince(clock.now()), delay, accuracy: 0.001,
-                           "delay after attempt \(index + 1)")
+            XCTAssertEqual(
+                record.nextAttemptAt.timeIntervalSince(clock.now()), delay, accuracy: 0.001,
+                "delay after attempt \(index + 1)")
             clock.advance(delay - 1)
             try worker.drainOnce()
             XCTAssertEqual(transport.delivered.count, index + 1, "not retried before it is due")
@@ -46,8 +47,9 @@ final class RetryTests: XCTestCase {
         let db = database.connect()
         let id = try enqueue([testSMS(1)], db)[0]
         let clock = TestClock()
-        let worker = makeWorker(database.connect(), transport: RecordingTransport { _ in .temporaryFailure("timeout") },
-                                clock: clock)
+        let worker = makeWorker(
+            database.connect(), transport: RecordingTransport { _ in .temporaryFailure("timeout") },
+            clock: clock)
         for _ in 1...8 {
             try worker.drainOnce()
             clock.advance(3600)
@@ -80,7 +82,8 @@ final class RetryTests: XCTestCase {
     func testMessageThatCannotBeRenderedIsFailedWithoutReachingTheTransport() throws {
         let db = database.connect()
         // Rows written by hand in SQL skip enqueue's checks.
-        try db.query("""
+        try db.query(
+            """
             INSERT INTO outbox_messages (channel, recipient, template, language, params)
             VALUES ('sms', '+33612345678', 'key_reissued', 'fr', '{}'), ('email', 'not-an-address', 'test_message', 'fr', '{}')
             """)
@@ -172,15 +175,16 @@ final class RetryTests: XCTestCase {
             XCTAssertEqual(try rescuer.drainOnce().rescued, 0, "renewed leases are not rescued")
         }
         XCTAssertTrue(transport.delivered.isEmpty)
-        clock.advance(lease + 1)   // the heartbeat stopped: the worker died
+        clock.advance(lease + 1)  // the heartbeat stopped: the worker died
         XCTAssertEqual(try rescuer.drainOnce().rescued, 1)
         XCTAssertEqual(transport.delivered.map(\.outboxID), [id])
     }
 
     func testLeaseKeeperStopsRenewingWhenTheDeliveryThreadStalls() throws {
         let progress = DeliveryProgress()
-        let keeper = LeaseKeeper(conninfo: database.conninfo, workerID: "hung", lease: 15, stallLimit: 0.2,
-                                 progress: progress, stop: StopFlag())
+        let keeper = LeaseKeeper(
+            conninfo: database.conninfo, workerID: "hung", lease: 15, stallLimit: 0.2,
+            progress: progress, stop: StopFlag())
         XCTAssertTrue(keeper.renew())
         XCTAssertFalse(keeper.renew(now: Date().addingTimeInterval(1)), "no progress for longer than the stall limit")
         progress.beat()
@@ -197,8 +201,10 @@ final class RetryTests: XCTestCase {
         var unrecordedAtStart = [Int]()
         let transport = RecordingTransport()
         transport.answer = { message in
-            let sending = try? observer.query("SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND id < $1",
-                                              [message.outboxID]).first?.get("n", as: Int.self)
+            let sending = try? observer.query(
+                "SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND id < $1",
+                [message.outboxID]
+            ).first?.get("n", as: Int.self)
             unrecordedAtStart.append(sending ?? -1)
             return .sent(providerRef: nil)
         }
@@ -217,16 +223,19 @@ final class RetryTests: XCTestCase {
         var seenAtDelivery = [String]()
         let transport = DeduplicatingTransport()
         transport.onDeliver = { message in
-            let row = try? observer.query("""
+            let row = try? observer.query(
+                """
                 SELECT (SELECT count(*) FROM outbox_messages WHERE state <> 'pending' OR attempts <> 0) AS changed,
                        (SELECT cardinality(message_ids) FROM outbox_claims) AS claimed
-                """).first
+                """
+            ).first
             seenAtDelivery.append("\((try? row?.get("changed", as: Int.self)) ?? -1)/\((try? row?.get("claimed", as: Int.self)) ?? -1)")
         }
         let report = try makeWorker(database.connect(), transport: transport, batchSize: 6).drainOnce()
         XCTAssertEqual(report.sent, 6)
-        XCTAssertEqual(seenAtDelivery, Array(repeating: "0/6", count: 6),
-                       "nothing written to the messages before the end of the batch, its claim registered before the first")
+        XCTAssertEqual(
+            seenAtDelivery, Array(repeating: "0/6", count: 6),
+            "nothing written to the messages before the end of the batch, its claim registered before the first")
         XCTAssertEqual(transport.commits, 1)
         XCTAssertEqual(Set(try states(db).values), [.sent])
         XCTAssertEqual(try db.query("SELECT count(*) AS n FROM outbox_messages WHERE attempts = 1").first?.get("n", as: Int.self), 6)
@@ -239,24 +248,27 @@ final class RetryTests: XCTestCase {
     func testMixedBatchRecordsEverythingBeforeEachNonDeduplicatedDelivery() throws {
         let db = database.connect()
         let sms = try enqueue((1...4).map { testSMS($0) }, db)
-        let mails = try enqueue((1...2).map {
-            OutboxMessage(channel: .email, recipient: "m\($0)@example.org", template: "test_message", language: "fr")
-        }, db)
+        let mails = try enqueue(
+            (1...2).map {
+                OutboxMessage(channel: .email, recipient: "m\($0)@example.org", template: "test_message", language: "fr")
+            }, db)
         let observer = database.connect()
         var unrecordedAtEmail = [Int]()
         let mail = RecordingTransport()
         mail.answer = { message in
             let sending = try? observer.query(
                 "SELECT count(*) AS n FROM outbox_messages WHERE state = 'sending' AND channel = 'email' AND id < $1",
-                                              [message.outboxID]).first?.get("n", as: Int.self)
+                [message.outboxID]
+            ).first?.get("n", as: Int.self)
             unrecordedAtEmail.append(sending ?? -1)
             return .sent(providerRef: nil)
         }
         let spool = DeduplicatingTransport()
         var config = OutboxWorker.Configuration(workerID: "mixed", portalURL: samplePortalURL, production: false)
         config.batchSize = 10
-        let worker = OutboxWorker(db: database.connect(), configuration: config, templates: sharedTemplates,
-                                  transports: [.sms: spool, .email: mail], clock: TestClock(), jitter: FixedJitter(value: 0))
+        let worker = OutboxWorker(
+            db: database.connect(), configuration: config, templates: sharedTemplates,
+            transports: [.sms: spool, .email: mail], clock: TestClock(), jitter: FixedJitter(value: 0))
         XCTAssertEqual(try worker.drainOnce().sent, 6)
         XCTAssertEqual(mail.delivered.map(\.outboxID), mails)
         XCTAssertEqual(unrecordedAtEmail, [0, 0])
@@ -272,9 +284,11 @@ final class RetryTests: XCTestCase {
         let clock = TestClock()
         let transport = DeduplicatingTransport()
         let killed = OutboxQueue(db: database.connect(), workerID: "killed")
-        for message in try killed.claim(limit: 10, now: clock.now()) {   // delivered, never recorded
-            _ = transport.deliver(RenderedMessage(outboxID: message.id, recipient: message.recipient, language: "fr",
-                                                  content: .sms(text: "x")))
+        for message in try killed.claim(limit: 10, now: clock.now()) {  // delivered, never recorded
+            _ = transport.deliver(
+                RenderedMessage(
+                    outboxID: message.id, recipient: message.recipient, language: "fr",
+                    content: .sms(text: "x")))
         }
         let rescuer = makeWorker(database.connect(), id: "rescuer", transport: transport, clock: clock)
         clock.advance(rescuer.configuration.lease + 1)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Outbox
 import XCTest
+
+@testable import Outbox
 
 final class TemplateTests: XCTestCase {
     let languages = ["ar", "en", "fr"]
@@ -9,8 +10,9 @@ final class TemplateTests: XCTestCase {
         let lengths = try sharedTemplates.smsLengths(portalURL: samplePortalURL)
         XCTAssertEqual(lengths.count, languages.count * MessageCatalog.templates.count)
         for sms in lengths {
-            XCTAssertTrue(sms.length.fitsOneSegment,
-                          "\(sms.language)/\(sms.template): \(sms.length.units) \(sms.length.encoding.rawValue) units: \(sms.text)")
+            XCTAssertTrue(
+                sms.length.fitsOneSegment,
+                "\(sms.language)/\(sms.template): \(sms.length.units) \(sms.length.encoding.rawValue) units: \(sms.text)")
             XCTAssertFalse(sms.text.contains("{{"))
             // French and English stay in GSM-7: one typographic apostrophe would cut the room to 70.
             if sms.language != "ar" { XCTAssertEqual(sms.length.encoding, .gsm7, "\(sms.language)/\(sms.template): \(sms.text)") }
@@ -47,15 +49,17 @@ final class TemplateTests: XCTestCase {
                 }
             }
         }
-        let deposited = try sharedTemplates.render(template: "document_deposited", language: "fr", channel: .sms,
-                                                   params: ["document_title": "Décision de rejet"], portalURL: samplePortalURL)
+        let deposited = try sharedTemplates.render(
+            template: "document_deposited", language: "fr", channel: .sms,
+            params: ["document_title": "Décision de rejet"], portalURL: samplePortalURL)
         XCTAssertFalse("\(deposited)".contains("rejet"))
     }
 
     func testHTMLIsEscapedButTextAndSMSAreNot() throws {
         let params = ["key": "A<B>&\"C'"]
-        guard case let .email(subject, text, html?) = try sharedTemplates.render(
-            template: "key_reissued", language: "fr", channel: .email, params: params, portalURL: samplePortalURL)
+        guard
+            case .email(let subject, let text, let html?) = try sharedTemplates.render(
+                template: "key_reissued", language: "fr", channel: .email, params: params, portalURL: samplePortalURL)
         else { return XCTFail("no HTML part") }
         XCTAssertTrue(text.contains("A<B>&\"C'"))
         XCTAssertTrue(html.contains("A&lt;B&gt;&amp;&quot;C&#39;"), html)
@@ -63,28 +67,33 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(subject, "Votre nouvelle clé de connexion à l'espace OFPRA")
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"fr\" dir=\"ltr\">"), html)
 
-        guard case let .sms(sms) = try sharedTemplates.render(
-            template: "key_reissued", language: "en", channel: .sms, params: params, portalURL: samplePortalURL)
+        guard
+            case .sms(let sms) = try sharedTemplates.render(
+                template: "key_reissued", language: "en", channel: .sms, params: params, portalURL: samplePortalURL)
         else { return XCTFail("not an SMS") }
         XCTAssertEqual(sms, "OFPRA: your new login key is A<B>&\"C'. Do not share it with anyone. \(samplePortalURL)")
     }
 
     func testArabicIsRightToLeftAndUnknownLanguagesFallBackToFrench() throws {
-        guard case let .email(_, _, html?) = try sharedTemplates.render(
-            template: "test_message", language: "ar", channel: .email, params: [:], portalURL: samplePortalURL)
+        guard
+            case .email(_, _, let html?) = try sharedTemplates.render(
+                template: "test_message", language: "ar", channel: .email, params: [:], portalURL: samplePortalURL)
         else { return XCTFail("no HTML part") }
         XCTAssertTrue(html.contains("<html lang=\"ar\" dir=\"rtl\">"))
         XCTAssertEqual(sharedTemplates.language(for: "ps"), "fr")
         XCTAssertEqual(sharedTemplates.language(for: "en-GB"), "en")
-        guard case let .sms(text) = try sharedTemplates.render(
-            template: "test_message", language: "ti", channel: .sms, params: [:], portalURL: samplePortalURL)
+        guard
+            case .sms(let text) = try sharedTemplates.render(
+                template: "test_message", language: "ti", channel: .sms, params: [:], portalURL: samplePortalURL)
         else { return XCTFail("not an SMS") }
         XCTAssertTrue(text.hasPrefix("Portail asile"))
     }
 
     func testMissingParamIsAnErrorNotAnEmptyMessage() {
-        XCTAssertThrowsError(try sharedTemplates.render(template: "contact_code", language: "fr", channel: .sms,
-                                                        params: [:], portalURL: samplePortalURL))
+        XCTAssertThrowsError(
+            try sharedTemplates.render(
+                template: "contact_code", language: "fr", channel: .sms,
+                params: [:], portalURL: samplePortalURL))
     }
 
     func testLoadingFailsWhenALanguageLacksATemplatePart() throws {

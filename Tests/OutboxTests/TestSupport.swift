@@ -4,9 +4,10 @@ import Postgres
 import XCTest
 
 /// Project root (templates, migrations, the worker binary's build folder).
-let projectRoot: String = ProcessInfo.processInfo.environment["ASYLUM_ROOT"]
+let projectRoot: String =
+    ProcessInfo.processInfo.environment["ASYLUM_ROOT"]
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    .deletingLastPathComponent().path
 
 let samplePortalURL = "https://espace-asile.ofpra.gouv.fr"
 
@@ -40,7 +41,12 @@ final class IsolatedDatabase {
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0
-        func next() -> Int { lock.withLock { value += 1; return value } }
+        func next() -> Int {
+            lock.withLock {
+                value += 1
+                return value
+            }
+        }
     }
 }
 
@@ -99,13 +105,15 @@ func makeWorker(
     var config = OutboxWorker.Configuration(workerID: id, portalURL: samplePortalURL, production: false)
     config.batchSize = batchSize
     config.retry = retry
-    return OutboxWorker(db: db, configuration: config, templates: sharedTemplates,
-                        transports: [.sms: transport, .email: transport], clock: clock, jitter: jitter, stop: stop)
+    return OutboxWorker(
+        db: db, configuration: config, templates: sharedTemplates,
+        transports: [.sms: transport, .email: transport], clock: clock, jitter: jitter, stop: stop)
 }
 
 func testSMS(_ n: Int, template: String = "test_message", dedupKey: String? = nil) -> OutboxMessage {
-    OutboxMessage(channel: .sms, recipient: "+3360000\(String(format: "%04d", n))", template: template,
-                  language: "fr", dedupKey: dedupKey, subjectRef: "person:test-\(n)")
+    OutboxMessage(
+        channel: .sms, recipient: "+3360000\(String(format: "%04d", n))", template: template,
+        language: "fr", dedupKey: dedupKey, subjectRef: "person:test-\(n)")
 }
 
 /// Queues messages in one committed transaction; returns their ids.
@@ -113,7 +121,7 @@ func testSMS(_ n: Int, template: String = "test_message", dedupKey: String? = ni
 func enqueue(_ messages: [OutboxMessage], _ db: PGConnection) throws -> [Int64] {
     try db.transaction { tx in
         try messages.map { m -> Int64 in
-            guard case let .queued(id) = try Outbox.enqueue(m, in: tx) else { throw OutboxError.invalidMessage("deduplicated") }
+            guard case .queued(let id) = try Outbox.enqueue(m, in: tx) else { throw OutboxError.invalidMessage("deduplicated") }
             return id
         }
     }

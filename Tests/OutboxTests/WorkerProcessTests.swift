@@ -31,8 +31,9 @@ final class WorkerProcessTests: XCTestCase {
 
         let db = database.connect()
         // The batch's locks died with the worker; its claim row is what is left.
-        let inFlight = Set(try db.query("SELECT unnest(message_ids) AS id FROM outbox_claims WHERE worker_id = 'doomed'")
-            .rows.map { try $0.get("id", as: Int64.self) })
+        let inFlight = Set(
+            try db.query("SELECT unnest(message_ids) AS id FROM outbox_claims WHERE worker_id = 'doomed'")
+                .rows.map { try $0.get("id", as: Int64.self) })
         XCTAssertFalse(inFlight.isEmpty, "killed during a batch")
         XCTAssertLessThanOrEqual(inFlight.count, 20, "at most two batches in flight: one delivered, one committed")
         XCTAssertEqual(try Outbox.counts(db)[.sending], 0)
@@ -47,8 +48,9 @@ final class WorkerProcessTests: XCTestCase {
         let deliveries = filesPerMessage()
         for id in ids { XCTAssertGreaterThanOrEqual(deliveries[id] ?? 0, 1, "message \(id) lost") }
         XCTAssertEqual(Set(deliveries.values), [1], "no message written twice")
-        XCTAssertTrue(log("restarted").contains("already_delivered=\(writtenBeforeRestart.count)"),
-                      "each in-flight message already in the spool was recognised: \(writtenBeforeRestart)\n" + log("restarted"))
+        XCTAssertTrue(
+            log("restarted").contains("already_delivered=\(writtenBeforeRestart.count)"),
+            "each in-flight message already in the spool was recognised: \(writtenBeforeRestart)\n" + log("restarted"))
         XCTAssertEqual(Set(try states(db).values), [.sent])
         let attempts = try db.query("SELECT id, attempts FROM outbox_messages").rows.reduce(into: [Int64: Int]()) {
             $0[try $1.get("id")] = try $1.get("attempts")
@@ -80,7 +82,10 @@ final class WorkerProcessTests: XCTestCase {
     /// before its 60-second poll.
     func testNotifyWakesTheSleepingWorker() throws {
         let worker = try startWorker(["--poll-interval", "60"], id: "sleeper", delayMs: 0)
-        defer { kill(worker.processIdentifier, SIGTERM); worker.waitUntilExit() }
+        defer {
+            kill(worker.processIdentifier, SIGTERM)
+            worker.waitUntilExit()
+        }
         try waitUntil(timeout: 30) { self.log("sleeper").contains("started") }
         Thread.sleep(forTimeInterval: 0.5)  // let it drain the empty table and start waiting
         let queuedAt = Date()

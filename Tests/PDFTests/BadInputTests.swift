@@ -1,5 +1,6 @@
 import CHaru
 import XCTest
+
 @testable import PDF
 
 /// Nothing a caller passes may crash the process: it draws something sensible or throws.
@@ -12,11 +13,13 @@ final class BadInputTests: XCTestCase {
         let page = try page()
         try page.text("", at: PDFPoint(x: 72, y: 700))
         XCTAssertEqual(try page.paragraph("", x: 72, y: 700, width: 200), 700, "no line, no advance")
-        let letter = Letter(heading: "", reference: "", date: "", recipientLines: [], title: "",
-                            paragraphs: [], signature: "")
+        let letter = Letter(
+            heading: "", reference: "", date: "", recipientLines: [], title: "",
+            paragraphs: [], signature: "")
         PDFInspection.assertWellFormed(try LetterRenderer.render(letter), pages: 1)
-        let letterWithEmpties = Letter(heading: "", reference: "", date: "", recipientLines: ["", ""],
-                                       title: "", paragraphs: ["", "\n\n"], signature: "")
+        let letterWithEmpties = Letter(
+            heading: "", reference: "", date: "", recipientLines: ["", ""],
+            title: "", paragraphs: ["", "\n\n"], signature: "")
         PDFInspection.assertWellFormed(try LetterRenderer.render(letterWithEmpties), pages: 1)
         PDFInspection.assertWellFormed(try ReceiptRenderer.render(Receipt(title: "", lines: [], footer: "")), pages: 1)
         let emptyRow = Receipt(title: "", rows: [(label: "", value: "")], footer: "")
@@ -28,8 +31,9 @@ final class BadInputTests: XCTestCase {
         let page = try page()
         try page.text(strange, at: PDFPoint(x: 72, y: 700))
         try page.paragraph(strange, x: 72, y: 680, width: 100)
-        let letter = Letter(heading: strange, reference: strange, date: strange, recipientLines: [strange],
-                            title: strange, paragraphs: [strange], signature: strange)
+        let letter = Letter(
+            heading: strange, reference: strange, date: strange, recipientLines: [strange],
+            title: strange, paragraphs: [strange], signature: strange)
         for typeface in [PDFTypeface.dejaVuSans, .helvetica] {
             PDFInspection.assertWellFormed(try LetterRenderer.render(letter, typeface: typeface))
             let receipt = Receipt(title: strange, rows: [(label: strange, value: strange)], footer: strange)
@@ -51,8 +55,9 @@ final class BadInputTests: XCTestCase {
             XCTAssertEqual(text.filter { !$0.isWhitespace }, word + "Fin")
         }
         // The same word in every field of a letter.
-        let letter = Letter(heading: word, reference: word, date: word, recipientLines: [word], title: word,
-                            paragraphs: [word], signature: word)
+        let letter = Letter(
+            heading: word, reference: word, date: word, recipientLines: [word], title: word,
+            paragraphs: [word], signature: word)
         PDFInspection.assertWellFormed(try LetterRenderer.render(letter))
         let receipt = Receipt(title: word, rows: [(label: word, value: word)], footer: word)
         PDFInspection.assertWellFormed(try ReceiptRenderer.render(receipt))
@@ -99,7 +104,7 @@ final class BadInputTests: XCTestCase {
         let page = try page()
         // A LineTo without a MoveTo: libharu rejects it through the error handler.
         XCTAssertThrowsError(try page.document.check(HPDF_Page_LineTo(page.handle, 10, 10), "HPDF_Page_LineTo")) {
-            guard case let .libharu(operation, code, _) = $0 as? PDFError else { return XCTFail("\($0)") }
+            guard case .libharu(let operation, let code, _) = $0 as? PDFError else { return XCTFail("\($0)") }
             XCTAssertEqual(operation, "HPDF_Page_LineTo")
             XCTAssertNotEqual(code, 0)
             XCTAssertTrue("\($0)".contains("0x"))
@@ -120,11 +125,14 @@ final class BadInputTests: XCTestCase {
         try page.rectangle(PDFRect(x: 72, y: 300, width: 100, height: 50), stroke: nil, fill: nil)
         let checker = (0..<(21 * 21)).map { UInt8($0 % 2 == 0 ? 0 : 255) }
         try page.image(pixels: checker, width: 21, height: 21, in: PDFRect(x: 300, y: 600, width: 84, height: 84))
-        try page.image(pixels: [255, 0, 0, 0, 0, 255], width: 2, height: 1, format: .rgb8,
-                       in: PDFRect(x: 300, y: 500, width: 40, height: 20))
+        try page.image(
+            pixels: [255, 0, 0, 0, 0, 255], width: 2, height: 1, format: .rgb8,
+            in: PDFRect(x: 300, y: 500, width: 40, height: 20))
         for (pixels, width, height) in [([UInt8](), 0, 0), ([1, 2, 3], 2, 2), ([1], 1, 100_000)] {
-            XCTAssertThrowsError(try page.image(pixels: pixels, width: width, height: height,
-                                                in: PDFRect(x: 0, y: 0, width: 10, height: 10)))
+            XCTAssertThrowsError(
+                try page.image(
+                    pixels: pixels, width: width, height: height,
+                    in: PDFRect(x: 0, y: 0, width: 10, height: 10)))
         }
         let bytes = try page.document.data()
         PDFInspection.assertWellFormed(bytes, pages: 1)

@@ -6,16 +6,21 @@ enum HostilePDF {
     /// Object 1 is the catalogue, 2 the page tree, 3 the page, 4 its content, 5 the font;
     /// `extra` objects follow from 6 on. The fragments are spliced into the catalogue and page;
     /// `content` replaces object 4 (a whole stream object).
-    static func build(catalog: String = "", page: String = "", extra: [[UInt8]] = [], header: String = "%PDF-1.7\n",
-                      trailer: String = "", content: [UInt8]? = nil) -> [UInt8] {
+    static func build(
+        catalog: String = "", page: String = "", extra: [[UInt8]] = [], header: String = "%PDF-1.7\n",
+        trailer: String = "", content: [UInt8]? = nil
+    ) -> [UInt8] {
         let text = stream(Array("BT /F1 18 Tf 72 720 Td (Convocation OFPRA) Tj ET".utf8))
-        let objects: [[UInt8]] = [
-            Array("<< /Type /Catalog /Pages 2 0 R \(catalog) >>".utf8),
-            Array("<< /Type /Pages /Kids [3 0 R] /Count 1 >>".utf8),
-            Array("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> \(page) >>".utf8),
-            content ?? text,
-            Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".utf8),
-        ] + extra
+        let objects: [[UInt8]] =
+            [
+                Array("<< /Type /Catalog /Pages 2 0 R \(catalog) >>".utf8),
+                Array("<< /Type /Pages /Kids [3 0 R] /Count 1 >>".utf8),
+                Array(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> \(page) >>"
+                        .utf8),
+                content ?? text,
+                Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".utf8),
+            ] + extra
         var out = Array(header.utf8) + [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A]
         var offsets = [Int]()
         for (i, body) in objects.enumerated() {
@@ -37,9 +42,9 @@ enum HostilePDF {
     /// one literal 0, then matches of 258 bytes at distance 1, 13 bits each): ~6.5 MB → 1 GiB.
     static func zeros(count: Int) -> [UInt8] {
         var bits = BitWriter()
-        bits.write(0b1, count: 1)                      // BFINAL
-        bits.write(0b01, count: 2)                     // BTYPE = fixed Huffman
-        bits.huffman(0b0011_0000, count: 8)            // literal 0
+        bits.write(0b1, count: 1)  // BFINAL
+        bits.write(0b01, count: 2)  // BTYPE = fixed Huffman
+        bits.huffman(0b0011_0000, count: 8)  // literal 0
         var left = count - 1
         func match(_ length: Int) {
             // Length codes 257…285 (7 or 8 bits) with their extra bits, then distance code 0 (= 1).
@@ -62,11 +67,14 @@ enum HostilePDF {
             matches -= 16 + repeats * 8
         }
         for _ in 0..<matches { match(258) }
-        if left >= 3 { match(left); left = 0 }
+        if left >= 3 {
+            match(left)
+            left = 0
+        }
         for _ in 0..<left { bits.huffman(0b0011_0000, count: 8) }
-        bits.huffman(0, count: 7)                      // end of block (256)
+        bits.huffman(0, count: 7)  // end of block (256)
         var out: [UInt8] = [0x78, 0x01] + bits.finished
-        let adlerB = UInt32(count % 65521)             // Adler-32 of zeros: a = 1, b = count
+        let adlerB = UInt32(count % 65521)  // Adler-32 of zeros: a = 1, b = count
         let adler = adlerB << 16 | 1
         out += [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
         return out
@@ -97,7 +105,11 @@ enum HostilePDF {
         mutating func push(_ bit: UInt32) {
             current |= bit << filled
             filled += 1
-            if filled == 8 { bytes.append(UInt8(current)); current = 0; filled = 0 }
+            if filled == 8 {
+                bytes.append(UInt8(current))
+                current = 0
+                filled = 0
+            }
         }
         var finished: [UInt8] { filled > 0 ? bytes + [UInt8(current)] : bytes }
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PDF
 
 /// Wrapping with a fake font where every character is 1 point wide.

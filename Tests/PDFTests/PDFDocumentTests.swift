@@ -1,10 +1,12 @@
 import XCTest
+
 @testable import PDF
 
 final class PDFDocumentTests: XCTestCase {
     private func document(typeface: PDFTypeface = .dejaVuSans) throws -> PDFDocument {
-        try PDFDocument(title: "Décision d’essai", author: "Office français", typeface: typeface,
-                        creationDate: Fixtures.date)
+        try PDFDocument(
+            title: "Décision d’essai", author: "Office français", typeface: typeface,
+            creationDate: Fixtures.date)
     }
 
     func testProducesAnA4PDFWithMetadata() throws {
@@ -44,8 +46,9 @@ final class PDFDocumentTests: XCTestCase {
     }
 
     func testSameInputGivesSameBytes() throws {
-        XCTAssertEqual(try LetterRenderer.render(Fixtures.decision, creationDate: Fixtures.date),
-                       try LetterRenderer.render(Fixtures.decision, creationDate: Fixtures.date))
+        XCTAssertEqual(
+            try LetterRenderer.render(Fixtures.decision, creationDate: Fixtures.date),
+            try LetterRenderer.render(Fixtures.decision, creationDate: Fixtures.date))
     }
 
     func testDocumentWithoutPagesIsRefused() throws {
@@ -53,8 +56,10 @@ final class PDFDocumentTests: XCTestCase {
     }
 
     func testMissingFontFallsBackToHelveticaWithTransliteration() throws {
-        let document = try document(typeface: .trueType(regular: "/nonexistent/Regular.ttf",
-                                                        bold: "/nonexistent/Bold.ttf"))
+        let document = try document(
+            typeface: .trueType(
+                regular: "/nonexistent/Regular.ttf",
+                bold: "/nonexistent/Bold.ttf"))
         XCTAssertEqual(document.textEncoding, .winAnsi)
         try document.addPage().text("Décision — sœur, 5 € عربي", at: PDFPoint(x: 72, y: 770))
         let bytes = try document.data()

@@ -5,12 +5,15 @@ import XCTest
 /// `pdfinfo` (Debian `poppler-utils`, installed by scripts/deps.sh). Without them the test
 /// fails, saying so: a green run must mean the text was checked.
 enum PDFInspection {
-    static func assertWellFormed(_ bytes: [UInt8], pages expected: Int? = nil,
-                                 file: StaticString = #filePath, line: UInt = #line) {
+    static func assertWellFormed(
+        _ bytes: [UInt8], pages expected: Int? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(Array(bytes.prefix(5)), Array("%PDF-".utf8), "header", file: file, line: line)
         let tail = String(decoding: bytes.suffix(16), as: UTF8.self)
-        XCTAssertTrue(tail.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF"),
-                      "trailer: \(tail)", file: file, line: line)
+        XCTAssertTrue(
+            tail.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF"),
+            "trailer: \(tail)", file: file, line: line)
         if let expected {
             XCTAssertEqual(pageObjectCount(bytes), expected, "page objects", file: file, line: line)
         }
@@ -50,8 +53,10 @@ enum PDFInspection {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    private static func run(_ name: String, _ arguments: [String], bytes: [UInt8],
-                            outputToStdout: Bool) throws -> String? {
+    private static func run(
+        _ name: String, _ arguments: [String], bytes: [UInt8],
+        outputToStdout: Bool
+    ) throws -> String? {
         guard let executable = tool(name) else {
             XCTFail("\(name) is not on PATH: install poppler-utils (scripts/deps.sh) to check the PDF's text")
             return nil

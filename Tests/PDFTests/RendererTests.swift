@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PDF
 
 final class RendererTests: XCTestCase {
@@ -7,10 +8,12 @@ final class RendererTests: XCTestCase {
         PDFInspection.assertWellFormed(bytes, pages: 1)
         XCTAssertLessThan(bytes.count, 400_000, "fonts are subset, not embedded whole")
         if let text = try PDFInspection.text(bytes).map(PDFInspection.flattened) {
-            for expected in ["Office français de protection des réfugiés et apatrides", "Réf. : OFPRA 2024-123456",
-                             "Mme Amira Haddad", "12 rue de l’Hôtel-Dieu", "Fontenay-sous-Bois, le 3 mars 2025",
-                             "Objet : Décision sur votre demande d’asile", "Cour nationale du droit d'asile",
-                             "La cheffe de division", "1/1"] {
+            for expected in [
+                "Office français de protection des réfugiés et apatrides", "Réf. : OFPRA 2024-123456",
+                "Mme Amira Haddad", "12 rue de l’Hôtel-Dieu", "Fontenay-sous-Bois, le 3 mars 2025",
+                "Objet : Décision sur votre demande d’asile", "Cour nationale du droit d'asile",
+                "La cheffe de division", "1/1",
+            ] {
                 XCTAssertTrue(text.contains(expected), "missing \(expected) in \(text)")
             }
         }
@@ -55,8 +58,10 @@ final class RendererTests: XCTestCase {
         let bytes = try ReceiptRenderer.render(Fixtures.receipt, creationDate: Fixtures.date)
         PDFInspection.assertWellFormed(bytes, pages: 1)
         if let text = try PDFInspection.text(bytes).map(PDFInspection.flattened) {
-            for expected in ["Accusé de notification", "Numéro étranger", "7501234567",
-                             "4 mars 2025 à 18 h 40 (première consultation)", "article R.531-17 du CESEDA"] {
+            for expected in [
+                "Accusé de notification", "Numéro étranger", "7501234567",
+                "4 mars 2025 à 18 h 40 (première consultation)", "article R.531-17 du CESEDA",
+            ] {
                 XCTAssertTrue(text.contains(expected), "missing \(expected) in \(text)")
             }
         }

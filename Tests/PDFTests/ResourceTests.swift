@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PDF
 
 final class ResourceTests: XCTestCase {
@@ -74,8 +75,9 @@ final class ResourceTests: XCTestCase {
     /// VmRSS from /proc (Linux); nil elsewhere.
     static func residentBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Int(line.split(separator: " ")[1]) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ")[1])
+        else { return nil }
         return kilobytes * 1024
     }
 }

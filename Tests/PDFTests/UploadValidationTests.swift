@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import PDFValidation
 import XCTest
+
 @testable import PDF
 
 /// What OFPRA may deposit: a PDF qpdf reads cleanly, with no active content, no attachment,
@@ -14,8 +15,14 @@ final class UploadValidationTests: XCTestCase {
     func testPlainPDFsPass() {
         XCTAssertNil(check(HostilePDF.build()))
         // Links to a web page are ordinary in letters (the documents are served sandboxed).
-        XCTAssertNil(check(HostilePDF.build(page: "/Annots [6 0 R]", extra: [Array(
-            "<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (https://www.ofpra.gouv.fr) >> >>".utf8)])))
+        XCTAssertNil(
+            check(
+                HostilePDF.build(
+                    page: "/Annots [6 0 R]",
+                    extra: [
+                        Array(
+                            "<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (https://www.ofpra.gouv.fr) >> >>".utf8)
+                    ])))
         // A plain form (no script, no submission) is allowed.
         XCTAssertNil(check(HostilePDF.build(catalog: "/AcroForm << /Fields [] >>")))
     }
@@ -24,8 +31,9 @@ final class UploadValidationTests: XCTestCase {
         let letter = try LetterRenderer.render(Fixtures.decision, creationDate: Fixtures.date)
         XCTAssertNil(check(letter))
         XCTAssertEqual(PDFValidator.findings(in: letter).warnings, 0)
-        let long = try LetterRenderer.render(Fixtures.letter(paragraphs: (0..<12).map { _ in Fixtures.prose(words: 120) }),
-                                             creationDate: Fixtures.date)
+        let long = try LetterRenderer.render(
+            Fixtures.letter(paragraphs: (0..<12).map { _ in Fixtures.prose(words: 120) }),
+            creationDate: Fixtures.date)
         XCTAssertNil(check(long))
         XCTAssertNil(check(try LetterRenderer.render(Fixtures.decision, typeface: .helvetica, creationDate: Fixtures.date)))
         XCTAssertNil(check(try ReceiptRenderer.render(Fixtures.receipt, creationDate: Fixtures.date)))
@@ -42,16 +50,42 @@ final class UploadValidationTests: XCTestCase {
         let cases: [(String, [UInt8])] = [
             ("JavaScript open action", HostilePDF.build(catalog: "/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>")),
             ("open action without script", HostilePDF.build(catalog: "/OpenAction [3 0 R /Fit]")),
-            ("document-level script", HostilePDF.build(catalog: "/Names << /JavaScript << /Names [(a) 6 0 R] >> >>", extra: [
-                Array("<< /S /JavaScript /JS 7 0 R >>".utf8), HostilePDF.stream(Array("app.alert(1)".utf8))])),
+            (
+                "document-level script",
+                HostilePDF.build(
+                    catalog: "/Names << /JavaScript << /Names [(a) 6 0 R] >> >>",
+                    extra: [
+                        Array("<< /S /JavaScript /JS 7 0 R >>".utf8), HostilePDF.stream(Array("app.alert(1)".utf8)),
+                    ])
+            ),
             ("page additional action", HostilePDF.build(page: "/AA << /O << /S /JavaScript /JS (x) >> >>")),
-            ("launch link", HostilePDF.build(page: "/Annots [6 0 R]", extra: [Array(
-                "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch /F (calc.exe) >> >>".utf8)])),
-            ("submit form", HostilePDF.build(page: "/Annots [6 0 R]", extra: [Array(
-                "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>".utf8)])),
+            (
+                "launch link",
+                HostilePDF.build(
+                    page: "/Annots [6 0 R]",
+                    extra: [
+                        Array(
+                            "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch /F (calc.exe) >> >>".utf8)
+                    ])
+            ),
+            (
+                "submit form",
+                HostilePDF.build(
+                    page: "/Annots [6 0 R]",
+                    extra: [
+                        Array(
+                            "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>".utf8)
+                    ])
+            ),
             ("import data", HostilePDF.build(catalog: "/OpenAction 6 0 R", extra: [Array("<< /S /ImportData /F (x.fdf) >>".utf8)])),
-            ("XFA form", HostilePDF.build(catalog: "/AcroForm << /Fields [] /XFA 6 0 R >>", extra: [
-                HostilePDF.stream(Array("<xdp:xdp><template/></xdp:xdp>".utf8))])),
+            (
+                "XFA form",
+                HostilePDF.build(
+                    catalog: "/AcroForm << /Fields [] /XFA 6 0 R >>",
+                    extra: [
+                        HostilePDF.stream(Array("<xdp:xdp><template/></xdp:xdp>".utf8))
+                    ])
+            ),
         ]
         for (name, pdf) in cases {
             XCTAssertNil(PDFCheck.problem(in: pdf), "\(name): the bytes alone look fine")
@@ -68,13 +102,33 @@ final class UploadValidationTests: XCTestCase {
 
     func testEmbeddedFilesAndMultimediaAreRefused() {
         let cases: [(String, [UInt8])] = [
-            ("embedded file", HostilePDF.build(catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>", extra: [
-                Array("<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>".utf8),
-                HostilePDF.stream(Array("MZ".utf8), dictionary: "/Type /EmbeddedFile")])),
-            ("file attachment annotation", HostilePDF.build(page: "/Annots [6 0 R]", extra: [Array(
-                "<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS << /Type /Filespec /F (a.txt) >> >>".utf8)])),
-            ("rich media", HostilePDF.build(page: "/Annots [6 0 R]", extra: [Array(
-                "<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>".utf8)])),
+            (
+                "embedded file",
+                HostilePDF.build(
+                    catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>",
+                    extra: [
+                        Array("<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>".utf8),
+                        HostilePDF.stream(Array("MZ".utf8), dictionary: "/Type /EmbeddedFile"),
+                    ])
+            ),
+            (
+                "file attachment annotation",
+                HostilePDF.build(
+                    page: "/Annots [6 0 R]",
+                    extra: [
+                        Array(
+                            "<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS << /Type /Filespec /F (a.txt) >> >>".utf8)
+                    ])
+            ),
+            (
+                "rich media",
+                HostilePDF.build(
+                    page: "/Annots [6 0 R]",
+                    extra: [
+                        Array(
+                            "<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>".utf8)
+                    ])
+            ),
         ]
         for (name, pdf) in cases { XCTAssertEqual(check(pdf), .attachments, name) }
     }
@@ -139,7 +193,8 @@ final class UploadValidationTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qpdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let inURL = dir.appendingPathComponent("in.pdf"), outURL = dir.appendingPathComponent("out.pdf")
+        let inURL = dir.appendingPathComponent("in.pdf")
+        let outURL = dir.appendingPathComponent("out.pdf")
         try Data(input).write(to: inURL)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/qpdf")

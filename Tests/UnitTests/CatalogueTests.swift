@@ -1,6 +1,7 @@
-@testable import Web
 import Foundation
 import XCTest
+
+@testable import Web
 
 /// Every string a page shows comes from the catalogues: these tests fail when a language
 /// lacks a key, or when a template or the code asks for a key no catalogue has.

@@ -1,5 +1,6 @@
-@testable import HTTP
 import XCTest
+
+@testable import HTTP
 
 final class CookieAndResponseTests: XCTestCase {
     func testSetCookieCarriesSafeFlags() {
@@ -30,10 +31,11 @@ final class CookieAndResponseTests: XCTestCase {
     }
 
     func testRequestFromCGIParameters() throws {
-        let r = try FastCGIServer.makeRequest(params: [
-            "REQUEST_METHOD": "GET", "REQUEST_URI": "/usager/caf%C3%A9?lang=ar", "QUERY_STRING": "lang=ar",
-            "HTTP_ACCEPT_LANGUAGE": "ar,fr;q=0.8", "HTTP_COOKIE": "lang=en", "HTTPS": "on", "REQUEST_ID": "r1",
-        ], body: [])
+        let r = try FastCGIServer.makeRequest(
+            params: [
+                "REQUEST_METHOD": "GET", "REQUEST_URI": "/usager/caf%C3%A9?lang=ar", "QUERY_STRING": "lang=ar",
+                "HTTP_ACCEPT_LANGUAGE": "ar,fr;q=0.8", "HTTP_COOKIE": "lang=en", "HTTPS": "on", "REQUEST_ID": "r1",
+            ], body: [])
         XCTAssertEqual(r.path, "/usager/café")
         XCTAssertEqual(r.query["lang"], "ar")
         XCTAssertEqual(r.header(.acceptLanguage), "ar,fr;q=0.8")

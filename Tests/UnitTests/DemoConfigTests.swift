@@ -1,7 +1,8 @@
 import Domain
 import Security
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// The demo message viewer shows keys and codes: it is off unless asked for, and the app
 /// refuses it on an address other people can reach.
@@ -23,9 +24,11 @@ final class DemoConfigTests: XCTestCase {
         for url in ["http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:8080/", "http://[::1]:8080", "HTTP://LOCALHOST"] {
             XCTAssertNoThrow(try config(["ASYLUM_DEMO_MESSAGES": "1", "ASYLUM_PUBLIC_URL": url]), url)
         }
-        for url in ["https://asile.example.fr", "http://10.0.0.5:8080", "http://128.0.0.1", "http://127.0.0.1.evil.example",
-                    "http://localhost.evil.example", "http://[::2]", "http://0.0.0.0:8080", "not a url", "",
-                    "http://127.0.0.256", "http://evil.example/?127.0.0.1"] {
+        for url in [
+            "https://asile.example.fr", "http://10.0.0.5:8080", "http://128.0.0.1", "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example", "http://[::2]", "http://0.0.0.0:8080", "not a url", "",
+            "http://127.0.0.256", "http://evil.example/?127.0.0.1",
+        ] {
             XCTAssertThrowsError(try config(["ASYLUM_DEMO_MESSAGES": "1", "ASYLUM_PUBLIC_URL": url]), url) { error in
                 XCTAssertTrue("\(error)".contains("ASYLUM_PUBLIC_URL"), "the message names the setting: \(error)")
             }
@@ -48,8 +51,10 @@ final class DemoConfigTests: XCTestCase {
         XCTAssertNotEqual(csrf.issueCookie(), issued, "each browser gets its own value")
         XCTAssertFalse(CSRF(secret: Array(repeating: 8, count: 32)).isIssued(issued), "signed with this server's secret")
         let random = String(issued.split(separator: ".")[0])
-        for forged in [random, random + ".", random + ".AAAA", "x." + issued.split(separator: ".")[1], issued + ".x",
-                       "attacker-chosen-value-0123456789abcdefghijklmnop", ""] {
+        for forged in [
+            random, random + ".", random + ".AAAA", "x." + issued.split(separator: ".")[1], issued + ".x",
+            "attacker-chosen-value-0123456789abcdefghijklmnop", "",
+        ] {
             XCTAssertFalse(csrf.isIssued(forged), forged)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// Dates as people read them: the cached formatters must print exactly what a fresh
 /// formatter per call printed (expected strings captured from that version).
@@ -10,9 +11,18 @@ final class DisplayFormatTests: XCTestCase {
     static let dates: [Date] = [1_768_464_300, 1_782_945_000, 1_774_747_800].map { Date(timeIntervalSince1970: $0) }
 
     static let expected: [String: (dateTime: [String], date: [String])] = [
-        "fr": (dateTime: ["15 janvier 2026 à 09:05", "2 juillet 2026 à 00:30", "29 mars 2026 à 03:30"], date: ["jeudi 15 janvier 2026", "jeudi 2 juillet 2026", "dimanche 29 mars 2026"]),
-        "en": (dateTime: ["15 January 2026 at 09:05", "2 July 2026 at 00:30", "29 March 2026 at 03:30"], date: ["Thursday 15 January 2026", "Thursday 2 July 2026", "Sunday 29 March 2026"]),
-        "ar": (dateTime: ["15 يناير، 2026، 9:05\u{A0}ص", "2 يوليو، 2026، 12:30\u{A0}ص", "29 مارس، 2026، 3:30\u{A0}ص"], date: ["الخميس، 15 يناير، 2026", "الخميس، 2 يوليو، 2026", "الأحد، 29 مارس، 2026"]),
+        "fr": (
+            dateTime: ["15 janvier 2026 à 09:05", "2 juillet 2026 à 00:30", "29 mars 2026 à 03:30"],
+            date: ["jeudi 15 janvier 2026", "jeudi 2 juillet 2026", "dimanche 29 mars 2026"]
+        ),
+        "en": (
+            dateTime: ["15 January 2026 at 09:05", "2 July 2026 at 00:30", "29 March 2026 at 03:30"],
+            date: ["Thursday 15 January 2026", "Thursday 2 July 2026", "Sunday 29 March 2026"]
+        ),
+        "ar": (
+            dateTime: ["15 يناير، 2026، 9:05\u{A0}ص", "2 يوليو، 2026، 12:30\u{A0}ص", "29 مارس، 2026، 3:30\u{A0}ص"],
+            date: ["الخميس، 15 يناير، 2026", "الخميس، 2 يوليو، 2026", "الأحد، 29 مارس، 2026"]
+        ),
     ]
 
     func testFormatsAsBeforeInEachLanguage() {
@@ -47,6 +57,14 @@ final class DisplayFormatTests: XCTestCase {
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var total = 0
-    func add(_ n: Int) { lock.lock(); total += n; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return total }
+    func add(_ n: Int) {
+        lock.lock()
+        total += n
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
 }

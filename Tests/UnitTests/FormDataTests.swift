@@ -1,5 +1,6 @@
-@testable import HTTP
 import XCTest
+
+@testable import HTTP
 
 final class FormDataTests: XCTestCase {
     func testDecodesPlusPercentAndUTF8() throws {

@@ -1,6 +1,7 @@
+import XCTest
+
 @testable import HTTP
 @testable import Web
-import XCTest
 
 /// Request-derived text that once trapped the process (a trap kills every thread of the app)
 /// or leaked through: each case is a regression test for a finding of the hostile-input audit.
@@ -26,8 +27,9 @@ final class HostileInputTests: XCTestCase {
     func testCatalogueArgumentsAreNotSubstitutedTwice() {
         let text = Catalogue.format("{a} / {b}", ["a": "{b}", "b": "{a}"])
         XCTAssertEqual(text, "{b} / {a}")
-        XCTAssertEqual(Catalogue.format("Bonjour {name}, code {code}", ["name": "{code}", "code": "123456"]),
-                       "Bonjour {code}, code 123456")
+        XCTAssertEqual(
+            Catalogue.format("Bonjour {name}, code {code}", ["name": "{code}", "code": "123456"]),
+            "Bonjour {code}, code 123456")
         XCTAssertEqual(Catalogue.format("{x}{x} {y} {", ["x": "1"]), "11 {y} {")
         XCTAssertEqual(Catalogue.format("{}{{x}}", ["x": "é", "": "e"]), "e{é}")
     }
@@ -35,8 +37,10 @@ final class HostileInputTests: XCTestCase {
     /// A cookie value or name with CR/LF would split the response head (header injection).
     func testCookieWithLineBreakIsNotWritten() {
         var r = Response.text("ok")
-        r.cookies = [Cookie(name: "lang", value: "fr\r\nSet-Cookie: session=evil"), Cookie(name: "a\nb", value: "1"),
-                     Cookie(name: "ok", value: "1")]
+        r.cookies = [
+            Cookie(name: "lang", value: "fr\r\nSet-Cookie: session=evil"), Cookie(name: "a\nb", value: "1"),
+            Cookie(name: "ok", value: "1"),
+        ]
         let head = r.serializedHead()
         XCTAssertFalse(head.contains("evil"))
         XCTAssertFalse(head.contains("a\nb"))
@@ -84,12 +88,17 @@ final class HostileInputTests: XCTestCase {
 
     /// Odd request lines and parameters answer (400 or a page), never trap.
     func testOddCGIParametersNeverTrap() {
-        let uris = ["", "?", "??", "%", "%%", "/%zz", "/%C3", "/?%", "/a?b=%", "//", "/%2F%2Fevil.example",
-                    "/\u{7F}", String(repeating: "/", count: 10_000), String(repeating: "%41", count: 10_000)]
+        let uris = [
+            "", "?", "??", "%", "%%", "/%zz", "/%C3", "/?%", "/a?b=%", "//", "/%2F%2Fevil.example",
+            "/\u{7F}", String(repeating: "/", count: 10_000), String(repeating: "%41", count: 10_000),
+        ]
         for uri in uris {
             for query in ["", "=", "&&&", "a=%", "%=%", "=&=", "a=%ff"] {
-                _ = try? FastCGIServer.makeRequest(params: ["REQUEST_URI": uri, "QUERY_STRING": query,
-                                                            "CONTENT_LENGTH": "-1", "HTTP_COOKIE": ";=;==;"], body: [])
+                _ = try? FastCGIServer.makeRequest(
+                    params: [
+                        "REQUEST_URI": uri, "QUERY_STRING": query,
+                        "CONTENT_LENGTH": "-1", "HTTP_COOKIE": ";=;==;",
+                    ], body: [])
             }
         }
         let r = try? FastCGIServer.makeRequest(params: [:], body: [])
@@ -109,13 +118,17 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testOddMultipartNeverTraps() {
-        let bodies = ["--B", "--B\r", "--B\r\n", "--B\r\n\r\n", "--B\r\n\r\n\r\n--B--", "--B--",
-                      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n", "--B\r\n:\r\n\r\nx\r\n--B--",
-                      "--B\r\nContent-Disposition: form-data; name=\"\r\n\r\nx\r\n--B--",
-                      "--B\r\nContent-Disposition: ;;;=;name\r\n\r\nx\r\n--B\r\n"]
+        let bodies = [
+            "--B", "--B\r", "--B\r\n", "--B\r\n\r\n", "--B\r\n\r\n\r\n--B--", "--B--",
+            "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n", "--B\r\n:\r\n\r\nx\r\n--B--",
+            "--B\r\nContent-Disposition: form-data; name=\"\r\n\r\nx\r\n--B--",
+            "--B\r\nContent-Disposition: ;;;=;name\r\n\r\nx\r\n--B\r\n",
+        ]
         for b in bodies { _ = try? MultipartParser.parse(Array(b.utf8), boundary: "B") }
-        for type in ["multipart/form-data; boundary=\"", "multipart/form-data; boundary=", "multipart/form-data;;;=",
-                     "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=" + String(repeating: "x", count: 71)] {
+        for type in [
+            "multipart/form-data; boundary=\"", "multipart/form-data; boundary=", "multipart/form-data;;;=",
+            "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=" + String(repeating: "x", count: 71),
+        ] {
             XCTAssertNil(MultipartParser.boundary(fromContentType: type), type)
         }
     }

@@ -1,5 +1,6 @@
-@testable import HTTP
 import XCTest
+
+@testable import HTTP
 
 final class MultipartTests: XCTestCase {
     let boundary = "----b0undary"

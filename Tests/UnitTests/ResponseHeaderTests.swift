@@ -1,7 +1,8 @@
-@testable import HTTP
-import Logging
 import Foundation
+import Logging
 import XCTest
+
+@testable import HTTP
 
 /// Header names compare case-insensitively (ASCII), so a handler's `content-type` is the
 /// same header as the server's `Content-Type`: never two of them in a response.
@@ -105,8 +106,10 @@ struct CapturedLogHandler: LogHandler {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
         log.add(level, message.description)
     }
 }

@@ -1,5 +1,6 @@
-@testable import HTTP
 import XCTest
+
+@testable import HTTP
 
 final class RouterTests: XCTestCase {
     func makeRouter() -> Router<String> {

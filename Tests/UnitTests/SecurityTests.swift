@@ -1,10 +1,12 @@
+import XCTest
+
 @testable import Security
 @testable import Web
-import XCTest
 
 final class SecurityTests: XCTestCase {
     func testTokensAre256BitAndUnique() {
-        let a = SecureRandom.token(), b = SecureRandom.token()
+        let a = SecureRandom.token()
+        let b = SecureRandom.token()
         XCTAssertNotEqual(a, b)
         XCTAssertEqual(Base64URL.decode(a)?.count, 32)
     }

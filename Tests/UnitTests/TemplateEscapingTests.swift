@@ -1,7 +1,8 @@
 import Foundation
 import Mustache
-@testable import Web
 import XCTest
+
+@testable import Web
 
 /// Escaping stays on by default: every page template is rendered with a hostile string in
 /// every slot it uses, and each one must come out escaped. A slot written `{{{x}}}` or `{{&x}}`
@@ -125,8 +126,12 @@ final class TemplateEscapingTests: XCTestCase {
             case .escaped where slotName == ".": if let top = open.last { slots.printsElement.insert(top) }
             case .escaped: slots.escaped.insert(slotName)
             case .unescaped: slots.unescaped.insert(slotName)
-            case .section: slots.sections.insert(slotName); open.append(slotName)
-            case .inverted: slots.inverted.insert(slotName); open.append(slotName)
+            case .section:
+                slots.sections.insert(slotName)
+                open.append(slotName)
+            case .inverted:
+                slots.inverted.insert(slotName)
+                open.append(slotName)
             case .close: if !open.isEmpty { open.removeLast() }
             default: break
             }
@@ -151,7 +156,7 @@ final class TemplateEscapingTests: XCTestCase {
             let parts = path.split(separator: ".").map(String.init)
             func put(_ dict: inout [String: Any], _ i: Int) {
                 if i == parts.count - 1 {
-                    if dict[parts[i]] is [String: Any] { return } // a.b also used as a.b.c: keep the dict
+                    if dict[parts[i]] is [String: Any] { return }  // a.b also used as a.b.c: keep the dict
                     dict[parts[i]] = value
                     return
                 }
@@ -224,19 +229,25 @@ extension TemplateEscapingTests {
     func testTypedSpacePageRendersAsItsDictionary() throws {
         let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues())
         let deadlines: [[String: Any]] = [["title": Self.hostile("title"), "until": "1 mars", "left": "", "urgent": true]]
-        let row = ApplicantSpacePage.Row(href: "/usager/documents/x?a=1&b=<2>", kind: Self.hostile("kind"), deposited: "",
-                                         isNew: true, notification: Self.hostile("notification"),
-                                         deadlines: PageValues.normalized(deadlines), interview: nil)
+        let row = ApplicantSpacePage.Row(
+            href: "/usager/documents/x?a=1&b=<2>", kind: Self.hostile("kind"), deposited: "",
+            isNew: true, notification: Self.hostile("notification"),
+            deadlines: PageValues.normalized(deadlines), interview: nil)
         let model = ApplicantSpacePage(name: Self.hostile("name"), agdref: "", lastLogin: "", noContacts: true, documents: [row])
         let frame: [String: Any] = ["title": "T", "switcherHref": "/?"]
         let dict: [String: Any] = [
             "name": Self.hostile("name"), "agdref": "", "lastLogin": "", "noContacts": true,
-            "documents": [["href": row.href, "kind": row.kind, "deposited": "", "isNew": true,
-                           "notification": row.notification, "deadlines": deadlines]],
+            "documents": [
+                [
+                    "href": row.href, "kind": row.kind, "deposited": "", "isNew": true,
+                    "notification": row.notification, "deadlines": deadlines,
+                ]
+            ],
         ]
         for language in Language.supported {
             let typed = views.render("usager/home", PageContext(frame: frame, model: model), language: language)
-            XCTAssertEqual(typed, views.render("usager/home", dict.mapValues(PageValues.normalized).merging(frame) { $1 }, language: language))
+            XCTAssertEqual(
+                typed, views.render("usager/home", dict.mapValues(PageValues.normalized).merging(frame) { $1 }, language: language))
             XCTAssertFalse(typed.contains("<x-h"))
             XCTAssertTrue(typed.contains(Self.escapedHostile("notification")) && typed.contains("b=&lt;2&gt;"))
         }

@@ -1,7 +1,8 @@
-import Mustache
-@testable import Web
 import Foundation
+import Mustache
 import XCTest
+
+@testable import Web
 
 final class ViewLibraryTests: XCTestCase {
     var catalogues: Catalogues { get throws { try Catalogues(directory: projectRoot + "/Locales") } }
@@ -27,8 +28,12 @@ final class ViewLibraryTests: XCTestCase {
 
     func testEscapesValues() throws {
         let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: try catalogues)
-        let html = views.render("partials/field", ["id": "f-x", "name": "x", "type": "text", "label": "L",
-                                                    "value": "\"><script>alert(1)</script>"])
+        let html = views.render(
+            "partials/field",
+            [
+                "id": "f-x", "name": "x", "type": "text", "label": "L",
+                "value": "\"><script>alert(1)</script>",
+            ])
         XCTAssertFalse(html.contains("<script>"))
         XCTAssertTrue(html.contains("&lt;script&gt;"))
     }
@@ -78,7 +83,8 @@ extension ViewLibraryTests {
             }
             XCTAssertEqual(linked, SpaceRoutes.spaces, language.code)
             for space in SpaceRoutes.spaces {
-                XCTAssertTrue(html.contains(HTMLText.escape(try catalogues[language].text("spaces.\(space).who"))), "\(space) \(language.code)")
+                XCTAssertTrue(
+                    html.contains(HTMLText.escape(try catalogues[language].text("spaces.\(space).who"))), "\(space) \(language.code)")
             }
         }
     }

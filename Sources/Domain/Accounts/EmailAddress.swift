@@ -20,7 +20,8 @@ public struct EmailAddress: Equatable, Sendable, CustomStringConvertible {
         guard s.utf8.count <= 254 else { return false }
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix(".") else { return false }
+            !parts[1].hasSuffix(".")
+        else { return false }
         return s.unicodeScalars.allSatisfy { c in
             c.value > 32 && c.value != 127 && !(0x80...0x9F).contains(c.value) && !c.properties.isWhitespace
                 && !forbidden.unicodeScalars.contains(c)

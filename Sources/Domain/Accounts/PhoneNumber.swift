@@ -56,11 +56,13 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     }
 
     static let frenchPlans: [FrenchPlan] = [
-        FrenchPlan(countryCode: "33", visibleLead: 1, mobilePrefixes: ["6", "7"],
-                   landlinePrefixes: ["1", "2", "3", "4", "5", "8", "9"]),
+        FrenchPlan(
+            countryCode: "33", visibleLead: 1, mobilePrefixes: ["6", "7"],
+            landlinePrefixes: ["1", "2", "3", "4", "5", "8", "9"]),
         // Réunion and Mayotte.
-        FrenchPlan(countryCode: "262", visibleLead: 3, mobilePrefixes: ["692", "693", "639"],
-                   landlinePrefixes: ["262", "269"]),
+        FrenchPlan(
+            countryCode: "262", visibleLead: 3, mobilePrefixes: ["692", "693", "639"],
+            landlinePrefixes: ["262", "269"]),
         FrenchPlan(countryCode: "590", visibleLead: 3, mobilePrefixes: ["690"], landlinePrefixes: ["590"]),
         FrenchPlan(countryCode: "594", visibleLead: 3, mobilePrefixes: ["694"], landlinePrefixes: ["594"]),
         FrenchPlan(countryCode: "596", visibleLead: 3, mobilePrefixes: ["696"], landlinePrefixes: ["596"]),

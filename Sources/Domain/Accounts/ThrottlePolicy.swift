@@ -27,8 +27,9 @@ public struct ThrottlePolicy: Hashable, Sendable {
     /// up to 5 minutes; the owner is warned at the 10th failure; the 20th locks. Reaching the
     /// lock takes an attacker at least 38 minutes of waiting, from any number of addresses,
     /// and the owner lifts it with the key or code sent to them at that moment.
-    public static let password = ThrottlePolicy(delayFrom: 5, warnAt: 10, lockAt: 20, maximumDelay: 5 * 60,
-                                                memory: 24 * 3600)
+    public static let password = ThrottlePolicy(
+        delayFrom: 5, warnAt: 10, lockAt: 20, maximumDelay: 5 * 60,
+        memory: 24 * 3600)
 
     /// One identifier's connection keys (activation, reset): keys have 73 bits, so delays are
     /// enough; a lock here would shut the owner's own way back in.

@@ -40,7 +40,8 @@ public struct VerificationCode: Hashable, Sendable {
 
     /// Compares every byte whatever the first difference, so timing reveals nothing.
     private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8), b = Array(rhs.utf8)
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

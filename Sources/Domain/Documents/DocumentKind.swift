@@ -31,10 +31,10 @@ public enum DocumentKind: String, CaseIterable, Sendable {
             .convocation
         // A renotification serves a decision again, so its date matters like a decision's.
         case .decisionRefugeeStatus, .decisionSubsidiaryProtection, .decisionRejection,
-             .decisionInadmissibility, .decisionClosure, .renotification:
+            .decisionInadmissibility, .decisionClosure, .renotification:
             .decision
         case .accountCreation, .introductionLetter, .sixMonthLetter, .interviewTranscript,
-             .reclassification, .courrierPost, .other:
+            .reclassification, .courrierPost, .other:
             .otherLetter
         }
     }

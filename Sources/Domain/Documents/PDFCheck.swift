@@ -43,8 +43,10 @@ public enum PDFCheck {
         /// The library's message when it could not read the file (for the log, not for users).
         public var detail: String?
 
-        public init(parsed: Bool, needsPassword: Bool = false, encrypted: Bool = false, warnings: Int = 0,
-                    decodedOverLimit: Bool = false, names: Set<String> = [], detail: String? = nil) {
+        public init(
+            parsed: Bool, needsPassword: Bool = false, encrypted: Bool = false, warnings: Int = 0,
+            decodedOverLimit: Bool = false, names: Set<String> = [], detail: String? = nil
+        ) {
             self.parsed = parsed
             self.needsPassword = needsPassword
             self.encrypted = encrypted

@@ -3,12 +3,13 @@ enum TypedInput {
     /// Digits from any script (Arabic-Indic ٣, Persian ۳, Bengali ৩, full-width ３…)
     /// become ASCII digits; every other character is kept as it is.
     static func asciiDigits(_ input: String) -> String {
-        String(input.map { character -> Character in
-            guard !character.isASCII, character.isNumber, let value = character.wholeNumberValue,
-                  (0...9).contains(value)
-            else { return character }
-            return Character(String(value))
-        })
+        String(
+            input.map { character -> Character in
+                guard !character.isASCII, character.isNumber, let value = character.wholeNumberValue,
+                    (0...9).contains(value)
+                else { return character }
+                return Character(String(value))
+            })
     }
 
     /// Whitespace of any kind, the no-break spaces phones insert included.

@@ -9,7 +9,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Four-digit years only: the ISO form must stay `yyyy-MM-dd`.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Self.daysIn(month: month, year: year)).contains(day)
+            (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.year = year
         self.month = month
@@ -20,8 +20,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(iso: String) {
         let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -31,12 +31,15 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// two ASCII digits, the year exactly four, so `12/x/03/2026`, `+1/+2/2026` and `1/2/26`
     /// are refused rather than guessed (12 March, 1 February, the year 26).
     public init?(typed text: String) {
-        if let d = CivilDate(iso: text) { self = d; return }
+        if let d = CivilDate(iso: text) {
+            self = d
+            return
+        }
         guard let separator = text.first(where: { $0 == "/" || $0 == "." || $0 == "-" }) else { return nil }
         let parts = text.split(separator: separator, omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -125,7 +128,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// ISO 8601 numbering: Monday is 1, Sunday is 7.
 public enum Weekday: Int, CaseIterable, Sendable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+    case monday = 1
+    case tuesday, wednesday, thursday, friday, saturday, sunday
 
     public var isWeekend: Bool { self == .saturday || self == .sunday }
 }

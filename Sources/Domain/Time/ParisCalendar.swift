@@ -44,9 +44,10 @@ public enum ParisCalendar {
     static func instant(on day: CivilDate, secondsAfterMidnight seconds: TimeInterval) -> Date {
         let wallClockAsUTC = TimeInterval(day.daysSinceEpoch) * 86_400 + seconds
         // The offsets in force half a day around cover any change on that day.
-        let offsets = Set([-43_200.0, 43_200.0].map {
-            TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClockAsUTC + $0)))
-        })
+        let offsets = Set(
+            [-43_200.0, 43_200.0].map {
+                TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClockAsUTC + $0)))
+            })
         let exact = offsets.filter { offset in
             let reading = Date(timeIntervalSince1970: wallClockAsUTC - offset)
             return TimeInterval(timeZone.secondsFromGMT(for: reading)) == offset

@@ -13,7 +13,7 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(hhmm: String) {
         let parts = hhmm.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCIIDigit) }),
-              let h = Int(parts[0]), let m = Int(parts[1])
+            let h = Int(parts[0]), let m = Int(parts[1])
         else { return nil }
         self.init(hour: h, minute: m)
     }

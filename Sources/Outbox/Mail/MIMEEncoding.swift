@@ -80,7 +80,10 @@ enum MIMEEncoding {
         var i = 0
         while i < input.count {
             let byte = input[i]
-            if byte == 13, i + 1 < input.count, input[i + 1] == 10 { i += 1; continue }  // CRLF → LF below
+            if byte == 13, i + 1 < input.count, input[i + 1] == 10 {
+                i += 1
+                continue
+            }  // CRLF → LF below
             if byte == 10 {
                 out += [13, 10]
                 lineLength = 0
@@ -88,7 +91,8 @@ enum MIMEEncoding {
                 continue
             }
             let endsLine = i + 1 == input.count || input[i + 1] == 10 || input[i + 1] == 13
-            let mustEncode = byte == UInt8(ascii: "=") || byte > 126 || (byte < 32 && byte != 9)
+            let mustEncode =
+                byte == UInt8(ascii: "=") || byte > 126 || (byte < 32 && byte != 9)
                 || ((byte == 32 || byte == 9) && endsLine)
             let width = mustEncode ? 3 : 1
             // 75 + the soft-break "=" = 76.
@@ -129,8 +133,14 @@ enum MIMEEncoding {
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "=") {
-                if i + 2 < bytes.count, bytes[i + 1] == 13, bytes[i + 2] == 10 { i += 3; continue }  // soft break
-                if i + 1 < bytes.count, bytes[i + 1] == 10 { i += 2; continue }
+                if i + 2 < bytes.count, bytes[i + 1] == 13, bytes[i + 2] == 10 {
+                    i += 3
+                    continue
+                }  // soft break
+                if i + 1 < bytes.count, bytes[i + 1] == 10 {
+                    i += 2
+                    continue
+                }
                 if i + 2 < bytes.count, let hi = nibble(bytes[i + 1]), let lo = nibble(bytes[i + 2]) {
                     out.append(hi << 4 | lo)
                     i += 3

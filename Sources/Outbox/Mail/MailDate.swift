@@ -33,7 +33,8 @@ enum MailDate {
         }
         func num(_ from: Int, _ len: Int) -> Int? { Int(String(decoding: u[from..<from + len], as: UTF8.self)) }
         guard let y = num(0, 4), let mo = num(4, 2), let d = num(6, 2), let h = num(9, 2), let mi = num(11, 2),
-              let sec = num(13, 2), let us = num(16, 6) else { return nil }
+            let sec = num(13, 2), let us = num(16, 6)
+        else { return nil }
         var t = tm()
         t.tm_year = Int32(y - 1900)
         t.tm_mon = Int32(mo - 1)

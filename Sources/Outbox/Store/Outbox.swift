@@ -22,7 +22,9 @@ public enum Outbox {
             throw OutboxError.notInTransaction
         }
         do {
-            let inserted = try tx.prepared("outbox_enqueue", """
+            let inserted = try tx.prepared(
+                "outbox_enqueue",
+                """
                 WITH inserted AS (
                     INSERT INTO outbox_messages (channel, recipient, template, language, params, dedup_key, subject_ref)
                     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
@@ -30,13 +32,17 @@ public enum Outbox {
                     DO NOTHING
                     RETURNING id)
                 SELECT id, pg_notify('outbox', '') FROM inserted
-                """, [message.channel.rawValue, message.recipient, message.template, message.language,
-                      ParamsJSON.encode(message.params), message.dedupKey, message.subjectRef])
+                """,
+                [
+                    message.channel.rawValue, message.recipient, message.template, message.language,
+                    ParamsJSON.encode(message.params), message.dedupKey, message.subjectRef,
+                ])
             let result: EnqueueResult
             if let row = inserted.first {
                 result = .queued(id: try row.get("id", as: Int64.self))
             } else {
-                let existing = try tx.query("""
+                let existing = try tx.query(
+                    """
                     SELECT id FROM outbox_messages
                     WHERE dedup_key = $1 AND state IN ('pending', 'sending', 'sent')
                     """, [message.dedupKey])
@@ -71,7 +77,8 @@ public enum Outbox {
                 byState[state] = try row.get("n", as: Int.self)
             }
         }
-        let due = try db.query("""
+        let due = try db.query(
+            """
             SELECT min(next_attempt_at) AS oldest FROM outbox_messages
             WHERE state = 'pending' AND next_attempt_at <= now()
             """)
@@ -80,24 +87,30 @@ public enum Outbox {
 
     /// Dead and failed messages, most recent first, with their last error.
     public static func undelivered(_ db: PGConnection, limit: Int = 100) throws -> [OutboxRecord] {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(OutboxRecord.columns) FROM outbox_messages
             WHERE state IN ('failed', 'dead') ORDER BY updated_at DESC, id DESC LIMIT $1
-            """, [limit]).rows.map(OutboxRecord.init(row:))
+            """, [limit]
+        ).rows.map(OutboxRecord.init(row:))
     }
 
     public static func messages(recipient: String, _ db: PGConnection, limit: Int = 100) throws -> [OutboxRecord] {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(OutboxRecord.columns) FROM outbox_messages
             WHERE recipient = $1 ORDER BY created_at DESC, id DESC LIMIT $2
-            """, [recipient, limit]).rows.map(OutboxRecord.init(row:))
+            """, [recipient, limit]
+        ).rows.map(OutboxRecord.init(row:))
     }
 
     public static func messages(subjectRef: String, _ db: PGConnection, limit: Int = 100) throws -> [OutboxRecord] {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(OutboxRecord.columns) FROM outbox_messages
             WHERE subject_ref = $1 ORDER BY created_at DESC, id DESC LIMIT $2
-            """, [subjectRef, limit]).rows.map(OutboxRecord.init(row:))
+            """, [subjectRef, limit]
+        ).rows.map(OutboxRecord.init(row:))
     }
 
     /// `messages(subjectRef:)` for several subjects in one statement (a page listing many
@@ -105,12 +118,14 @@ public enum Outbox {
     public static func messages(subjectRefs: [String], _ db: PGConnection, limit: Int = 100) throws -> [String: [OutboxRecord]] {
         guard !subjectRefs.isEmpty else { return [:] }
         var out = [String: [OutboxRecord]]()
-        for row in try db.query("""
+        for row in try db.query(
+            """
             SELECT \(OutboxRecord.columns) FROM (
                 SELECT *, row_number() OVER (PARTITION BY subject_ref ORDER BY created_at DESC, id DESC) AS rank
                 FROM outbox_messages WHERE subject_ref = ANY($1::text[])) m
             WHERE rank <= $2 ORDER BY created_at DESC, id DESC
-            """, [textArray(subjectRefs), limit]).rows {
+            """, [textArray(subjectRefs), limit]
+        ).rows {
             let record = try OutboxRecord(row: row)
             out[record.subjectRef ?? "", default: []].append(record)
         }
@@ -119,7 +134,8 @@ public enum Outbox {
 
     /// A PostgreSQL text[] literal, every element quoted (a parameter's value, not SQL).
     static func textArray(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        "{"
+            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"
     }
 
@@ -140,19 +156,25 @@ public enum Outbox {
     /// Dead or failed → pending now, attempts reset to 0.
     public static func retry(id: Int64, _ db: PGConnection) throws -> RetryResult {
         try db.transaction { tx in
-            guard let row = try tx.query(
-                "SELECT state, dedup_key FROM outbox_messages WHERE id = $1 FOR UPDATE", [id]).first
+            guard
+                let row = try tx.query(
+                    "SELECT state, dedup_key FROM outbox_messages WHERE id = $1 FOR UPDATE", [id]
+                ).first
             else { return .notFound }
             let state = MessageState(rawValue: try row.get("state")) ?? .pending
             guard state == .dead || state == .failed else { return .notRetryable(state) }
             if let key = try row.optional("dedup_key", as: String.self),
-               let other = try tx.query("""
+                let other = try tx.query(
+                    """
                     SELECT id FROM outbox_messages
                     WHERE dedup_key = $1 AND state IN ('pending', 'sending', 'sent') AND id <> $2
-                    """, [key, id]).first {
+                    """, [key, id]
+                ).first
+            {
                 return .superseded(byID: try other.get("id", as: Int64.self))
             }
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE outbox_messages
                 SET state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
                 WHERE id = $1

@@ -115,9 +115,11 @@ public struct MessageTemplates: Sendable {
         var out = [(language: String, template: String, text: String, length: SMSLength)]()
         for language in languages {
             for template in MessageCatalog.templates.keys.sorted() {
-                guard case let .sms(text) = try render(
-                    template: template, language: language, channel: .sms,
-                    params: MessageCatalog.sampleParams, portalURL: portalURL) else { continue }
+                guard
+                    case .sms(let text) = try render(
+                        template: template, language: language, channel: .sms,
+                        params: MessageCatalog.sampleParams, portalURL: portalURL)
+                else { continue }
                 out.append((language, template, text, SMSLength(text)))
             }
         }

@@ -1,7 +1,10 @@
 /// How long an SMS is for the network: GSM-7 when every character is in the GSM 03.38
 /// alphabet (extension characters take two septets), UCS-2 otherwise (UTF-16 units).
 public struct SMSLength: Sendable, Equatable {
-    public enum Encoding: String, Sendable { case gsm7 = "GSM-7", ucs2 = "UCS-2" }
+    public enum Encoding: String, Sendable {
+        case gsm7 = "GSM-7"
+        case ucs2 = "UCS-2"
+    }
 
     public let encoding: Encoding
     /// Septets for GSM-7, UTF-16 code units for UCS-2.

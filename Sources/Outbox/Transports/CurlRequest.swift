@@ -43,15 +43,17 @@ final class CurlRequest {
     func header(_ line: String) throws { try check(ccurl_add_header(handle, line), "header") }
 
     func postBody(_ bytes: [UInt8]) throws {
-        try check(bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { ccurl_set_post_body(handle, $0, p.count) }
-        }, "body")
+        try check(
+            bytes.withUnsafeBufferPointer { p in
+                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { ccurl_set_post_body(handle, $0, p.count) }
+            }, "body")
     }
 
     func upload(_ bytes: [UInt8]) throws {
-        try check(bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { ccurl_set_upload(handle, $0, p.count) }
-        }, "upload")
+        try check(
+            bytes.withUnsafeBufferPointer { p in
+                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { ccurl_set_upload(handle, $0, p.count) }
+            }, "upload")
     }
 
     /// Runs the transfer. Throws `Failure` when curl fails; the server's reply code is kept.

@@ -27,7 +27,7 @@ public final class HTTPSMSTransport: Transport {
     }
 
     public func deliver(_ message: RenderedMessage) -> DeliveryResult {
-        guard case let .sms(text) = message.content else { return .permanentFailure("sms: not an SMS") }
+        guard case .sms(let text) = message.content else { return .permanentFailure("sms: not an SMS") }
         let payload: [String: String] = ["to": message.recipient, "text": text, "reference": message.idempotencyKey]
         let request: CurlRequest
         do {

@@ -33,11 +33,12 @@ public final class SMTPTransport: Transport {
     }
 
     public func deliver(_ message: RenderedMessage) -> DeliveryResult {
-        guard case let .email(subject, text, html) = message.content else {
+        guard case .email(let subject, let text, let html) = message.content else {
             return .permanentFailure("smtp: not an e-mail")
         }
-        let mail = MailMessage(from: settings.from, to: message.recipient, subject: subject, text: text,
-                               html: html, language: message.language, outboxID: message.outboxID, date: Date())
+        let mail = MailMessage(
+            from: settings.from, to: message.recipient, subject: subject, text: text,
+            html: html, language: message.language, outboxID: message.outboxID, date: Date())
         let request: CurlRequest
         do {
             request = try CurlRequest()

@@ -35,20 +35,24 @@ public struct SpoolReader: Sendable {
     /// can never reach outside the folder).
     public func entry(named name: String) -> Entry? {
         guard !name.contains("/"), !name.hasPrefix("."), let channel = Self.channel(of: name),
-              let data = FileManager.default.contents(atPath: directory + "/" + name) else { return nil }
+            let data = FileManager.default.contents(atPath: directory + "/" + name)
+        else { return nil }
         let parts = name.split(separator: "-", maxSplits: 1)
         guard parts.count == 2, let date = MailDate.parseSortable(parts[0]),
-              let id = Int64(parts[1].prefix { $0.isNumber }) else { return nil }
+            let id = Int64(parts[1].prefix { $0.isNumber })
+        else { return nil }
         let raw = String(decoding: data, as: UTF8.self)
         let (headers, body) = Self.split(raw)
         switch channel {
         case .sms:
-            return Entry(fileName: name, channel: .sms, outboxID: id, date: date, recipient: headers["to"] ?? "",
-                         subject: nil, text: body.trimmingCharacters(in: .whitespacesAndNewlines))
+            return Entry(
+                fileName: name, channel: .sms, outboxID: id, date: date, recipient: headers["to"] ?? "",
+                subject: nil, text: body.trimmingCharacters(in: .whitespacesAndNewlines))
         case .email:
-            return Entry(fileName: name, channel: .email, outboxID: id, date: date, recipient: headers["to"] ?? "",
-                         subject: MIMEEncoding.decodeHeader(headers["subject"] ?? ""),
-                         text: Self.plainText(headers: headers, body: body))
+            return Entry(
+                fileName: name, channel: .email, outboxID: id, date: date, recipient: headers["to"] ?? "",
+                subject: MIMEEncoding.decodeHeader(headers["subject"] ?? ""),
+                text: Self.plainText(headers: headers, body: body))
         }
     }
 

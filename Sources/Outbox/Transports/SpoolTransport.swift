@@ -40,10 +40,12 @@ public final class SpoolTransport: Transport {
         if access(directory + "/" + name, F_OK) == 0 { return .alreadyDelivered(providerRef: name) }
         let body: String
         switch message.content {
-        case let .email(subject, text, html):
-            body = MailMessage(from: from, to: message.recipient, subject: subject, text: text, html: html,
-                               language: message.language, outboxID: message.outboxID, date: now).rendered(parts: parts)
-        case let .sms(text):
+        case .email(let subject, let text, let html):
+            body = MailMessage(
+                from: from, to: message.recipient, subject: subject, text: text, html: html,
+                language: message.language, outboxID: message.outboxID, date: now
+            ).rendered(parts: parts)
+        case .sms(let text):
             body = Self.smsFile(message, text: text, date: now)
         }
         do {

@@ -27,8 +27,10 @@ public final class LeaseKeeper: @unchecked Sendable {
     let stop: StopFlag
     let logger: Logger
 
-    public init(conninfo: String, workerID: String, lease: TimeInterval, stallLimit: TimeInterval = 120,
-                progress: DeliveryProgress, stop: StopFlag, logger: Logger = Logger(label: "outbox.lease")) {
+    public init(
+        conninfo: String, workerID: String, lease: TimeInterval, stallLimit: TimeInterval = 120,
+        progress: DeliveryProgress, stop: StopFlag, logger: Logger = Logger(label: "outbox.lease")
+    ) {
         queue = OutboxQueue(db: PGConnection(conninfo: conninfo), workerID: workerID)
         self.lease = lease
         self.stallLimit = stallLimit

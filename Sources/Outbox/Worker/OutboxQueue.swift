@@ -31,7 +31,9 @@ public struct OutboxQueue {
     /// Claims up to `limit` due messages in one statement. SKIP LOCKED lets workers claiming at
     /// the same moment take disjoint sets instead of waiting for each other.
     public func claim(limit: Int, now: Date, channels: [Channel] = Channel.allCases) throws -> [ClaimedMessage] {
-        let rows = try db.prepared("outbox_claim", """
+        let rows = try db.prepared(
+            "outbox_claim",
+            """
             UPDATE outbox_messages m
             SET state = 'sending', locked_by = $1, locked_at = $2, attempts = m.attempts + 1, updated_at = $2
             WHERE m.id IN (
@@ -42,7 +44,8 @@ public struct OutboxQueue {
                 FOR UPDATE SKIP LOCKED)
             RETURNING m.id, m.channel, m.recipient, m.template, m.language, m.params::text AS params, m.attempts,
                       m.created_at
-            """, [workerID, now, limit, Self.array(channels.map(\.rawValue))]).rows
+            """, [workerID, now, limit, Self.array(channels.map(\.rawValue))]
+        ).rows
         return try Self.messages(rows)
     }
 
@@ -72,7 +75,9 @@ public struct OutboxQueue {
     /// the attempt this one will be. The caller registers the claim (`register`) on another
     /// connection before the first delivery, then records the outcomes with `recordBatch`.
     public func lockBatch(limit: Int, channels: [Channel], now: Date) throws -> LockedBatch? {
-        let rows = try db.prepared("outbox_lock_batch", """
+        let rows = try db.prepared(
+            "outbox_lock_batch",
+            """
             SELECT id, channel, recipient, template, language, params::text AS params, attempts + 1 AS attempts,
                    created_at, pg_backend_pid() AS pid
             FROM outbox_messages
@@ -80,7 +85,8 @@ public struct OutboxQueue {
             ORDER BY next_attempt_at, id
             LIMIT $3
             FOR UPDATE SKIP LOCKED
-            """, [now, Self.array(channels.map(\.rawValue)), limit]).rows
+            """, [now, Self.array(channels.map(\.rawValue)), limit]
+        ).rows
         guard let first = rows.first else { return nil }
         return LockedBatch(messages: try Self.messages(rows), holder: try first.get("pid"))
     }
@@ -96,11 +102,15 @@ public struct OutboxQueue {
     /// The backend's start is read here, exactly as PostgreSQL has it (it is compared with
     /// pg_stat_activity to tell the backend is still the same); no row if it is already gone.
     public func register(_ batch: [ClaimedMessage], heldBy holder: Int, now: Date) throws -> Int64 {
-        guard let row = try db.prepared("outbox_register_claim", """
-            INSERT INTO outbox_claims (worker_id, message_ids, backend_pid, backend_start, claimed_at, heartbeat_at)
-            SELECT $1, $2::bigint[], pid, backend_start, $4, $4 FROM pg_stat_activity WHERE pid = $3
-            RETURNING id
-            """, [workerID, Self.array(batch.map { String($0.id) }), holder, now]).first
+        guard
+            let row = try db.prepared(
+                "outbox_register_claim",
+                """
+                INSERT INTO outbox_claims (worker_id, message_ids, backend_pid, backend_start, claimed_at, heartbeat_at)
+                SELECT $1, $2::bigint[], pid, backend_start, $4, $4 FROM pg_stat_activity WHERE pid = $3
+                RETURNING id
+                """, [workerID, Self.array(batch.map { String($0.id) }), holder, now]
+            ).first
         else { throw PGError(.decoding, "the backend holding the batch is gone") }
         return try row.get("id", as: Int64.self)
     }
@@ -121,21 +131,25 @@ public struct OutboxQueue {
             try db.query("DELETE FROM outbox_claims WHERE id = $1", [claim])
             return []
         }
-        return Set(try db.prepared("outbox_record_batch", """
-            WITH claim AS (DELETE FROM outbox_claims WHERE id = $3 RETURNING id)
-            UPDATE outbox_messages m
-            SET state = o.state, attempts = m.attempts + 1,
-                sent_at = CASE WHEN o.state = 'sent' THEN (timestamptz 'epoch' + o.at * interval '1 microsecond') END,
-                provider_ref = coalesce(o.provider_ref, m.provider_ref),
-                last_error = coalesce(o.error, m.last_error),
-                next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
-                params = CASE WHEN o.state = 'sent' THEN m.params - $2::text[] ELSE m.params END,
-                updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
-            FROM jsonb_to_recordset($1::jsonb)
-                AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
-            WHERE m.id = o.id AND m.state = 'pending' AND EXISTS (SELECT 1 FROM claim)
-            RETURNING m.id
-            """, [Self.json(outcomes), Self.array(MessageCatalog.secretParams), claim])
+        return Set(
+            try db.prepared(
+                "outbox_record_batch",
+                """
+                WITH claim AS (DELETE FROM outbox_claims WHERE id = $3 RETURNING id)
+                UPDATE outbox_messages m
+                SET state = o.state, attempts = m.attempts + 1,
+                    sent_at = CASE WHEN o.state = 'sent' THEN (timestamptz 'epoch' + o.at * interval '1 microsecond') END,
+                    provider_ref = coalesce(o.provider_ref, m.provider_ref),
+                    last_error = coalesce(o.error, m.last_error),
+                    next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
+                    params = CASE WHEN o.state = 'sent' THEN m.params - $2::text[] ELSE m.params END,
+                    updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
+                FROM jsonb_to_recordset($1::jsonb)
+                    AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
+                WHERE m.id = o.id AND m.state = 'pending' AND EXISTS (SELECT 1 FROM claim)
+                RETURNING m.id
+                """, [Self.json(outcomes), Self.array(MessageCatalog.secretParams), claim]
+            )
             .rows.map { try $0.get("id", as: Int64.self) })
     }
 
@@ -146,7 +160,9 @@ public struct OutboxQueue {
     @discardableResult
     public func rescueAbandonedClaims(lease: TimeInterval, maxAttempts: Int, now: Date) throws -> [Int64] {
         try db.transaction { tx in
-            let claims = try tx.prepared("outbox_abandoned_claims", """
+            let claims = try tx.prepared(
+                "outbox_abandoned_claims",
+                """
                 SELECT c.id, c.backend_pid,
                        EXISTS (SELECT 1 FROM pg_stat_activity a
                                WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start) AS alive
@@ -155,14 +171,17 @@ public struct OutboxQueue {
                    OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a
                                   WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start)
                 FOR UPDATE SKIP LOCKED
-                """, [now.addingTimeInterval(-lease)]).rows
+                """, [now.addingTimeInterval(-lease)]
+            ).rows
             guard !claims.isEmpty else { return [] }
             for claim in claims where try claim.get("alive", as: Bool.self) {
                 // Hung: end its transaction (waits up to 5 s for the backend to go).
                 try tx.query("SELECT pg_terminate_backend($1, 5000)", [try claim.get("backend_pid", as: Int.self)])
             }
             let ids = try claims.map { String(try $0.get("id", as: Int64.self)) }
-            return try tx.prepared("outbox_count_abandoned", """
+            return try tx.prepared(
+                "outbox_count_abandoned",
+                """
                 WITH gone AS (
                     DELETE FROM outbox_claims WHERE id = ANY($1::bigint[])
                     RETURNING worker_id, claimed_at, message_ids),
@@ -176,20 +195,22 @@ public struct OutboxQueue {
                 FROM held
                 WHERE m.id = held.id AND m.state = 'pending'
                 RETURNING m.id
-                """, [Self.array(ids), maxAttempts, now]).rows.map { try $0.get("id", as: Int64.self) }
+                """, [Self.array(ids), maxAttempts, now]
+            ).rows.map { try $0.get("id", as: Int64.self) }
         }
     }
 
     static func json(_ outcomes: [Outcome]) -> String {
-        JSONText.array(outcomes.map { o in
-            JSONText.object([
-                ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
-                ("at", JSONText.epoch(o.at)),
-                ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
-                ("error", o.error.map(JSONText.string) ?? "null"),
-                ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
-            ])
-        })
+        JSONText.array(
+            outcomes.map { o in
+                JSONText.object([
+                    ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
+                    ("at", JSONText.epoch(o.at)),
+                    ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
+                    ("error", o.error.map(JSONText.string) ?? "null"),
+                    ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
+                ])
+            })
     }
 
     /// What became of a claimed message.
@@ -222,16 +243,19 @@ public struct OutboxQueue {
     @discardableResult
     public func record(_ outcomes: [Outcome]) throws -> Set<Int64> {
         guard !outcomes.isEmpty else { return [] }
-        let json = JSONText.array(outcomes.map { o in
-            JSONText.object([
-                ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
-                ("at", JSONText.epoch(o.at)),
-                ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
-                ("error", o.error.map(JSONText.string) ?? "null"),
-                ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
-            ])
-        })
-        let recorded = try db.prepared("outbox_record", """
+        let json = JSONText.array(
+            outcomes.map { o in
+                JSONText.object([
+                    ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
+                    ("at", JSONText.epoch(o.at)),
+                    ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
+                    ("error", o.error.map(JSONText.string) ?? "null"),
+                    ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
+                ])
+            })
+        let recorded = try db.prepared(
+            "outbox_record",
+            """
             UPDATE outbox_messages m
             SET state = o.state,
                 sent_at = CASE WHEN o.state = 'sent' THEN (timestamptz 'epoch' + o.at * interval '1 microsecond') END,
@@ -259,12 +283,14 @@ public struct OutboxQueue {
     @discardableResult
     public func release(ids: [Int64], now: Date) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        let released = try db.query("""
+        let released = try db.query(
+            """
             UPDATE outbox_messages
             SET state = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_at = NULL,
                 updated_at = $3
             WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND state = 'sending'
-            """, ["{" + ids.map(String.init).joined(separator: ",") + "}", workerID, now]).affectedRows
+            """, ["{" + ids.map(String.init).joined(separator: ",") + "}", workerID, now]
+        ).affectedRows
         try db.query("SELECT pg_notify('outbox', '')")
         return released
     }
@@ -273,13 +299,19 @@ public struct OutboxQueue {
     /// keeps its claims however long its batch takes). Returns how many it holds.
     @discardableResult
     public func heartbeat(now: Date) throws -> Int {
-        try db.prepared("outbox_heartbeat_claims", """
+        try db.prepared(
+            "outbox_heartbeat_claims",
+            """
             UPDATE outbox_claims SET heartbeat_at = $2 WHERE worker_id = $1 AND heartbeat_at < $2
-            """, [workerID, now]).affectedRows
-        + db.prepared("outbox_heartbeat", """
-            UPDATE outbox_messages SET locked_at = $2
-            WHERE state = 'sending' AND locked_by = $1 AND locked_at < $2
-            """, [workerID, now]).affectedRows
+            """, [workerID, now]
+        ).affectedRows
+            + db.prepared(
+                "outbox_heartbeat",
+                """
+                UPDATE outbox_messages SET locked_at = $2
+                WHERE state = 'sending' AND locked_by = $1 AND locked_at < $2
+                """, [workerID, now]
+            ).affectedRows
     }
 
     /// Messages held longer than `lease` belong to a worker that died (or hangs): back to
@@ -288,7 +320,9 @@ public struct OutboxQueue {
     /// time, so they go to the front of the queue: a dead worker delays them by one lease only.
     @discardableResult
     public func rescueExpiredLeases(lease: TimeInterval, maxAttempts: Int, now: Date) throws -> [Int64] {
-        try db.prepared("outbox_rescue", """
+        try db.prepared(
+            "outbox_rescue",
+            """
             WITH expired AS (
                 SELECT id FROM outbox_messages
                 WHERE state = 'sending' AND locked_at < $1
@@ -301,6 +335,7 @@ public struct OutboxQueue {
             FROM expired
             WHERE m.id = expired.id
             RETURNING m.id
-            """, [now.addingTimeInterval(-lease), maxAttempts, now]).rows.map { try $0.get("id", as: Int64.self) }
+            """, [now.addingTimeInterval(-lease), maxAttempts, now]
+        ).rows.map { try $0.get("id", as: Int64.self) }
     }
 }

@@ -117,7 +117,7 @@ public final class OutboxWorker {
         if !lockedChannels.isEmpty { for lane in lanes { try lane.db.query("SET synchronous_commit = off") } }
         try rescue(into: &report)
         while !stop.isSet {
-                // A drain can last as long as messages keep coming: rescue on the way too.
+            // A drain can last as long as messages keep coming: rescue on the way too.
             if clock.now().timeIntervalSince(lastRescue) >= configuration.lease / 10 { try rescue(into: &report) }
             var progressed = false
             if !lockedChannels.isEmpty {
@@ -356,9 +356,10 @@ public final class OutboxWorker {
         let rendered: RenderedMessage
         do {
             try MessageValidation.checkRecipient(message.recipient, channel: message.channel)
-            rendered = RenderedMessage(outboxID: message.id, recipient: message.recipient,
-                                       language: templates.language(for: message.language), content: try render(message),
-                                       queuedAt: message.queuedAt)
+            rendered = RenderedMessage(
+                outboxID: message.id, recipient: message.recipient,
+                language: templates.language(for: message.language), content: try render(message),
+                queuedAt: message.queuedAt)
         } catch {
             report.failed += 1
             logger.error("undeliverable as written: failed", metadata: metadata(message, ["error": "\(error)"]))
@@ -399,8 +400,9 @@ public final class OutboxWorker {
 
     private func render(_ message: ClaimedMessage) throws -> RenderedContent {
         let cacheable = !MessageCatalog.secretParams.contains { message.params[$0] != nil }
-        let key = RenderKey(template: message.template, language: message.language, channel: message.channel,
-                            params: message.params)
+        let key = RenderKey(
+            template: message.template, language: message.language, channel: message.channel,
+            params: message.params)
         if cacheable, let content = renderCache[key] { return content }
         let content = try templates.render(
             template: message.template, language: message.language, channel: message.channel,
@@ -412,23 +414,27 @@ public final class OutboxWorker {
         return content
     }
 
-    private func outcome(of result: DeliveryResult, for message: ClaimedMessage, through transport: Transport,
-                         ms: Int, into report: inout Report) -> OutboxQueue.Outcome {
+    private func outcome(
+        of result: DeliveryResult, for message: ClaimedMessage, through transport: Transport,
+        ms: Int, into report: inout Report
+    ) -> OutboxQueue.Outcome {
         let now = clock.now()
         switch result {
         case .sent(let providerRef):
             report.sent += 1
             // A line per message for network transports (a few a second); for the spool, one
             // per batch at info and these at debug.
-            logger.log(level: transport.deduplicatesByKey ? .debug : .info, "sent",
-                       metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")", "ms": "\(ms)"]))
+            logger.log(
+                level: transport.deduplicatesByKey ? .debug : .info, "sent",
+                metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")", "ms": "\(ms)"]))
             return .sent(message.id, providerRef: providerRef, at: now)
         case .alreadyDelivered(let providerRef):
             // Sent by a worker killed before it recorded it: recorded now, not sent again.
             report.sent += 1
             report.alreadyDelivered += 1
-            logger.info("already delivered (same idempotency key): not sent again",
-                        metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")"]))
+            logger.info(
+                "already delivered (same idempotency key): not sent again",
+                metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")"]))
             return .sent(message.id, providerRef: providerRef, at: now)
         case .permanentFailure(let why):
             report.dead += 1
@@ -440,8 +446,10 @@ public final class OutboxWorker {
     }
 
     /// A temporary failure: tried again after the backoff, or dead when no attempts are left.
-    private func retryOrGiveUp(_ message: ClaimedMessage, why: String, now: Date,
-                               into report: inout Report) -> OutboxQueue.Outcome {
+    private func retryOrGiveUp(
+        _ message: ClaimedMessage, why: String, now: Date,
+        into report: inout Report
+    ) -> OutboxQueue.Outcome {
         let policy = configuration.retry
         if policy.shouldGiveUp(afterAttempts: message.attempts) {
             report.dead += 1
@@ -498,10 +506,12 @@ public final class OutboxWorker {
     }
 
     func logReport(_ r: Report) {
-        logger.info("drained", metadata: [
-            "claimed": "\(r.claimed)", "sent": "\(r.sent)", "retried": "\(r.retried)", "dead": "\(r.dead)",
-            "failed": "\(r.failed)", "released": "\(r.released)", "lost_leases": "\(r.lostLeases)", "rescued": "\(r.rescued)",
-            "already_delivered": "\(r.alreadyDelivered)",
-        ])
+        logger.info(
+            "drained",
+            metadata: [
+                "claimed": "\(r.claimed)", "sent": "\(r.sent)", "retried": "\(r.retried)", "dead": "\(r.dead)",
+                "failed": "\(r.failed)", "released": "\(r.released)", "lost_leases": "\(r.lostLeases)", "rescued": "\(r.rescued)",
+                "already_delivered": "\(r.alreadyDelivered)",
+            ])
     }
 }

@@ -84,8 +84,9 @@ public struct WorkerEnvironment: Sendable {
             if isProduction, user != nil, !startTLS, !url.hasPrefix("smtps://") {
                 throw Problem(description: "SMTP credentials would travel in clear: set ASYLUM_SMTP_STARTTLS=1 or use smtps://")
             }
-            smtp = SMTPTransport.Settings(url: url, from: from, user: user,
-                                          password: value("ASYLUM_SMTP_PASSWORD"), startTLS: startTLS)
+            smtp = SMTPTransport.Settings(
+                url: url, from: from, user: user,
+                password: value("ASYLUM_SMTP_PASSWORD"), startTLS: startTLS)
         }
         if sms == .http {
             let url = try required("ASYLUM_SMS_URL", "the SMS provider's endpoint")
@@ -102,8 +103,9 @@ public struct WorkerEnvironment: Sendable {
         var spool: SpoolTransport?
         func spoolTransport() throws -> SpoolTransport {
             if let spool { return spool }
-            let made = try SpoolTransport(directory: spoolDirectory, from: mailFrom,
-                                          delayMilliseconds: spoolDelayMilliseconds, syncFiles: spoolSync)
+            let made = try SpoolTransport(
+                directory: spoolDirectory, from: mailFrom,
+                delayMilliseconds: spoolDelayMilliseconds, syncFiles: spoolSync)
             spool = made
             return made
         }

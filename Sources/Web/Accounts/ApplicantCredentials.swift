@@ -93,8 +93,9 @@ struct ApplicantCredentials {
             try AddressThrottle.recordFailure(scope: addressScope, address: address, db: tx)
             let failures = try throttle.recordFailure(identifier, db: tx)
             guard let person else { return }
-            try AuthEvents.record(kind == .password ? "login_failed" : "key_check_failed",
-                                  applicant: person.id, by: .system, address: address, db: tx)
+            try AuthEvents.record(
+                kind == .password ? "login_failed" : "key_check_failed",
+                applicant: person.id, by: .system, address: address, db: tx)
             switch throttle.policy.notice(afterFailures: failures) {
             case .warned?:
                 try AuthEvents.record("login_warning", applicant: person.id, by: .system, address: address, db: tx)
@@ -104,8 +105,9 @@ struct ApplicantCredentials {
                 try AuthEvents.record("locked", applicant: person.id, by: .system, address: address, db: tx)
                 // The way back in goes to the owner's verified contacts, with the lock itself.
                 if person.verifiedPhone != nil || person.verifiedEmail != nil, person.closedAt == nil {
-                    let key = try KeyIssuer.send(for: person, act: .sentWithLockNotice, event: "key_sent_with_lock", by: .system,
-                                                 address: address, secret: ctx.app.config.secret, db: tx)
+                    let key = try KeyIssuer.send(
+                        for: person, act: .sentWithLockNotice, event: "key_sent_with_lock", by: .system,
+                        address: address, secret: ctx.app.config.secret, db: tx)
                     try ApplicantMessages.send("access_locked", to: person, params: ["key": key], db: tx)
                 }
             case nil:

@@ -7,16 +7,20 @@ enum ApplicantMessages {
     static let templateLanguages: Set<String> = ["fr", "en", "ar"]
 
     @discardableResult
-    static func send(_ template: String, to person: Applicant, params: [String: String] = [:],
-                     channels: [Channel] = [.sms, .email], dedupKey: String? = nil, db: PGConnection) throws -> Int {
+    static func send(
+        _ template: String, to person: Applicant, params: [String: String] = [:],
+        channels: [Channel] = [.sms, .email], dedupKey: String? = nil, db: PGConnection
+    ) throws -> Int {
         let language = templateLanguages.contains(person.language) ? person.language : "fr"
         var sent = 0
         for channel in channels {
             let recipient = channel == .sms ? person.verifiedPhone : person.verifiedEmail
             guard let recipient else { continue }
-            try Outbox.enqueue(OutboxMessage(channel: channel, recipient: recipient, template: template, language: language,
-                                             params: params, dedupKey: dedupKey.map { "\($0):\(channel.rawValue)" },
-                                             subjectRef: "applicant:\(person.id)"), in: db)
+            try Outbox.enqueue(
+                OutboxMessage(
+                    channel: channel, recipient: recipient, template: template, language: language,
+                    params: params, dedupKey: dedupKey.map { "\($0):\(channel.rawValue)" },
+                    subjectRef: "applicant:\(person.id)"), in: db)
             sent += 1
         }
         return sent

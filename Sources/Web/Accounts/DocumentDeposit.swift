@@ -12,13 +12,16 @@ public enum DocumentDeposit {
         public let unannounced: Bool
     }
 
-    public static func deposit(_ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
-                        by staffId: Int64?, db: PGConnection,
-                        record: (DocumentRecord, PGConnection) throws -> Void = { _, _ in }) throws -> Outcome {
+    public static func deposit(
+        _ kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?, for person: Applicant,
+        by staffId: Int64?, db: PGConnection,
+        record: (DocumentRecord, PGConnection) throws -> Void = { _, _ in }
+    ) throws -> Outcome {
         try db.transaction { tx in
             let channels = DocumentNotices.firstChannels(person)
-            let document = try Documents.insert(applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
-                                                unannounced: channels.isEmpty, by: staffId, db: tx)
+            let document = try Documents.insert(
+                applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
+                unannounced: channels.isEmpty, by: staffId, db: tx)
             try PostalDispatches.queueIfPaperMode(document: document, person: person, db: tx)
             try DocumentNotices.enqueue("document_deposited", for: document, to: person, channels: channels, step: "deposit", db: tx)
             try record(document, tx)
@@ -36,15 +39,18 @@ enum DocumentNotices {
         return []
     }
 
-    static func enqueue(_ template: String, for document: DocumentRecord, to person: Applicant, channels: [Channel],
-                        step: String, db: PGConnection) throws {
+    static func enqueue(
+        _ template: String, for document: DocumentRecord, to person: Applicant, channels: [Channel],
+        step: String, db: PGConnection
+    ) throws {
         let language = ApplicantMessages.templateLanguages.contains(person.language) ? person.language : "fr"
         for channel in channels {
             guard let recipient = channel == .sms ? person.verifiedPhone : person.verifiedEmail else { continue }
-            try Outbox.enqueue(OutboxMessage(
-                channel: channel, recipient: recipient, template: template, language: language, params: [:],
-                dedupKey: "document:\(document.publicId.uuidString.lowercased()):\(step):\(channel.rawValue)",
-                subjectRef: "document:\(document.publicId.uuidString.lowercased())"), in: db)
+            try Outbox.enqueue(
+                OutboxMessage(
+                    channel: channel, recipient: recipient, template: template, language: language, params: [:],
+                    dedupKey: "document:\(document.publicId.uuidString.lowercased()):\(step):\(channel.rawValue)",
+                    subjectRef: "document:\(document.publicId.uuidString.lowercased())"), in: db)
         }
     }
 }

@@ -34,10 +34,14 @@ enum InterviewCalendar {
 
     /// Lines longer than 75 octets are folded (CRLF + space), never inside a UTF-8 sequence.
     static func fold(_ line: String) -> String {
-        var out = "", count = 0
+        var out = ""
+        var count = 0
         for ch in line {
             let n = String(ch).utf8.count
-            if count + n > 75 { out += "\r\n "; count = 1 }
+            if count + n > 75 {
+                out += "\r\n "
+                count = 1
+            }
             out.append(ch)
             count += n
         }

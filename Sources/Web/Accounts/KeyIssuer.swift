@@ -8,8 +8,10 @@ import Security
 public enum KeyIssuer {
     /// Mints a key that replaces every earlier key (notice, reprint, structure recovery).
     /// Returns the printable key (groups of four). Call inside the caller's transaction.
-    public static func issue(for applicant: Applicant, event: String, by actor: AuthEvents.Actor,
-                      address: String?, db: PGConnection) throws -> String {
+    public static func issue(
+        for applicant: Applicant, event: String, by actor: AuthEvents.Actor,
+        address: String?, db: PGConnection
+    ) throws -> String {
         let key = ConnectionKey.generate(using: SodiumRandom())
         try Applicants.replaceKey(id: applicant.id, keyHash: SecretWork.hash(key.canonical), db: db)
         try AuthEvents.record(event, applicant: applicant.id, by: actor, address: address, db: db)
@@ -18,12 +20,15 @@ public enum KeyIssuer {
 
     /// Mints a key added beside the others for a day (lost-key request, lock notice): whoever
     /// asked, no key or password in the person's hands stops working. Returns the printable key.
-    static func send(for applicant: Applicant, act: KeyAct, event: String, by actor: AuthEvents.Actor,
-                     address: String?, secret: [UInt8], db: PGConnection) throws -> String {
+    static func send(
+        for applicant: Applicant, act: KeyAct, event: String, by actor: AuthEvents.Actor,
+        address: String?, secret: [UInt8], db: PGConnection
+    ) throws -> String {
         guard case .addBeside(let validity) = act.effect else { preconditionFailure("\(act) does not send a key") }
         let key = ConnectionKey.generate(using: SodiumRandom())
-        try Applicants.addSentKey(id: applicant.id, keyHMAC: hmac(key.canonical, secret), reason: event,
-                                  expiresAt: Date().addingTimeInterval(validity), db: db)
+        try Applicants.addSentKey(
+            id: applicant.id, keyHMAC: hmac(key.canonical, secret), reason: event,
+            expiresAt: Date().addingTimeInterval(validity), db: db)
         try AuthEvents.record(event, applicant: applicant.id, by: actor, address: address, db: db)
         return key.grouped
     }

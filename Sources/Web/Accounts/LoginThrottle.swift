@@ -9,14 +9,21 @@ enum AddressThrottle {
     static let policy = ThrottlePolicy.address
 
     static func decision(scope: String, address: String, db: PGConnection, now: Date = Date()) throws -> ThrottleDecision {
-        guard let row = try db.prepared("throttle_get", """
-            SELECT failures, last_failed_at FROM address_throttle WHERE scope = $1 AND address = $2
-            """, [scope, address]).first else { return .allowed }
+        guard
+            let row = try db.prepared(
+                "throttle_get",
+                """
+                SELECT failures, last_failed_at FROM address_throttle WHERE scope = $1 AND address = $2
+                """, [scope, address]
+            ).first
+        else { return .allowed }
         return policy.decision(consecutiveFailures: try row.get("failures"), lastFailureAt: try row.get("last_failed_at"), now: now)
     }
 
     static func recordFailure(scope: String, address: String, db: PGConnection) throws {
-        try db.prepared("throttle_fail", """
+        try db.prepared(
+            "throttle_fail",
+            """
             INSERT INTO address_throttle (scope, address, failures, last_failed_at) VALUES ($1, $2, 1, now())
             ON CONFLICT (scope, address) DO UPDATE SET
               failures = CASE WHEN address_throttle.last_failed_at < now() - make_interval(secs => $3)
@@ -43,19 +50,28 @@ struct IdentifierThrottle {
     }
 
     func decision(_ identifier: String, db: PGConnection, now: Date = Date()) throws -> ThrottleDecision {
-        guard let row = try db.prepared("id_throttle_get", """
-            SELECT failures, last_failed_at FROM identifier_throttle WHERE scope = $1 AND identifier_hmac = $2
-            """, [scope, hmac(identifier)]).first else { return .allowed }
+        guard
+            let row = try db.prepared(
+                "id_throttle_get",
+                """
+                SELECT failures, last_failed_at FROM identifier_throttle WHERE scope = $1 AND identifier_hmac = $2
+                """, [scope, hmac(identifier)]
+            ).first
+        else { return .allowed }
         return policy.decision(consecutiveFailures: try row.get("failures"), lastFailureAt: try row.get("last_failed_at"), now: now)
     }
 
     /// Counts a failure; returns the new count (what the owner may have to be told about).
     func recordFailure(_ identifier: String, db: PGConnection) throws -> Int {
         // Housekeeping: counts past their memory go away (locks stay until the owner lifts them).
-        try db.prepared("id_throttle_forget", """
+        try db.prepared(
+            "id_throttle_forget",
+            """
             DELETE FROM identifier_throttle WHERE last_failed_at < now() - make_interval(secs => $1) AND failures < $2
             """, [Int(policy.memory), policy.lockAt ?? Int(Int32.max)])
-        return try db.prepared("id_throttle_fail", """
+        return try db.prepared(
+            "id_throttle_fail",
+            """
             INSERT INTO identifier_throttle (scope, identifier_hmac, failures, last_failed_at) VALUES ($1, $2, 1, now())
             ON CONFLICT (scope, identifier_hmac) DO UPDATE SET
               failures = CASE WHEN identifier_throttle.last_failed_at < now() - make_interval(secs => $3)
@@ -63,14 +79,16 @@ struct IdentifierThrottle {
                               THEN 1 ELSE identifier_throttle.failures + 1 END,
               last_failed_at = now()
             RETURNING failures
-            """, [scope, hmac(identifier), Int(policy.memory), policy.lockAt ?? Int(Int32.max)]).first?.get("failures") ?? 1
+            """, [scope, hmac(identifier), Int(policy.memory), policy.lockAt ?? Int(Int32.max)]
+        ).first?.get("failures") ?? 1
     }
 
     /// The owner proved themselves (success, key reset, unlock code): their counts start again.
     func clear(_ identifiers: [String], db: PGConnection) throws {
         for identifier in identifiers {
-            try db.prepared("id_throttle_clear", "DELETE FROM identifier_throttle WHERE scope = $1 AND identifier_hmac = $2",
-                            [scope, hmac(identifier)])
+            try db.prepared(
+                "id_throttle_clear", "DELETE FROM identifier_throttle WHERE scope = $1 AND identifier_hmac = $2",
+                [scope, hmac(identifier)])
         }
     }
 }

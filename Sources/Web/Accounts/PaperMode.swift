@@ -8,8 +8,10 @@ import Postgres
 enum PaperMode {
     /// Returns the deposited letter, or nil when the request was not waiting for a decision
     /// (already decided, or not forwarded yet).
-    static func accept(optOut id: Int64, for person: Applicant, letter pdf: [UInt8], by staffId: Int64,
-                       db: PGConnection) throws -> DocumentDeposit.Outcome? {
+    static func accept(
+        optOut id: Int64, for person: Applicant, letter pdf: [UInt8], by staffId: Int64,
+        db: PGConnection
+    ) throws -> DocumentDeposit.Outcome? {
         try db.transaction { tx in
             guard let optOut = try PaperOptOuts.lockForDecision(id: id, db: tx), optOut.applicantId == person.id else {
                 return nil

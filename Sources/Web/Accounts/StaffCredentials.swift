@@ -58,8 +58,9 @@ struct StaffCredentials {
                 try StaffAccounts.markLocked(id: account.id, db: tx)
                 try AuthEvents.record("locked", staff: account.id, by: .system, address: address, db: tx)
                 let code = ConnectionKey.generate(using: SodiumRandom())
-                try StaffAccounts.setUnlockCode(id: account.id, codeHMAC: Self.hmac(code.canonical, ctx.app.config.secret),
-                                                expiresAt: Date().addingTimeInterval(Self.unlockCodeValidity), db: tx)
+                try StaffAccounts.setUnlockCode(
+                    id: account.id, codeHMAC: Self.hmac(code.canonical, ctx.app.config.secret),
+                    expiresAt: Date().addingTimeInterval(Self.unlockCodeValidity), db: tx)
                 try mail("staff_unlock_code", to: account, params: ["code": code.grouped], db: tx)
             case nil:
                 break
@@ -73,7 +74,8 @@ struct StaffCredentials {
         let canonical = ConnectionKey.normalize(typed)?.canonical ?? typed
         return try ctx.db.transaction { tx in
             guard try StaffAccounts.useUnlockCode(id: found?.account.id, codeHMAC: Self.hmac(canonical, ctx.app.config.secret), db: tx),
-                  let account = found?.account else { return false }
+                let account = found?.account
+            else { return false }
             try throttle.clear([Self.normalise(email)], db: tx)
             try AuthEvents.record("unlocked", staff: account.id, by: .staff(account.id), address: ctx.request.remoteAddress, db: tx)
             return true
@@ -98,7 +100,9 @@ struct StaffCredentials {
             ctx.logger.warning("staff \(account.id): \(template) not sent, the stored e-mail address breaks the e-mail rule")
             return
         }
-        try Outbox.enqueue(OutboxMessage(channel: .email, recipient: account.email, template: template, language: "fr",
-                                         params: params, subjectRef: "staff:\(account.id)"), in: db)
+        try Outbox.enqueue(
+            OutboxMessage(
+                channel: .email, recipient: account.email, template: template, language: "fr",
+                params: params, subjectRef: "staff:\(account.id)"), in: db)
     }
 }

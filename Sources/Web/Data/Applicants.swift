@@ -67,9 +67,11 @@ public enum Applicants {
 
     /// By AGDREF number or OFPRA file number (either logs in).
     public static func find(identifier: String, db: PGConnection) throws -> Applicant? {
-        try db.prepared("applicant_by_identifier",
-                        "SELECT \(columns) FROM applicants WHERE agdref = $1 OR ofpra_number = $1", [identifier])
-            .first.map(decode)
+        try db.prepared(
+            "applicant_by_identifier",
+            "SELECT \(columns) FROM applicants WHERE agdref = $1 OR ofpra_number = $1", [identifier]
+        )
+        .first.map(decode)
     }
 
     public struct Enrolment: Sendable {
@@ -77,8 +79,10 @@ public enum Applicants {
         public var phone, email: String?
         public var spadaId: Int64
 
-        public init(surname: String, givenNames: String, birthDate: String, nationality: String, language: String,
-                    phone: String?, email: String?, spadaId: Int64) {
+        public init(
+            surname: String, givenNames: String, birthDate: String, nationality: String, language: String,
+            phone: String?, email: String?, spadaId: Int64
+        ) {
             (self.surname, self.givenNames, self.birthDate, self.nationality, self.language) =
                 (surname, givenNames, birthDate, nationality, language)
             (self.phone, self.email, self.spadaId) = (phone, email, spadaId)
@@ -91,20 +95,24 @@ public enum Applicants {
     public static func enrol(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
         try db.transaction { tx in
             let a = try insertEnrolment(e, by: staffId, db: tx)
-            try FollowLinks.open(applicant: a.id, structure: e.spadaId, kind: .domiciliation,
-                                 startedOn: ParisCalendar.civilDate(of: a.enrolledAt).iso, by: staffId, db: tx)
+            try FollowLinks.open(
+                applicant: a.id, structure: e.spadaId, kind: .domiciliation,
+                startedOn: ParisCalendar.civilDate(of: a.enrolledAt).iso, by: staffId, db: tx)
             return a
         }
     }
 
     static func insertEnrolment(_ e: Enrolment, by staffId: Int64?, db: PGConnection) throws -> Applicant {
-        guard let row = try db.query("""
-            INSERT INTO applicants (surname, given_names, birth_date, nationality, language, phone, phone_verified_at,
-                                    email, email_verified_at, spada_id, enrolled_by)
-            VALUES ($1, $2, $3::date, $4, $5, $6, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END,
-                    $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() END, $8, $9)
-            RETURNING \(columns)
-            """, [e.surname, e.givenNames, e.birthDate, e.nationality, e.language, e.phone, e.email, e.spadaId, staffId]).first
+        guard
+            let row = try db.query(
+                """
+                INSERT INTO applicants (surname, given_names, birth_date, nationality, language, phone, phone_verified_at,
+                                        email, email_verified_at, spada_id, enrolled_by)
+                VALUES ($1, $2, $3::date, $4, $5, $6, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END,
+                        $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() END, $8, $9)
+                RETURNING \(columns)
+                """, [e.surname, e.givenNames, e.birthDate, e.nationality, e.language, e.phone, e.email, e.spadaId, staffId]
+            ).first
         else { throw PGError(.query, "enrolment returned no row") }
         return try decode(row)
     }
@@ -119,8 +127,10 @@ public enum Applicants {
         public var overseas: Bool
         public var eligibility: String
 
-        public init(agdref: String, gudaSite: String, registeredOn: String, procedure: String, requalifiedOn: String?,
-                    unaccompaniedMinor: Bool, overseas: Bool, eligibility: String) {
+        public init(
+            agdref: String, gudaSite: String, registeredOn: String, procedure: String, requalifiedOn: String?,
+            unaccompaniedMinor: Bool, overseas: Bool, eligibility: String
+        ) {
             (self.agdref, self.gudaSite, self.registeredOn, self.procedure, self.requalifiedOn) =
                 (agdref, gudaSite, registeredOn, procedure, requalifiedOn)
             (self.unaccompaniedMinor, self.overseas, self.eligibility) = (unaccompaniedMinor, overseas, eligibility)
@@ -129,30 +139,39 @@ public enum Applicants {
 
     /// Step 2 at the GUDA. Returns nil when the person was registered meanwhile (double submit).
     public static func register(id: Int64, _ r: Registration, by staffId: Int64, db: PGConnection) throws -> Applicant? {
-        try db.query("""
+        try db.query(
+            """
             UPDATE applicants SET agdref = $2, guda_site = $3, registered_on = $4::date, procedure = $5,
                    requalified_on = $6::date, unaccompanied_minor = $7, overseas = $8, eligibility = $9,
                    registered_at = now(), registered_by = $10
             WHERE id = $1 AND agdref IS NULL AND eligibility IS NULL
             RETURNING \(columns)
-            """, [id, r.agdref, r.gudaSite, r.registeredOn, r.procedure, r.requalifiedOn, r.unaccompaniedMinor,
-                  r.overseas, r.eligibility, staffId]).first.map(decode)
+            """,
+            [
+                id, r.agdref, r.gudaSite, r.registeredOn, r.procedure, r.requalifiedOn, r.unaccompaniedMinor,
+                r.overseas, r.eligibility, staffId,
+            ]
+        ).first.map(decode)
     }
 
     /// In-scope registrations whose space OFPRA has not created yet.
     public static func awaitingSpace(db: PGConnection) throws -> [Applicant] {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(columns) FROM applicants
             WHERE eligibility = 'in_scope' AND space_available_at IS NULL ORDER BY registered_at LIMIT 200
-            """).rows.map(decode)
+            """
+        ).rows.map(decode)
     }
 
     /// Step 3: OFPRA opens the space (and may attach its file number).
     public static func openSpace(id: Int64, ofpraNumber: String?, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             UPDATE applicants SET space_available_at = now(), ofpra_number = COALESCE($2, ofpra_number)
             WHERE id = $1 AND eligibility = 'in_scope' AND space_available_at IS NULL
-            """, [id, ofpraNumber]).affectedRows == 1
+            """, [id, ofpraNumber]
+        ).affectedRows == 1
     }
 
     public static func setOfpraNumber(id: Int64, _ number: String, db: PGConnection) throws {
@@ -176,16 +195,20 @@ public enum Applicants {
 
     /// A key sent by SMS or e-mail, beside the printed one, valid until `expiresAt`.
     static func addSentKey(id: Int64, keyHMAC: [UInt8], reason: String, expiresAt: Date, db: PGConnection) throws {
-        try db.query("""
+        try db.query(
+            """
             INSERT INTO applicant_sent_keys (applicant_id, key_hmac, reason, expires_at) VALUES ($1, $2, $3, $4)
             """, [id, PGBytes(keyHMAC), reason, expiresAt])
     }
 
     /// Whether a live sent key of this person has this HMAC (one indexed lookup, known or not).
     static func hasSentKey(id: Int64?, keyHMAC: [UInt8], db: PGConnection) throws -> Bool {
-        try db.prepared("sent_key_match", """
+        try db.prepared(
+            "sent_key_match",
+            """
             SELECT 1 FROM applicant_sent_keys WHERE applicant_id = $1 AND key_hmac = $2 AND expires_at > now()
-            """, [id ?? -1, PGBytes(keyHMAC)]).first != nil
+            """, [id ?? -1, PGBytes(keyHMAC)]
+        ).first != nil
     }
 
     /// A key was used (activation, reset): every key of the person stops working.
@@ -196,15 +219,18 @@ public enum Applicants {
 
     /// Keys sent on request in the last day (the per-person daily limit of the lost-key form).
     static func keysSentToday(id: Int64, reason: String, db: PGConnection) throws -> Int {
-        try db.query("""
+        try db.query(
+            """
             SELECT count(*) AS n FROM auth_events
             WHERE applicant_id = $1 AND event = $2 AND at > now() - interval '1 day'
-            """, [id, reason]).first?.get("n") ?? 0
+            """, [id, reason]
+        ).first?.get("n") ?? 0
     }
 
     /// Sets the password; also unlocks and, the first time, activates the space.
     public static func setPassword(id: Int64, hash: String, db: PGConnection) throws {
-        try db.query("""
+        try db.query(
+            """
             UPDATE applicants SET password_hash = $2, activated_at = COALESCE(activated_at, now()),
                    failed_logins = 0, locked_at = NULL
             WHERE id = $1
@@ -217,11 +243,13 @@ public enum Applicants {
 
     /// Counts a failed attempt; returns the new count of consecutive failures.
     public static func recordFailure(id: Int64, lock: Bool, db: PGConnection) throws -> Int {
-        let row = try db.query("""
+        let row = try db.query(
+            """
             UPDATE applicants SET failed_logins = failed_logins + 1, last_failed_at = now(),
                    locked_at = CASE WHEN $2 THEN COALESCE(locked_at, now()) ELSE locked_at END
             WHERE id = $1 RETURNING failed_logins
-            """, [id, lock]).first
+            """, [id, lock]
+        ).first
         return try row?.get("failed_logins") ?? 0
     }
 
@@ -230,18 +258,24 @@ public enum Applicants {
     }
 
     public static func setPhone(id: Int64, _ phone: String?, db: PGConnection) throws {
-        try db.query("UPDATE applicants SET phone = $2, phone_verified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END WHERE id = $1", [id, phone])
+        try db.query(
+            "UPDATE applicants SET phone = $2, phone_verified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END WHERE id = $1",
+            [id, phone])
     }
 
     public static func setEmail(id: Int64, _ email: String?, db: PGConnection) throws {
-        try db.query("UPDATE applicants SET email = $2, email_verified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END WHERE id = $1", [id, email])
+        try db.query(
+            "UPDATE applicants SET email = $2, email_verified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END WHERE id = $1",
+            [id, email])
     }
 
     /// Ends the procedure's space: no more logins; data stay, read-only, for agents.
     public static func close(id: Int64, reason: String, by staffId: Int64, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             UPDATE applicants SET closed_at = now(), closure_reason = $2, closed_by = $3 WHERE id = $1 AND closed_at IS NULL
-            """, [id, reason, staffId]).affectedRows == 1
+            """, [id, reason, staffId]
+        ).affectedRows == 1
     }
 
     public static func decode(_ r: PGRow) throws -> Applicant {

@@ -24,10 +24,14 @@ public enum Audit {
     }
 
     /// The same, on the connection the act's transaction runs on (when the act is in another type).
-    public static func record(_ ctx: RequestContext, _ action: String, applicant: Int64? = nil, detail: String? = nil,
-                              db: PGConnection) throws {
+    public static func record(
+        _ ctx: RequestContext, _ action: String, applicant: Int64? = nil, detail: String? = nil,
+        db: PGConnection
+    ) throws {
         guard let staff = ctx.staff else { return }
-        try db.prepared("audit_insert", """
+        try db.prepared(
+            "audit_insert",
+            """
             INSERT INTO audit_events (staff_id, structure_id, role, action, applicant_id, detail, address)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """, [staff.id, staff.structureId, staff.role.rawValue, action, applicant, detail, ctx.request.remoteAddress])
@@ -46,18 +50,21 @@ public enum Audit {
 
     /// Administrators' search: by staff e-mail, by person identifier (AGDREF/OFPRA), by day.
     public static func search(staffEmail: String, applicantId: Int64?, day: String?, limit: Int = 200, db: PGConnection) throws -> [Entry] {
-        try db.query(select + """
-             WHERE ($1 = '' OR lower(s.email) LIKE lower($5) ESCAPE '\\')
-               AND ($2::bigint IS NULL OR e.applicant_id = $2::bigint)
-               AND ($3::date IS NULL OR (e.at AT TIME ZONE 'Europe/Paris')::date = $3::date)
-             ORDER BY e.at DESC, e.id DESC LIMIT $4
-            """, [staffEmail, applicantId, day, limit, LikePattern.containing(staffEmail)]).rows.map(decode)
+        try db.query(
+            select + """
+                 WHERE ($1 = '' OR lower(s.email) LIKE lower($5) ESCAPE '\\')
+                   AND ($2::bigint IS NULL OR e.applicant_id = $2::bigint)
+                   AND ($3::date IS NULL OR (e.at AT TIME ZONE 'Europe/Paris')::date = $3::date)
+                 ORDER BY e.at DESC, e.id DESC LIMIT $4
+                """, [staffEmail, applicantId, day, limit, LikePattern.containing(staffEmail)]
+        ).rows.map(decode)
     }
 
     static func decode(_ r: PGRow) throws -> Entry {
-        Entry(at: try r.get("at"), action: try r.get("action"), role: try r.get("role"), staffName: try r.get("display_name"),
-              staffEmail: try r.get("email"), structureName: try r.optional("structure_name"),
-              applicantId: try r.optional("applicant_id"), applicantName: try r.optional("applicant_name"),
-              detail: try r.optional("detail"))
+        Entry(
+            at: try r.get("at"), action: try r.get("action"), role: try r.get("role"), staffName: try r.get("display_name"),
+            staffEmail: try r.get("email"), structureName: try r.optional("structure_name"),
+            applicantId: try r.optional("applicant_id"), applicantName: try r.optional("applicant_name"),
+            detail: try r.optional("detail"))
     }
 }

@@ -24,30 +24,41 @@ enum ContactVerifications {
     }
 
     static func sentInLastHour(applicant: Int64, db: PGConnection) throws -> Int {
-        try db.query("SELECT count(*) AS n FROM contact_verifications WHERE applicant_id = $1 AND created_at > now() - interval '1 hour'",
-                     [applicant]).first?.get("n") ?? 0
+        try db.query(
+            "SELECT count(*) AS n FROM contact_verifications WHERE applicant_id = $1 AND created_at > now() - interval '1 hour'",
+            [applicant]
+        ).first?.get("n") ?? 0
     }
 
-    static func create(applicant: Int64, channel: String, target: String, code: VerificationCode,
-                       secret: [UInt8], db: PGConnection) throws -> Int64 {
-        try db.query("""
+    static func create(
+        applicant: Int64, channel: String, target: String, code: VerificationCode,
+        secret: [UInt8], db: PGConnection
+    ) throws -> Int64 {
+        try db.query(
+            """
             INSERT INTO contact_verifications (applicant_id, channel, target, code_hash, created_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-            """, [applicant, channel, target, PGBytes(hash(code.digits, secret: secret)), code.issuedAt, code.expiresAt])
-            .first?.get("id") ?? 0
+            """, [applicant, channel, target, PGBytes(hash(code.digits, secret: secret)), code.issuedAt, code.expiresAt]
+        )
+        .first?.get("id") ?? 0
     }
 
     static func find(id: Int64, applicant: Int64, db: PGConnection) throws -> Pending? {
-        guard let r = try db.query("""
-            SELECT id, channel, target, code_hash, attempts, created_at, used_at FROM contact_verifications
-            WHERE id = $1 AND applicant_id = $2
-            """, [id, applicant]).first else { return nil }
+        guard
+            let r = try db.query(
+                """
+                SELECT id, channel, target, code_hash, attempts, created_at, used_at FROM contact_verifications
+                WHERE id = $1 AND applicant_id = $2
+                """, [id, applicant]
+            ).first
+        else { return nil }
         // The digits themselves are not stored; VerificationCode only judges time and use here.
         guard let code = VerificationCode(digits: "000000", issuedAt: try r.get("created_at"), usedAt: try r.optional("used_at")) else {
             return nil
         }
-        return Pending(id: try r.get("id"), channel: try r.get("channel"), target: try r.get("target"), code: code,
-                       codeHash: try r.get("code_hash", as: PGBytes.self).bytes, attempts: try r.get("attempts"))
+        return Pending(
+            id: try r.get("id"), channel: try r.get("channel"), target: try r.get("target"), code: code,
+            codeHash: try r.get("code_hash", as: PGBytes.self).bytes, attempts: try r.get("attempts"))
     }
 
     static func countAttempt(id: Int64, db: PGConnection) throws {
@@ -66,23 +77,29 @@ enum ContactVerifications {
         let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
         let id = try create(applicant: applicant.id, channel: channel.rawValue, target: target, code: code, secret: secret, db: db)
         let language = ApplicantMessages.templateLanguages.contains(applicant.language) ? applicant.language : "fr"
-        try Outbox.enqueue(OutboxMessage(channel: channel, recipient: target, template: "contact_code", language: language,
-                                         params: ["code": code.digits], subjectRef: "applicant:\(applicant.id)"), in: db)
+        try Outbox.enqueue(
+            OutboxMessage(
+                channel: channel, recipient: target, template: "contact_code", language: language,
+                params: ["code": code.digits], subjectRef: "applicant:\(applicant.id)"), in: db)
         return id
     }
 
     /// The person's codes still usable (not used, not expired, attempts left), newest first.
     static func usable(applicant: Int64, db: PGConnection) throws -> [Pending] {
-        try db.query("""
+        try db.query(
+            """
             SELECT id FROM contact_verifications WHERE applicant_id = $1 AND used_at IS NULL AND expires_at > now()
               AND attempts < $2 ORDER BY created_at DESC LIMIT 4
-            """, [applicant, maxAttempts]).rows.compactMap { try find(id: try $0.get("id"), applicant: applicant, db: db) }
+            """, [applicant, maxAttempts]
+        ).rows.compactMap { try find(id: try $0.get("id"), applicant: applicant, db: db) }
     }
 
     /// Checks a typed code and, when it matches, stores the contact as verified (with its auth
     /// event). Returns nil on success, or the catalogue key of the problem.
-    static func confirm(_ p: Pending, typed: String, applicant: Int64, by actor: AuthEvents.Actor, address: String?,
-                        secret: [UInt8], db: PGConnection) throws -> String? {
+    static func confirm(
+        _ p: Pending, typed: String, applicant: Int64, by actor: AuthEvents.Actor, address: String?,
+        secret: [UInt8], db: PGConnection
+    ) throws -> String? {
         let digits = typed.compactMap { $0.wholeNumberValue.map(String.init) }.joined()
         if p.code.usedAt != nil || Date() >= p.code.expiresAt || p.attempts >= maxAttempts { return "usager.contacts.code_expired" }
         guard Digest.constantTimeEqual(hash(digits, secret: secret), p.codeHash) else {

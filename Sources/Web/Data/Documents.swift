@@ -31,24 +31,34 @@ public enum Documents {
         """
 
     /// Inserts the document in the caller's transaction (the outbox messages go in the same one).
-    public static func insert(applicantId: Int64, kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?,
-                              unannounced: Bool, by staffId: Int64?, db: PGConnection) throws -> DocumentRecord {
-        guard let row = try db.query("""
-            INSERT INTO documents (applicant_id, kind, deposited_by, content, size_bytes, sha256, interview_date,
-                                   interview_time, interview_place, interview_address, interpreter_language, unannounced)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12)
-            RETURNING \(columns)
-            """, [applicantId, kind.rawValue, staffId, PGBytes(pdf), pdf.count, PGBytes(Digest.sha256(pdf)),
-                  interview?.date.iso, interview?.time.hhmm,
-                  interview?.place, interview?.address, interview?.interpreterLanguage, unannounced]).first
+    public static func insert(
+        applicantId: Int64, kind: DocumentKind, pdf: [UInt8], interview: InterviewAppointment?,
+        unannounced: Bool, by staffId: Int64?, db: PGConnection
+    ) throws -> DocumentRecord {
+        guard
+            let row = try db.query(
+                """
+                INSERT INTO documents (applicant_id, kind, deposited_by, content, size_bytes, sha256, interview_date,
+                                       interview_time, interview_place, interview_address, interpreter_language, unannounced)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12)
+                RETURNING \(columns)
+                """,
+                [
+                    applicantId, kind.rawValue, staffId, PGBytes(pdf), pdf.count, PGBytes(Digest.sha256(pdf)),
+                    interview?.date.iso, interview?.time.hhmm,
+                    interview?.place, interview?.address, interview?.interpreterLanguage, unannounced,
+                ]
+            ).first
         else { throw PGError(.query, "document insert returned no row") }
         return try decode(row)
     }
 
     public static func forApplicant(_ id: Int64, db: PGConnection) throws -> [DocumentRecord] {
-        try db.prepared("documents_of_applicant",
-                        "SELECT \(columns) FROM documents WHERE applicant_id = $1 ORDER BY deposited_at DESC, id DESC", [id])
-            .rows.map(decode)
+        try db.prepared(
+            "documents_of_applicant",
+            "SELECT \(columns) FROM documents WHERE applicant_id = $1 ORDER BY deposited_at DESC, id DESC", [id]
+        )
+        .rows.map(decode)
     }
 
     public static func find(publicId: UUID, db: PGConnection) throws -> DocumentRecord? {
@@ -63,10 +73,12 @@ public enum Documents {
     /// Records the person's first consultation (later ones change nothing); returns its time.
     @discardableResult
     public static func markConsulted(id: Int64, db: PGConnection) throws -> Date? {
-        try db.query("""
+        try db.query(
+            """
             UPDATE documents SET first_consulted_at = COALESCE(first_consulted_at, now()) WHERE id = $1
             RETURNING first_consulted_at
-            """, [id]).first?.optional("first_consulted_at")
+            """, [id]
+        ).first?.optional("first_consulted_at")
     }
 
     /// Caps on what refused requests may add to the table, per 24 hours. A logged-in person's
@@ -83,7 +95,8 @@ public enum Documents {
     public static func recordRefusal(documentId: Int64?, who: String, address: String?, db: PGConnection) throws -> Bool {
         let anonymous = who == "anonymous"
         if anonymous && documentId == nil { return false }
-        let row = try db.query("""
+        let row = try db.query(
+            """
             INSERT INTO document_access_refusals (document_id, who, address)
             SELECT $1::bigint, $2::text, $3::text
             WHERE CASE
@@ -97,8 +110,11 @@ public enum Documents {
                 ELSE true
             END
             RETURNING id
-            """, [documentId, who, address, anonymous, anonymousRefusalsPerAddressAndDocument, unknownRefusalsPerPerson,
-                  anonymousRefusalsPerDocument])
+            """,
+            [
+                documentId, who, address, anonymous, anonymousRefusalsPerAddressAndDocument, unknownRefusalsPerPerson,
+                anonymousRefusalsPerDocument,
+            ])
         return row.first != nil
     }
 
@@ -106,14 +122,17 @@ public enum Documents {
         guard let kind = DocumentKind(rawValue: try r.get("kind")) else { throw PGError(.decoding, "document kind") }
         var interview: InterviewAppointment?
         if let day = try r.optional("interview_date", as: String.self).flatMap(CivilDate.init(iso:)),
-           let time = try r.optional("interview_time", as: String.self).flatMap(TimeOfDay.init(hhmm:)) {
-            interview = InterviewAppointment(date: day, time: time, place: try r.optional("interview_place") ?? "",
-                                             address: try r.optional("interview_address") ?? "",
-                                             interpreterLanguage: try r.optional("interpreter_language"))
+            let time = try r.optional("interview_time", as: String.self).flatMap(TimeOfDay.init(hhmm:))
+        {
+            interview = InterviewAppointment(
+                date: day, time: time, place: try r.optional("interview_place") ?? "",
+                address: try r.optional("interview_address") ?? "",
+                interpreterLanguage: try r.optional("interpreter_language"))
         }
-        return DocumentRecord(id: try r.get("id"), publicId: try r.get("public_id"), applicantId: try r.get("applicant_id"),
-                              kind: kind, depositedAt: try r.get("deposited_at"), firstConsultedAt: try r.optional("first_consulted_at"),
-                              sizeBytes: try r.get("size_bytes"), sha256: try r.get("sha256", as: PGBytes.self).bytes,
-                              interview: interview, unannounced: try r.get("unannounced"))
+        return DocumentRecord(
+            id: try r.get("id"), publicId: try r.get("public_id"), applicantId: try r.get("applicant_id"),
+            kind: kind, depositedAt: try r.get("deposited_at"), firstConsultedAt: try r.optional("first_consulted_at"),
+            sizeBytes: try r.get("size_bytes"), sha256: try r.get("sha256", as: PGBytes.self).bytes,
+            interview: interview, unannounced: try r.get("unannounced"))
     }
 }

@@ -80,16 +80,23 @@ public enum FollowedPeople {
     /// Without a flag filter and for an order of the person's own columns, only that page is
     /// read (a count, then LIMIT/OFFSET) with its documents; flags depend on the documents'
     /// notification state (Domain), so a filter or the flag order reads everyone, then slices.
-    public static func page(structure: Int64, filter: FollowedPerson.Flag?, sort: Sort, page requested: Int,
-                            perPage: Int, now: Date, db: PGConnection) throws -> Page {
+    public static func page(
+        structure: Int64, filter: FollowedPerson.Flag?, sort: Sort, page requested: Int,
+        perPage: Int, now: Date, db: PGConnection
+    ) throws -> Page {
         if filter == nil, let orderBy = sort.orderBy {
-            let total: Int64 = try db.query("SELECT count(*) AS n FROM applicants WHERE id IN (\(followedToday))",
-                                            [structure]).rows.first?.get("n") ?? 0
+            let total: Int64 =
+                try db.query(
+                    "SELECT count(*) AS n FROM applicants WHERE id IN (\(followedToday))",
+                    [structure]
+                ).rows.first?.get("n") ?? 0
             let page = min(max(requested, 1), max(1, (Int(total) + perPage - 1) / perPage))
-            let people = try db.query("""
+            let people = try db.query(
+                """
                 SELECT \(Applicants.columns) FROM applicants WHERE id IN (\(followedToday))
                 ORDER BY \(orderBy) LIMIT $2 OFFSET $3
-                """, [structure, Int64(perPage), Int64((page - 1) * perPage)]).rows.map(Applicants.decode)
+                """, [structure, Int64(perPage), Int64((page - 1) * perPage)]
+            ).rows.map(Applicants.decode)
             return Page(people: try withDocuments(people, now: now, db: db), total: Int(total), page: page, perPage: perPage)
         }
         // Everyone in name order, then the Domain's flags; ties keep the name order.
@@ -99,13 +106,16 @@ public enum FollowedPeople {
             switch sort {
             case .name: break
             case .registration:
-                let x = a.1.applicant.registeredAt ?? .distantPast, y = b.1.applicant.registeredAt ?? .distantPast
+                let x = a.1.applicant.registeredAt ?? .distantPast
+                let y = b.1.applicant.registeredAt ?? .distantPast
                 if x != y { return x > y }
             case .login:
-                let x = a.1.applicant.lastLoginAt ?? .distantPast, y = b.1.applicant.lastLoginAt ?? .distantPast
+                let x = a.1.applicant.lastLoginAt ?? .distantPast
+                let y = b.1.applicant.lastLoginAt ?? .distantPast
                 if x != y { return x < y }
             case .flags:
-                let x = a.1.flags(now: now).count, y = b.1.flags(now: now).count
+                let x = a.1.flags(now: now).count
+                let y = b.1.flags(now: now).count
                 if x != y { return x > y }
             }
             return a.0 < b.0
@@ -118,11 +128,13 @@ public enum FollowedPeople {
 
     /// People `structure` follows today, with their documents' dates, in name order.
     public static func list(structure: Int64, only applicantId: Int64? = nil, now: Date, db: PGConnection) throws -> [FollowedPerson] {
-        let people = try db.query("""
+        let people = try db.query(
+            """
             SELECT \(Applicants.columns) FROM applicants WHERE id IN (\(followedToday))
               AND ($2::bigint IS NULL OR id = $2::bigint)
             ORDER BY surname, given_names, id
-            """, [structure, applicantId]).rows.map(Applicants.decode)
+            """, [structure, applicantId]
+        ).rows.map(Applicants.decode)
         return try withDocuments(people, now: now, db: db)
     }
 
@@ -131,27 +143,35 @@ public enum FollowedPeople {
         guard !people.isEmpty else { return [] }
         let ids = "{" + people.map { String($0.id) }.joined(separator: ",") + "}"
         var documents = [Int64: [FollowedPerson.DocumentDates]]()
-        for r in try db.query("""
+        for r in try db.query(
+            """
             SELECT applicant_id, kind, deposited_at, first_consulted_at, interview_date, interview_time
             FROM documents WHERE applicant_id = ANY($1::bigint[]) ORDER BY deposited_at DESC
-            """, [ids]).rows {
+            """, [ids]
+        ).rows {
             guard let kind = DocumentKind(rawValue: try r.get("kind")) else { continue }
             let deposited: Date = try r.get("deposited_at")
             var interview: InterviewAppointment?
             if let d = try r.optional("interview_date", as: String.self).flatMap(CivilDate.init(iso:)),
-               let t = try r.optional("interview_time", as: String.self).flatMap(TimeOfDay.init(hhmm:)) {
+                let t = try r.optional("interview_time", as: String.self).flatMap(TimeOfDay.init(hhmm:))
+            {
                 // Place and interpreter stay out: only the date is useful to the structure.
                 interview = InterviewAppointment(date: d, time: t, place: "", address: "", interpreterLanguage: nil)
             }
-            documents[try r.get("applicant_id"), default: []].append(.init(
-                category: kind.category, depositedAt: deposited,
-                notification: DocumentNotification.notifiedAt(depositedAt: deposited, firstConsultedAt: try r.optional("first_consulted_at"), now: now),
-                interview: interview))
+            documents[try r.get("applicant_id"), default: []].append(
+                .init(
+                    category: kind.category, depositedAt: deposited,
+                    notification: DocumentNotification.notifiedAt(
+                        depositedAt: deposited, firstConsultedAt: try r.optional("first_consulted_at"), now: now),
+                    interview: interview))
         }
-        let failed = Set(try db.query("""
-            SELECT DISTINCT d.applicant_id FROM documents d JOIN outbox_messages m ON m.subject_ref = 'document:' || d.public_id::text
-            WHERE d.applicant_id = ANY($1::bigint[]) AND m.state = 'dead'
-            """, [ids]).rows.map { try $0.get("applicant_id", as: Int64.self) })
+        let failed = Set(
+            try db.query(
+                """
+                SELECT DISTINCT d.applicant_id FROM documents d JOIN outbox_messages m ON m.subject_ref = 'document:' || d.public_id::text
+                WHERE d.applicant_id = ANY($1::bigint[]) AND m.state = 'dead'
+                """, [ids]
+            ).rows.map { try $0.get("applicant_id", as: Int64.self) })
         return people.map { FollowedPerson(applicant: $0, documents: documents[$0.id] ?? [], notificationFailed: failed.contains($0.id)) }
     }
 }

@@ -53,14 +53,18 @@ public enum PaperOptOuts {
         """
 
     /// Records a request; nil when one is already in progress for the person.
-    public static func request(applicant: Int64, reason: PaperOptOut.Reason, detail: String?, office: Int64,
-                               by staffId: Int64, db: PGConnection) throws -> PaperOptOut? {
+    public static func request(
+        applicant: Int64, reason: PaperOptOut.Reason, detail: String?, office: Int64,
+        by staffId: Int64, db: PGConnection
+    ) throws -> PaperOptOut? {
         do {
             return try db.transaction { tx in
-                try tx.query("""
+                try tx.query(
+                    """
                     INSERT INTO paper_optouts AS o (applicant_id, requested_by, reason, reason_detail, ofii_office_id)
                     VALUES ($1, $2, $3, $4, $5) RETURNING \(columns)
-                    """, [applicant, staffId, reason.rawValue, detail, office]).first.map(decode)
+                    """, [applicant, staffId, reason.rawValue, detail, office]
+                ).first.map(decode)
             }
         } catch let error as PGError where error.isUniqueViolation {
             return nil
@@ -73,10 +77,12 @@ public enum PaperOptOuts {
 
     /// The person's most recent request (the open one if any), for the SPADA and the person.
     public static func latest(applicant: Int64, db: PGConnection) throws -> PaperOptOut? {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(columns) FROM paper_optouts o WHERE o.applicant_id = $1
             ORDER BY o.decided_at IS NULL DESC, o.requested_at DESC, o.id DESC LIMIT 1
-            """, [applicant]).first.map(decode)
+            """, [applicant]
+        ).first.map(decode)
     }
 
     /// A request with who it is about and who handles it, for the queues and detail pages.
@@ -105,42 +111,54 @@ public enum PaperOptOuts {
 
     /// Requests addressed to an OFII office that still wait for it (to convoke or to receive the form).
     public static func awaitingOffice(_ office: Int64, db: PGConnection) throws -> [Item] {
-        try db.query(itemSelect + """
-             WHERE o.ofii_office_id = $1 AND o.forwarded_at IS NULL AND o.decided_at IS NULL
-            ORDER BY o.requested_at LIMIT 500
-            """, [office]).rows.map(decodeItem)
+        try db.query(
+            itemSelect + """
+                 WHERE o.ofii_office_id = $1 AND o.forwarded_at IS NULL AND o.decided_at IS NULL
+                ORDER BY o.requested_at LIMIT 500
+                """, [office]
+        ).rows.map(decodeItem)
     }
 
     /// Forms the office sent to OFPRA recently, so the agent can check what left.
     public static func recentlyForwarded(office: Int64, db: PGConnection) throws -> [Item] {
-        try db.query(itemSelect + """
-             WHERE o.ofii_office_id = $1 AND o.forwarded_at IS NOT NULL ORDER BY o.forwarded_at DESC LIMIT 20
-            """, [office]).rows.map(decodeItem)
+        try db.query(
+            itemSelect + """
+                 WHERE o.ofii_office_id = $1 AND o.forwarded_at IS NOT NULL ORDER BY o.forwarded_at DESC LIMIT 20
+                """, [office]
+        ).rows.map(decodeItem)
     }
 
     /// OFPRA's queue: signed forms without a decision, oldest first.
     public static func awaitingDecision(db: PGConnection) throws -> [Item] {
-        try db.query(itemSelect + """
-             WHERE o.forwarded_at IS NOT NULL AND o.decided_at IS NULL ORDER BY o.forwarded_at LIMIT 500
-            """).rows.map(decodeItem)
+        try db.query(
+            itemSelect + """
+                 WHERE o.forwarded_at IS NOT NULL AND o.decided_at IS NULL ORDER BY o.forwarded_at LIMIT 500
+                """
+        ).rows.map(decodeItem)
     }
 
     /// Sets (or moves) the convocation date while the form is not signed yet.
     public static func recordConvocation(id: Int64, office: Int64, on day: CivilDate, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             UPDATE paper_optouts SET convoked_on = $3::date
             WHERE id = $1 AND ofii_office_id = $2 AND forwarded_at IS NULL AND decided_at IS NULL
-            """, [id, office, day.iso]).affectedRows == 1
+            """, [id, office, day.iso]
+        ).affectedRows == 1
     }
 
     /// The signed form reaches OFPRA as soon as OFII records it: that is the forwarding.
-    public static func recordSignedForm(id: Int64, office: Int64, signedOn day: CivilDate, pdf: [UInt8],
-                                        db: PGConnection) throws -> Bool {
-        try db.query("""
+    public static func recordSignedForm(
+        id: Int64, office: Int64, signedOn day: CivilDate, pdf: [UInt8],
+        db: PGConnection
+    ) throws -> Bool {
+        try db.query(
+            """
             UPDATE paper_optouts SET signed_on = $3::date, signed_form = $4, signed_form_sha256 = $5, forwarded_at = now()
             WHERE id = $1 AND ofii_office_id = $2 AND convoked_on IS NOT NULL AND convoked_on <= $3::date
               AND forwarded_at IS NULL AND decided_at IS NULL
-            """, [id, office, day.iso, PGBytes(pdf), PGBytes(Digest.sha256(pdf))]).affectedRows == 1
+            """, [id, office, day.iso, PGBytes(pdf), PGBytes(Digest.sha256(pdf))]
+        ).affectedRows == 1
     }
 
     public static func signedForm(id: Int64, db: PGConnection) throws -> [UInt8]? {
@@ -149,22 +167,27 @@ public enum PaperOptOuts {
     }
 
     public static func refuse(id: Int64, reason: String, by staffId: Int64, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'refused', refusal_reason = $3
             WHERE id = $1 AND forwarded_at IS NOT NULL AND decided_at IS NULL
-            """, [id, staffId, reason]).affectedRows == 1
+            """, [id, staffId, reason]
+        ).affectedRows == 1
     }
 
     /// Locks an undecided, forwarded request for the acceptance transaction (nil: not decidable).
     static func lockForDecision(id: Int64, db: PGConnection) throws -> PaperOptOut? {
-        try db.query("""
+        try db.query(
+            """
             SELECT \(columns) FROM paper_optouts o
             WHERE o.id = $1 AND o.forwarded_at IS NOT NULL AND o.decided_at IS NULL FOR UPDATE
-            """, [id]).first.map(decode)
+            """, [id]
+        ).first.map(decode)
     }
 
     static func markAccepted(id: Int64, document: Int64, by staffId: Int64, db: PGConnection) throws {
-        try db.query("""
+        try db.query(
+            """
             UPDATE paper_optouts SET decided_at = now(), decided_by = $2, decision = 'accepted', courrier_post_document_id = $3
             WHERE id = $1 AND forwarded_at IS NOT NULL AND decided_at IS NULL
             """, [id, staffId, document])
@@ -176,10 +199,11 @@ public enum PaperOptOuts {
     }
 
     static func decodeItem(_ r: PGRow) throws -> Item {
-        Item(optOut: try decode(r),
-             personName: "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
-             birthDate: try r.get("birth_date"), agdref: try r.optional("agdref"), ofpraNumber: try r.optional("ofpra_number"),
-             requestedFrom: try r.get("requested_from"), officeName: try r.get("office_name"))
+        Item(
+            optOut: try decode(r),
+            personName: "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
+            birthDate: try r.get("birth_date"), agdref: try r.optional("agdref"), ofpraNumber: try r.optional("ofpra_number"),
+            requestedFrom: try r.get("requested_from"), officeName: try r.get("office_name"))
     }
 
     static func decode(_ r: PGRow) throws -> PaperOptOut {

@@ -28,11 +28,13 @@ public enum PostalDispatches {
     /// committed on the same person, so a deposit is either before paper mode or queued.
     @discardableResult
     public static func queueIfPaperMode(document: DocumentRecord, person: Applicant, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             WITH paper AS (SELECT id FROM applicants WHERE id = $2 AND paper_mode_since IS NOT NULL FOR SHARE)
             INSERT INTO postal_dispatches (document_id, applicant_id)
             SELECT $1, id FROM paper ON CONFLICT (document_id) DO NOTHING
-            """, [document.id, person.id]).affectedRows == 1
+            """, [document.id, person.id]
+        ).affectedRows == 1
     }
 
     /// The active domiciliation (the latest one), else the SPADA that enrolled the person.
@@ -50,20 +52,24 @@ public enum PostalDispatches {
         """
 
     public static func address(applicant: Int64, db: PGConnection) throws -> PostalAddress? {
-        try db.query("""
+        try db.query(
+            """
             SELECT a.given_names, a.surname, dom.name AS structure_name, dom.address, dom.city
             FROM (SELECT $1::bigint AS applicant_id) p \(addressJoin)
-            """, [applicant]).first.map(decodeAddress)
+            """, [applicant]
+        ).first.map(decodeAddress)
     }
 
     /// The mail room's list: letters not posted yet, oldest first.
     public static func pending(db: PGConnection) throws -> [PostalDispatch] {
-        try db.query("""
+        try db.query(
+            """
             SELECT p.id, p.document_id, p.applicant_id, p.queued_at, d.kind, d.deposited_at, a.agdref, a.ofpra_number,
                    a.given_names, a.surname, dom.name AS structure_name, dom.address, dom.city
             FROM postal_dispatches p JOIN documents d ON d.id = p.document_id \(addressJoin)
             WHERE p.posted_at IS NULL ORDER BY p.queued_at, p.id LIMIT 500
-            """).rows.map(decode)
+            """
+        ).rows.map(decode)
     }
 
     public static func find(id: Int64, db: PGConnection) throws -> (applicantId: Int64, postedAt: Date?)? {
@@ -77,21 +83,25 @@ public enum PostalDispatches {
     }
 
     public static func markPosted(id: Int64, by staffId: Int64, db: PGConnection) throws -> Bool {
-        try db.query("""
+        try db.query(
+            """
             UPDATE postal_dispatches SET posted_at = now(), posted_by = $2 WHERE id = $1 AND posted_at IS NULL
-            """, [id, staffId]).affectedRows == 1
+            """, [id, staffId]
+        ).affectedRows == 1
     }
 
     static func decodeAddress(_ r: PGRow) throws -> PostalAddress {
-        PostalAddress(name: "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
-                      structureName: try r.get("structure_name"), address: try r.get("address"), city: try r.get("city"))
+        PostalAddress(
+            name: "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
+            structureName: try r.get("structure_name"), address: try r.get("address"), city: try r.get("city"))
     }
 
     static func decode(_ r: PGRow) throws -> PostalDispatch {
         guard let kind = DocumentKind(rawValue: try r.get("kind")) else { throw PGError(.decoding, "document kind") }
-        return PostalDispatch(id: try r.get("id"), documentId: try r.get("document_id"), applicantId: try r.get("applicant_id"),
-                              kind: kind, depositedAt: try r.get("deposited_at"), queuedAt: try r.get("queued_at"),
-                              agdref: try r.optional("agdref"), ofpraNumber: try r.optional("ofpra_number"),
-                              recipient: try decodeAddress(r))
+        return PostalDispatch(
+            id: try r.get("id"), documentId: try r.get("document_id"), applicantId: try r.get("applicant_id"),
+            kind: kind, depositedAt: try r.get("deposited_at"), queuedAt: try r.get("queued_at"),
+            agdref: try r.optional("agdref"), ofpraNumber: try r.optional("ofpra_number"),
+            recipient: try decodeAddress(r))
     }
 }

@@ -35,13 +35,18 @@ public enum StaffAccounts {
 
     /// The account, its password hash and failure counters, for the login check.
     public static func credentials(email: String, db: PGConnection) throws -> Credentials? {
-        guard let row = try db.query("""
-            SELECT \(columns), password_hash, failed_logins, last_failed_at, locked_at
-            FROM staff_accounts WHERE lower(email) = lower($1) AND disabled_at IS NULL
-            """, [email]).first else { return nil }
-        return Credentials(account: try decode(row), passwordHash: try row.get("password_hash"),
-                           failedLogins: try row.get("failed_logins"), lastFailedAt: try row.optional("last_failed_at"),
-                           lockedAt: try row.optional("locked_at"))
+        guard
+            let row = try db.query(
+                """
+                SELECT \(columns), password_hash, failed_logins, last_failed_at, locked_at
+                FROM staff_accounts WHERE lower(email) = lower($1) AND disabled_at IS NULL
+                """, [email]
+            ).first
+        else { return nil }
+        return Credentials(
+            account: try decode(row), passwordHash: try row.get("password_hash"),
+            failedLogins: try row.get("failed_logins"), lastFailedAt: try row.optional("last_failed_at"),
+            lockedAt: try row.optional("locked_at"))
     }
 
     /// Marks the account locked (the counts themselves live in `identifier_throttle`, so an
@@ -56,7 +61,8 @@ public enum StaffAccounts {
 
     /// The code e-mailed with a lock (one per account: a new lock replaces it).
     static func setUnlockCode(id: Int64, codeHMAC: [UInt8], expiresAt: Date, db: PGConnection) throws {
-        try db.query("""
+        try db.query(
+            """
             INSERT INTO staff_unlock_codes (staff_id, code_hmac, expires_at) VALUES ($1, $2, $3)
             ON CONFLICT (staff_id) DO UPDATE SET code_hmac = EXCLUDED.code_hmac, created_at = now(), expires_at = EXCLUDED.expires_at
             """, [id, PGBytes(codeHMAC), expiresAt])
@@ -64,9 +70,12 @@ public enum StaffAccounts {
 
     /// Uses up the account's live unlock code if it has this HMAC; true when it did.
     static func useUnlockCode(id: Int64?, codeHMAC: [UInt8], db: PGConnection) throws -> Bool {
-        let used = try db.query("""
-            DELETE FROM staff_unlock_codes WHERE staff_id = $1 AND code_hmac = $2 AND expires_at > now()
-            """, [id ?? -1, PGBytes(codeHMAC)]).affectedRows == 1
+        let used =
+            try db.query(
+                """
+                DELETE FROM staff_unlock_codes WHERE staff_id = $1 AND code_hmac = $2 AND expires_at > now()
+                """, [id ?? -1, PGBytes(codeHMAC)]
+            ).affectedRows == 1
         if used, let id { try db.query("UPDATE staff_accounts SET locked_at = NULL, failed_logins = 0 WHERE id = $1", [id]) }
         return used
     }
@@ -79,24 +88,29 @@ public enum StaffAccounts {
     /// Creates or, for an existing e-mail, updates name, role and password (used by
     /// `asylum-admin create-staff` and the demo seed, both meant to be re-runnable).
     @discardableResult
-    public static func upsert(email: EmailAddress, displayName: String, role: Role, structureId: Int64? = nil,
-                              password: String, hasher: PasswordHasher, db: PGConnection) throws -> StaffAccount {
-        let row = try db.query("""
+    public static func upsert(
+        email: EmailAddress, displayName: String, role: Role, structureId: Int64? = nil,
+        password: String, hasher: PasswordHasher, db: PGConnection
+    ) throws -> StaffAccount {
+        let row = try db.query(
+            """
             INSERT INTO staff_accounts (email, display_name, role, structure_id, password_hash)
             VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT ((lower(email))) DO UPDATE
               SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, structure_id = EXCLUDED.structure_id,
                   password_hash = EXCLUDED.password_hash, disabled_at = NULL, failed_logins = 0, locked_at = NULL
             RETURNING \(columns)
-            """, [email.value, displayName, role.rawValue, structureId, hasher.hash(password)]).first
+            """, [email.value, displayName, role.rawValue, structureId, hasher.hash(password)]
+        ).first
         guard let row else { throw PGError(.query, "upsert returned no row") }
         return try decode(row)
     }
 
     static func decode(_ row: PGRow) throws -> StaffAccount {
         guard let role = Role(rawValue: try row.get("role")) else { throw PGError(.decoding, "unknown role") }
-        return StaffAccount(id: try row.get("id"), email: try row.get("email"),
-                            displayName: try row.get("display_name"), role: role,
-                            structureId: try row.optional("structure_id"))
+        return StaffAccount(
+            id: try row.get("id"), email: try row.get("email"),
+            displayName: try row.get("display_name"), role: role,
+            structureId: try row.optional("structure_id"))
     }
 }

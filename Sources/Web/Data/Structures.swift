@@ -25,22 +25,27 @@ public enum Structures {
 
     /// Creates the structure, or returns the existing one with that kind and name.
     @discardableResult
-    public static func upsert(kind: Structure.Kind, name: String, city: String, address: String = "", phone: String = "",
-                              gudaSite: String? = nil, db: PGConnection) throws -> Structure {
-        let row = try db.query("""
+    public static func upsert(
+        kind: Structure.Kind, name: String, city: String, address: String = "", phone: String = "",
+        gudaSite: String? = nil, db: PGConnection
+    ) throws -> Structure {
+        let row = try db.query(
+            """
             INSERT INTO structures (kind, name, city, address, phone, guda_site) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (kind, name) DO UPDATE SET city = EXCLUDED.city, address = EXCLUDED.address,
                 phone = EXCLUDED.phone, guda_site = EXCLUDED.guda_site
             RETURNING \(columns)
-            """, [kind.rawValue, name, city, address, phone, gudaSite]).first
+            """, [kind.rawValue, name, city, address, phone, gudaSite]
+        ).first
         guard let row else { throw PGError(.query, "structure upsert returned no row") }
         return try decode(row)
     }
 
     static func decode(_ row: PGRow) throws -> Structure {
         guard let kind = Structure.Kind(rawValue: try row.get("kind")) else { throw PGError(.decoding, "structure kind") }
-        return Structure(id: try row.get("id"), kind: kind, name: try row.get("name"), city: try row.get("city"),
-                         address: try row.get("address"), phone: try row.get("phone"),
-                         gudaSite: try row.optional("guda_site"))
+        return Structure(
+            id: try row.get("id"), kind: kind, name: try row.get("name"), city: try row.get("city"),
+            address: try row.get("address"), phone: try row.get("phone"),
+            gudaSite: try row.optional("guda_site"))
     }
 }

@@ -37,7 +37,8 @@ public struct Catalogue: @unchecked Sendable {
             out += rest[..<open]
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
-                  let value = args[String(rest[afterOpen..<close])] else {
+                let value = args[String(rest[afterOpen..<close])]
+            else {
                 out.append("{")
                 rest = rest[afterOpen...]
                 continue

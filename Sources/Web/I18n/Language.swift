@@ -1,3 +1,5 @@
+import Foundation
+
 /// A language the interface is offered in. Adding one = a catalogue file + an entry here.
 public struct Language: Sendable, Equatable {
     public let code: String
@@ -45,5 +47,3 @@ extension Substring {
         String(self).trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
-
-import Foundation

@@ -33,7 +33,9 @@ public struct SessionStore: Sendable {
         // One round trip: the CTE refreshes a live row only when it is a minute stale; the
         // SELECT shares its snapshot, so it sees the row as it was (live or not) either way.
         // An UPDATE matching no row takes no transaction id: the statement commits nothing.
-        let result = try db.prepared("session_find", """
+        let result = try db.prepared(
+            "session_find",
+            """
             WITH touched AS (
                 UPDATE sessions SET last_seen_at = now()
                 WHERE token_hash = $1 AND expires_at > now()
@@ -47,8 +49,9 @@ public struct SessionStore: Sendable {
         guard let row = result.first, let subject = Session.Subject(rawValue: try row.get("subject_kind")) else {
             return nil
         }
-        return Session(token: token, subject: subject, subjectId: try row.get("subject_id"),
-                       createdAt: try row.get("created_at"))
+        return Session(
+            token: token, subject: subject, subjectId: try row.get("subject_id"),
+            createdAt: try row.get("created_at"))
     }
 
     /// Starts a new session (and ends `previous`): the token changes at every login,
@@ -56,11 +59,13 @@ public struct SessionStore: Sendable {
     public func start(subject: Session.Subject, id: Int64, replacing previous: String?, db: PGConnection) throws -> Session {
         if let previous { try end(token: previous, db: db) }
         let token = SecureRandom.token()
-        let row = try db.query("""
+        let row = try db.query(
+            """
             INSERT INTO sessions (token_hash, subject_kind, subject_id, expires_at)
             VALUES ($1, $2, $3, now() + make_interval(secs => $4))
             RETURNING created_at
-            """, [PGBytes(Digest.sha256(token)), subject.rawValue, id, absoluteSeconds]).first
+            """, [PGBytes(Digest.sha256(token)), subject.rawValue, id, absoluteSeconds]
+        ).first
         // Housekeeping: expired rows go away as new ones arrive.
         try db.query("DELETE FROM sessions WHERE expires_at < now() - interval '1 day'")
         return Session(token: token, subject: subject, subjectId: id, createdAt: try row?.get("created_at") ?? Date())

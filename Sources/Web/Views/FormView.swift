@@ -1,3 +1,6 @@
+import Foundation
+import HTTP
+
 /// A form's fields, typed values and errors, shaped for the `partials/field` and
 /// `partials/error-summary` templates (GOV.UK pattern: summary on top, message by the field).
 public struct FormView: Sendable {
@@ -12,9 +15,11 @@ public struct FormView: Sendable {
         /// For `<select>` fields: (value, label key or literal label).
         public var options: [(value: String, label: String)] = []
 
-        public init(name: String, labelKey: String, type: String = "text", autocomplete: String? = nil,
-                    hintKey: String? = nil, keepValue: Bool = true, required: Bool = true,
-                    options: [(value: String, label: String)] = []) {
+        public init(
+            name: String, labelKey: String, type: String = "text", autocomplete: String? = nil,
+            hintKey: String? = nil, keepValue: Bool = true, required: Bool = true,
+            options: [(value: String, label: String)] = []
+        ) {
             self.name = name
             self.labelKey = labelKey
             self.type = type
@@ -75,9 +80,6 @@ public struct FormView: Sendable {
 
 /// Lets FormView read from HTTP's FormData without tying it to that type.
 public protocol FormDataLike { func value(_ name: String) -> String? }
-
-import Foundation
-import HTTP
 
 extension FormData: FormDataLike {
     public func value(_ name: String) -> String? { self[name] }

@@ -20,10 +20,14 @@ enum OptOutText {
 
     /// Steps reached, in order, each with its date.
     static func steps(_ o: PaperOptOut, _ ctx: RequestContext) -> [[String: Any]] {
-        var out: [[String: Any]] = [["label": ctx.text("optout.steps.requested"), "date": DisplayFormat.dateTime(o.requestedAt, ctx.language)]]
+        var out: [[String: Any]] = [
+            ["label": ctx.text("optout.steps.requested"), "date": DisplayFormat.dateTime(o.requestedAt, ctx.language)]
+        ]
         if let d = o.convokedOn { out.append(["label": ctx.text("optout.steps.convoked"), "date": day(d, ctx)]) }
         if let d = o.signedOn { out.append(["label": ctx.text("optout.steps.signed"), "date": day(d, ctx)]) }
-        if let d = o.forwardedAt { out.append(["label": ctx.text("optout.steps.forwarded"), "date": DisplayFormat.dateTime(d, ctx.language)]) }
+        if let d = o.forwardedAt {
+            out.append(["label": ctx.text("optout.steps.forwarded"), "date": DisplayFormat.dateTime(d, ctx.language)])
+        }
         if let d = o.decidedAt, let decision = o.decision {
             out.append(["label": ctx.text("optout.steps.\(decision.rawValue)"), "date": DisplayFormat.dateTime(d, ctx.language)])
         }

@@ -10,12 +10,14 @@ enum PDFResponse {
     /// anything outside [A-Za-z0-9._-] is replaced all the same, so the header cannot be split.
     static func make(_ bytes: [UInt8], filename: String, download: Bool) -> Response {
         let safe = String(filename.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
-        var r = Response(status: .ok, headers: [
-            .contentType: "application/pdf",
-            .contentDisposition: "\(download ? "attachment" : "inline"); filename=\"\(safe)\"",
-            .contentSecurityPolicy: contentSecurityPolicy,
-            .xContentTypeOptions: "nosniff",
-        ], body: bytes)
+        var r = Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf",
+                .contentDisposition: "\(download ? "attachment" : "inline"); filename=\"\(safe)\"",
+                .contentSecurityPolicy: contentSecurityPolicy,
+                .xContentTypeOptions: "nosniff",
+            ], body: bytes)
         r.setHeader(.cacheControl, "no-store")
         return r
     }

@@ -29,17 +29,22 @@ enum VaultText {
             case .lastDay: left = ctx.text("documents.deadline.last_day")
             case .passed: left = ctx.text("documents.deadline.passed")
             }
-            return ["title": ctx.text("documents.deadline.\(dl.kind.rawValue).title"),
-                    "explain": ctx.text("documents.deadline.\(dl.kind.rawValue).explain"),
-                    "until": day(dl.lastDay, ctx), "left": left, "urgent": dl.state != .running || dl.daysLeft <= 5,
-                    "passed": dl.state == .passed]
+            return [
+                "title": ctx.text("documents.deadline.\(dl.kind.rawValue).title"),
+                "explain": ctx.text("documents.deadline.\(dl.kind.rawValue).explain"),
+                "until": day(dl.lastDay, ctx), "left": left, "urgent": dl.state != .running || dl.daysLeft <= 5,
+                "passed": dl.state == .passed,
+            ]
         }
     }
 
     static func interview(_ i: InterviewAppointment, _ ctx: RequestContext) -> [String: Any] {
         let today = ParisCalendar.civilDate(of: Date())
-        return ["day": day(i.date, ctx), "time": i.time.hhmm, "place": i.place, "address": i.address,
-                "interpreter": i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name } ?? "",
-                "daysLeft": i.daysLeft(today: today) >= 0 ? ctx.text("documents.deadline.days_left", ["n": String(i.daysLeft(today: today))]) : ""]
+        return [
+            "day": day(i.date, ctx), "time": i.time.hhmm, "place": i.place, "address": i.address,
+            "interpreter": i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name } ?? "",
+            "daysLeft": i.daysLeft(today: today) >= 0
+                ? ctx.text("documents.deadline.days_left", ["n": String(i.daysLeft(today: today))]) : "",
+        ]
     }
 }

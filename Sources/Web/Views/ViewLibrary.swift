@@ -22,8 +22,10 @@ public struct ViewLibrary: Sendable {
     }
 
     /// Pages the code renders by name; checked to exist at start-up.
-    public static let required = ["layout", "home", "error", "space", "staff/login", "staff/home",
-                                  "partials/field", "partials/error-summary", "partials/csrf", "partials/notices"]
+    public static let required = [
+        "layout", "home", "error", "space", "staff/login", "staff/home",
+        "partials/field", "partials/error-summary", "partials/csrf", "partials/notices",
+    ]
 
     public init(directory: String, catalogues: Catalogues) throws {
         var sources = [String: String]()
@@ -134,7 +136,10 @@ public struct ViewLibrary: Sendable {
                 out += tag.kind == .escaped ? HTMLText.escape(value) : value
                 continue
             }
-            guard tag.isCatalogue else { out += tag.source; continue }
+            guard tag.isCatalogue else {
+                out += tag.source
+                continue
+            }
             guard tag.kind.isValue else {
                 throw ViewError(description: "\(name).mustache: \(tag.source) — a section over t is not supported, use {{t.key}}")
             }
@@ -145,8 +150,10 @@ public struct ViewLibrary: Sendable {
             // Once in the template, the text is template text: braces at its ends could join
             // the template's own, and `{{`/`}}` inside it would be tags.
             if message.contains("{{") || message.contains("}}") || message.hasPrefix("{") || message.hasPrefix("}")
-                || message.hasSuffix("{") || message.hasSuffix("}") {
-                throw ViewError(description: "catalogue \(catalogue.language.code): \(key) would inject Mustache syntax into \(name).mustache")
+                || message.hasSuffix("{") || message.hasSuffix("}")
+            {
+                throw ViewError(
+                    description: "catalogue \(catalogue.language.code): \(key) would inject Mustache syntax into \(name).mustache")
             }
             out += tag.kind == .escaped ? HTMLText.escape(message) : message
         }

@@ -22,13 +22,17 @@ enum JournalRoutes {
             unknownPerson = applicantId == nil
         }
         let entries = unknownPerson ? [] : try Audit.search(staffEmail: staff, applicantId: applicantId, day: day?.iso, db: ctx.db)
-        return ctx.page("admin/journal", title: "admin.journal.title", [
-            "agent": staff, "personne": identifier, "jour": day?.iso ?? "", "unknownPerson": unknownPerson,
-            "entries": entries.map { e -> [String: Any] in
-                ["when": DisplayFormat.dateTime(e.at, ctx.language), "who": "\(e.staffName) (\(e.staffEmail))",
-                 "role": ctx.text("roles.\(e.role)"), "structure": e.structureName ?? "",
-                 "action": ctx.text("audit.actions.\(e.action)"), "person": e.applicantName ?? "", "detail": e.detail ?? ""]
-            },
-        ])
+        return ctx.page(
+            "admin/journal", title: "admin.journal.title",
+            [
+                "agent": staff, "personne": identifier, "jour": day?.iso ?? "", "unknownPerson": unknownPerson,
+                "entries": entries.map { e -> [String: Any] in
+                    [
+                        "when": DisplayFormat.dateTime(e.at, ctx.language), "who": "\(e.staffName) (\(e.staffEmail))",
+                        "role": ctx.text("roles.\(e.role)"), "structure": e.structureName ?? "",
+                        "action": ctx.text("audit.actions.\(e.action)"), "person": e.applicantName ?? "", "detail": e.detail ?? "",
+                    ]
+                },
+            ])
     }
 }

@@ -20,14 +20,18 @@ enum MessagesRoutes {
         let counts = try Outbox.counts(ctx.db)
         let states = MessageState.allCases.map { ["name": ctx.text("outbox.states.\($0.rawValue)"), "count": counts[$0]] }
         let undelivered = try Outbox.undelivered(ctx.db, limit: 50).map { m -> [String: Any] in
-            ["id": m.id, "channel": ctx.text("outbox.channels.\(m.channel.rawValue)"), "recipient": m.recipient,
-             "template": m.template, "state": ctx.text("outbox.states.\(m.state.rawValue)"), "attempts": m.attempts,
-             "error": m.lastError ?? "", "updated": DisplayFormat.dateTime(m.updatedAt, ctx.language)]
+            [
+                "id": m.id, "channel": ctx.text("outbox.channels.\(m.channel.rawValue)"), "recipient": m.recipient,
+                "template": m.template, "state": ctx.text("outbox.states.\(m.state.rawValue)"), "attempts": m.attempts,
+                "error": m.lastError ?? "", "updated": DisplayFormat.dateTime(m.updatedAt, ctx.language),
+            ]
         }
-        return ctx.page("admin/messages", title: "admin.messages.title", [
-            "states": states, "undelivered": undelivered, "hasUndelivered": !undelivered.isEmpty,
-            "demoMessages": ctx.app.config.demoMessages,
-        ])
+        return ctx.page(
+            "admin/messages", title: "admin.messages.title",
+            [
+                "states": states, "undelivered": undelivered, "hasUndelivered": !undelivered.isEmpty,
+                "demoMessages": ctx.app.config.demoMessages,
+            ])
     }
 
     static func retry(_ ctx: StaffContext, _ id: Int64) throws -> Response {
@@ -47,8 +51,10 @@ enum MessagesRoutes {
     /// The newest spooled messages, for the administrator's demo page.
     static func spoolEntries(_ ctx: StaffContext, limit: Int) -> [[String: Any]] {
         SpoolReader(directory: ctx.app.config.spoolDirectory).list(limit: limit).map { e in
-            ["channel": ctx.text("outbox.channels.\(e.channel.rawValue)"), "recipient": e.recipient,
-             "subject": e.subject ?? "", "text": e.text, "date": DisplayFormat.dateTime(e.date, ctx.language)]
+            [
+                "channel": ctx.text("outbox.channels.\(e.channel.rawValue)"), "recipient": e.recipient,
+                "subject": e.subject ?? "", "text": e.text, "date": DisplayFormat.dateTime(e.date, ctx.language),
+            ]
         }
     }
 }

@@ -15,15 +15,17 @@ enum PersonnelRoutes {
 
     static func structureForm(_ ctx: StaffContext) -> FormView {
         FormView([
-            .init(name: "kind", labelKey: "admin.personnel.kind",
-                  options: Structure.Kind.allCases.map { ($0.rawValue, ctx.text("structures.\($0.rawValue)")) }),
+            .init(
+                name: "kind", labelKey: "admin.personnel.kind",
+                options: Structure.Kind.allCases.map { ($0.rawValue, ctx.text("structures.\($0.rawValue)")) }),
             .init(name: "name", labelKey: "admin.personnel.structure_name"),
             .init(name: "city", labelKey: "admin.personnel.city"),
             .init(name: "address", labelKey: "admin.personnel.address", required: false),
             .init(name: "phone", labelKey: "admin.personnel.phone", type: "tel", required: false),
             // A GUDA's own site; for a SPADA, the site where the people it enrols register.
-            .init(name: "guda_site", labelKey: "admin.personnel.guda_site", hintKey: "admin.personnel.guda_site_hint",
-                  required: false, options: [("", ctx.text("admin.personnel.no_guda_site"))] + GudaSite.all.map { ($0.id, $0.displayName) }),
+            .init(
+                name: "guda_site", labelKey: "admin.personnel.guda_site", hintKey: "admin.personnel.guda_site_hint",
+                required: false, options: [("", ctx.text("admin.personnel.no_guda_site"))] + GudaSite.all.map { ($0.id, $0.displayName) }),
         ])
     }
 
@@ -31,13 +33,16 @@ enum PersonnelRoutes {
         FormView([
             .init(name: "email", labelKey: "admin.personnel.email", type: "email", autocomplete: "off"),
             .init(name: "display_name", labelKey: "admin.personnel.display_name"),
-            .init(name: "role", labelKey: "admin.personnel.role",
-                  options: Role.allCases.map { ($0.rawValue, ctx.text("roles.\($0.rawValue)")) }),
-            .init(name: "structure", labelKey: "admin.personnel.structure", required: false,
-                  options: [("", ctx.text("admin.personnel.no_structure"))]
-                      + structures.map { (String($0.id), "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)") }),
-            .init(name: "password", labelKey: "admin.personnel.password", type: "password",
-                  autocomplete: "new-password", hintKey: "admin.personnel.password_hint", keepValue: false),
+            .init(
+                name: "role", labelKey: "admin.personnel.role",
+                options: Role.allCases.map { ($0.rawValue, ctx.text("roles.\($0.rawValue)")) }),
+            .init(
+                name: "structure", labelKey: "admin.personnel.structure", required: false,
+                options: [("", ctx.text("admin.personnel.no_structure"))]
+                    + structures.map { (String($0.id), "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)") }),
+            .init(
+                name: "password", labelKey: "admin.personnel.password", type: "password",
+                autocomplete: "new-password", hintKey: "admin.personnel.password_hint", keepValue: false),
         ])
     }
 
@@ -50,12 +55,18 @@ enum PersonnelRoutes {
         let structures = try Structures.all(ctx.db)
         let byId = Dictionary(uniqueKeysWithValues: structures.map { ($0.id, $0) })
         let staff = try StaffAccounts.all(ctx.db).map { s -> [String: Any] in
-            ["email": s.email, "name": s.displayName, "role": ctx.text("roles.\(s.role.rawValue)"),
-             "structure": s.structureId.flatMap { byId[$0]?.name } ?? ""]
+            [
+                "email": s.email, "name": s.displayName, "role": ctx.text("roles.\(s.role.rawValue)"),
+                "structure": s.structureId.flatMap { byId[$0]?.name } ?? "",
+            ]
         }
         var data: [String: Any] = [
-            "structures": structures.map { ["kind": ctx.text("structures.\($0.kind.rawValue)"), "name": $0.name, "city": $0.city,
-                                            "site": $0.gudaSite.flatMap(GudaSite.find)?.displayName ?? ""] },
+            "structures": structures.map {
+                [
+                    "kind": ctx.text("structures.\($0.kind.rawValue)"), "name": $0.name, "city": $0.city,
+                    "site": $0.gudaSite.flatMap(GudaSite.find)?.displayName ?? "",
+                ]
+            },
             "staff": staff,
             "structureForm": structureForm.context(ctx),
             "staffForm": staffForm.context(ctx),
@@ -79,9 +90,10 @@ enum PersonnelRoutes {
         guard form.isValid, let kind else {
             return try render(ctx, structureForm: form, staffForm: staffForm(ctx, structures: try Structures.all(ctx.db)), status: 422)
         }
-        try Structures.upsert(kind: kind, name: form.values["name"]!, city: form.values["city"]!,
-                              address: form.values["address"] ?? "", phone: form.values["phone"] ?? "",
-                              gudaSite: kind == .guda || kind == .spada ? site?.id : nil, db: ctx.db)
+        try Structures.upsert(
+            kind: kind, name: form.values["name"]!, city: form.values["city"]!,
+            address: form.values["address"] ?? "", phone: form.values["phone"] ?? "",
+            gudaSite: kind == .guda || kind == .spada ? site?.id : nil, db: ctx.db)
         return .redirect(to: "/admin/personnel?notice=structure_saved")
     }
 
@@ -107,13 +119,15 @@ enum PersonnelRoutes {
             return try render(ctx, structureForm: structureForm(ctx), staffForm: form, status: 422)
         }
         try ctx.db.transaction { tx in
-            let account = try StaffAccounts.upsert(email: email, displayName: form.values["display_name"]!, role: role,
-                                                   structureId: structureId, password: password, hasher: .interactive, db: tx)
+            let account = try StaffAccounts.upsert(
+                email: email, displayName: form.values["display_name"]!, role: role,
+                structureId: structureId, password: password, hasher: .interactive, db: tx)
             // A new password ends every session opened with the old one, and lifts a lock.
             try ctx.app.sessions.endAll(subject: .staff, id: account.id, db: tx)
             try StaffCredentials.liftLock(of: account, secret: ctx.app.config.secret, db: tx)
-            try AuthEvents.record("password_set_by_admin", staff: account.id, by: .staff(ctx.staff.id),
-                                  address: ctx.request.remoteAddress, db: tx)
+            try AuthEvents.record(
+                "password_set_by_admin", staff: account.id, by: .staff(ctx.staff.id),
+                address: ctx.request.remoteAddress, db: tx)
         }
         ctx.logger.info("staff account \(email) (\(role.rawValue)) saved by admin \(ctx.staff.id)")
         return .redirect(to: "/admin/personnel?notice=staff_saved")

@@ -19,39 +19,49 @@ enum GudaRoutes {
         let search = String((ctx.request.query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
         let site = try agentSite(ctx)
         let people = try Applicants.awaitingRegistration(search: search, site: site, db: ctx.db).map { a -> [String: Any] in
-            ["id": a.id, "name": a.fullName, "birth": a.birthDate, "nationality": a.nationality,
-             "enrolled": DisplayFormat.dateTime(a.enrolledAt, ctx.language)]
+            [
+                "id": a.id, "name": a.fullName, "birth": a.birthDate, "nationality": a.nationality,
+                "enrolled": DisplayFormat.dateTime(a.enrolledAt, ctx.language),
+            ]
         }
-        let registered = try ctx.db.query("""
+        let registered = try ctx.db.query(
+            """
             SELECT id, surname, given_names, agdref, eligibility, registered_at, activated_at, closed_at FROM applicants
             WHERE registered_by = $1 AND guda_site = $2 ORDER BY registered_at DESC LIMIT 20
-            """, [ctx.staff.id, site]).rows.map { r -> [String: Any] in
+            """, [ctx.staff.id, site]
+        ).rows.map { r -> [String: Any] in
             let eligibility: String = try r.get("eligibility")
             let id: Int64 = try r.get("id")
             let activated = try r.optional("activated_at", as: Date.self) != nil
             let closed = try r.optional("closed_at", as: Date.self) != nil
             let canReprint = eligibility == Applicants.inScope && !activated && !closed
-            return ["id": id,
-                    "name": "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
-                    "agdref": try r.get("agdref", as: String.self), "inScope": canReprint,
-                    "activated": eligibility == Applicants.inScope && activated,
-                    "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff.id, applicant: id, db: ctx.db) : "",
-                    "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility)]
+            return [
+                "id": id,
+                "name": "\(try r.get("given_names", as: String.self)) \(try r.get("surname", as: String.self).uppercased())",
+                "agdref": try r.get("agdref", as: String.self), "inScope": canReprint,
+                "activated": eligibility == Applicants.inScope && activated,
+                "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff.id, applicant: id, db: ctx.db) : "",
+                "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility),
+            ]
         }
-        return ctx.page("agents/guda-queue", title: "guda.queue_title", [
-            "people": people, "hasPeople": !people.isEmpty, "q": search, "registered": registered,
-            "noSite": site == nil, "tokenField": PrintTokens.fieldName,
-        ])
+        return ctx.page(
+            "agents/guda-queue", title: "guda.queue_title",
+            [
+                "people": people, "hasPeople": !people.isEmpty, "q": search, "registered": registered,
+                "noSite": site == nil, "tokenField": PrintTokens.fieldName,
+            ])
     }
 
     static func form(_ ctx: StaffContext) -> FormView {
         FormView([
             .init(name: "agdref", labelKey: "guda.agdref", autocomplete: "off", hintKey: "guda.agdref_hint"),
             .init(name: "registered_on", labelKey: "guda.registered_on", type: "date", hintKey: "pro.enrol.date_hint"),
-            .init(name: "procedure", labelKey: "guda.procedure",
-                  options: ProcedureChoice.allCases.map { ($0.rawValue, ctx.text("guda.procedures.\($0.rawValue)")) }),
-            .init(name: "requalified_on", labelKey: "guda.requalified_on", type: "date", hintKey: "guda.requalified_hint",
-                  required: false),
+            .init(
+                name: "procedure", labelKey: "guda.procedure",
+                options: ProcedureChoice.allCases.map { ($0.rawValue, ctx.text("guda.procedures.\($0.rawValue)")) }),
+            .init(
+                name: "requalified_on", labelKey: "guda.requalified_on", type: "date", hintKey: "guda.requalified_hint",
+                required: false),
             .init(name: "minor", labelKey: "guda.minor", type: "checkbox", required: false),
             .init(name: "overseas", labelKey: "guda.overseas", type: "checkbox", required: false),
         ])
@@ -87,9 +97,11 @@ enum GudaRoutes {
 
     /// A re-posted form (reload, back button): the key on the notice is not shown again.
     static func alreadyPrinted(_ ctx: StaffContext, _ use: PrintTokens.Use, back: String) -> Response {
-        ctx.page("agents/key-not-shown", title: "print.title", [
-            "message": ctx.text(use == .alreadyUsed ? "print.already_printed" : "print.expired"), "back": back,
-        ], status: 409)
+        ctx.page(
+            "agents/key-not-shown", title: "print.title",
+            [
+                "message": ctx.text(use == .alreadyUsed ? "print.already_printed" : "print.expired"), "back": back,
+            ], status: 409)
     }
 
     static func submit(_ ctx: StaffContext, _ id: Int64) throws -> Response {
@@ -105,7 +117,9 @@ enum GudaRoutes {
         guard let site = try agentSite(ctx), GudaSite.find(id: site) != nil else { throw HTTPError.notFound }
         let today = ParisCalendar.civilDate(of: Date())
         let registeredOn = v["registered_on"].flatMap(CivilDate.init(typed:))
-        if !(v["registered_on"] ?? "").isEmpty, registeredOn == nil || registeredOn! > today { f.fail("registered_on", "pro.enrol.invalid_date") }
+        if !(v["registered_on"] ?? "").isEmpty, registeredOn == nil || registeredOn! > today {
+            f.fail("registered_on", "pro.enrol.invalid_date")
+        }
         let choice = ProcedureChoice(rawValue: v["procedure"] ?? "")
         if choice == nil { f.fail("procedure", "form.choose") }
         let requalifiedOn = v["requalified_on"].flatMap(CivilDate.init(typed:))
@@ -115,9 +129,10 @@ enum GudaRoutes {
         guard f.isValid, let registeredOn, let choice, let procedure = choice.procedure(requalifiedOn: requalifiedOn) else {
             return try render(ctx, person, f, status: 422)
         }
-        let result = Eligibility.evaluate(site: site, registeredOn: registeredOn, procedure: procedure,
-                                          unaccompaniedMinor: v["minor"] != nil, overseas: v["overseas"] != nil,
-                                          alreadyProtected: false)
+        let result = Eligibility.evaluate(
+            site: site, registeredOn: registeredOn, procedure: procedure,
+            unaccompaniedMinor: v["minor"] != nil, overseas: v["overseas"] != nil,
+            alreadyProtected: false)
         let code: String
         switch result {
         case .inScope: code = Applicants.inScope
@@ -129,8 +144,9 @@ enum GudaRoutes {
             overseas: v["overseas"] != nil, eligibility: code)
         do {
             return try ctx.db.transaction { tx in
-                let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaRegistration, staff: ctx.staff.id,
-                                              applicant: person.id, db: tx)
+                let use = try PrintTokens.use(
+                    try ctx.form()[PrintTokens.fieldName], .gudaRegistration, staff: ctx.staff.id,
+                    applicant: person.id, db: tx)
                 if use != .fresh {
                     if person.eligibility != nil && !person.isInScope { return Response.redirect(to: "/agents/guda") }
                     return alreadyPrinted(ctx, use, back: "/agents/guda")
@@ -140,13 +156,17 @@ enum GudaRoutes {
                 }
                 guard registered.isInScope else {
                     try Audit.record(ctx, "register_application", applicant: registered.id, detail: code)
-                    return ctx.page("agents/guda-out-of-scope", title: "guda.out_title", [
-                        "name": registered.fullName, "agdref": agdref, "reason": ctx.text(code),
-                        "reasonCode": code, "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
-                    ])
+                    return ctx.page(
+                        "agents/guda-out-of-scope", title: "guda.out_title",
+                        [
+                            "name": registered.fullName, "agdref": agdref, "reason": ctx.text(code),
+                            "reasonCode": code,
+                            "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
+                        ])
                 }
-                let key = try KeyIssuer.issue(for: registered, event: "key_issued", by: .staff(ctx.staff.id),
-                                              address: ctx.request.remoteAddress, db: tx)
+                let key = try KeyIssuer.issue(
+                    for: registered, event: "key_issued", by: .staff(ctx.staff.id),
+                    address: ctx.request.remoteAddress, db: tx)
                 try Audit.record(ctx, "register_application", applicant: registered.id, detail: code)
                 ctx.logger.info("applicant \(registered.id) registered in scope by staff \(ctx.staff.id)")
                 return try NoticePage.render(ctx, registered, key: key, db: tx)
@@ -165,15 +185,18 @@ enum GudaRoutes {
         guard person.isInScope, person.closedAt == nil else { throw HTTPError(409, "no space for this person") }
         guard person.activatedAt == nil else {
             try Audit.record(ctx, "refused_reissue_key", applicant: person.id, detail: "activated")
-            return ctx.page("agents/key-not-shown", title: "print.title",
-                            ["message": ctx.text("guda.reprint_activated"), "back": "/agents/guda"], status: 409)
+            return ctx.page(
+                "agents/key-not-shown", title: "print.title",
+                ["message": ctx.text("guda.reprint_activated"), "back": "/agents/guda"], status: 409)
         }
         return try ctx.db.transaction { tx in
-            let use = try PrintTokens.use(try ctx.form()[PrintTokens.fieldName], .gudaReprint, staff: ctx.staff.id,
-                                          applicant: person.id, db: tx)
+            let use = try PrintTokens.use(
+                try ctx.form()[PrintTokens.fieldName], .gudaReprint, staff: ctx.staff.id,
+                applicant: person.id, db: tx)
             guard use == .fresh else { return alreadyPrinted(ctx, use, back: "/agents/guda") }
-            let key = try KeyIssuer.issue(for: person, event: "key_reissued", by: .staff(ctx.staff.id),
-                                          address: ctx.request.remoteAddress, db: tx)
+            let key = try KeyIssuer.issue(
+                for: person, event: "key_reissued", by: .staff(ctx.staff.id),
+                address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "reissue_key", applicant: person.id)
             return try NoticePage.render(ctx, person, key: key, db: tx)
         }

@@ -22,8 +22,10 @@ enum NoticePage {
         ]
         if own.language != .french {
             // `text`, not `t`: the page's `{{t.…}}` are the agent's language, compiled in.
-            data["own"] = ["text": own.tree, "lang": own.language.code, "dir": own.language.dir,
-                           "issued": DisplayFormat.dateTime(Date(), own.language)]
+            data["own"] = [
+                "text": own.tree, "lang": own.language.code, "dir": own.language.dir,
+                "issued": DisplayFormat.dateTime(Date(), own.language),
+            ]
         }
         return ctx.page("agents/notice", title: "notice.title", data)
     }

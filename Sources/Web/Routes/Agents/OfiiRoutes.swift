@@ -26,24 +26,29 @@ enum OfiiRoutes {
         let waiting = try PaperOptOuts.awaitingOffice(office, db: ctx.db)
         let recent = try PaperOptOuts.recentlyForwarded(office: office, db: ctx.db)
         for item in waiting + recent { try Audit.record(ctx, "optout_queue_view", applicant: item.optOut.applicantId) }
-        return ctx.page("agents/ofii-optouts", title: "optout.ofii.queue_title", [
-            "waiting": waiting.map { row($0, ctx) }, "recent": recent.map { row($0, ctx) },
-        ])
+        return ctx.page(
+            "agents/ofii-optouts", title: "optout.ofii.queue_title",
+            [
+                "waiting": waiting.map { row($0, ctx) }, "recent": recent.map { row($0, ctx) },
+            ])
     }
 
     static func row(_ item: PaperOptOuts.Item, _ ctx: StaffContext) -> [String: Any] {
         let o = item.optOut
-        return ["id": o.id, "name": item.personName, "agdref": item.agdref ?? "", "from": item.requestedFrom,
-                "requested": DisplayFormat.dateTime(o.requestedAt, ctx.language), "state": OptOutText.state(o, ctx.base),
-                "convoked": o.convokedOn.map { OptOutText.day($0, ctx.base) } ?? "",
-                "forwarded": o.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
+        return [
+            "id": o.id, "name": item.personName, "agdref": item.agdref ?? "", "from": item.requestedFrom,
+            "requested": DisplayFormat.dateTime(o.requestedAt, ctx.language), "state": OptOutText.state(o, ctx.base),
+            "convoked": o.convokedOn.map { OptOutText.day($0, ctx.base) } ?? "",
+            "forwarded": o.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+        ]
     }
 
     /// The request, only if it is addressed to the agent's office (else 404: nothing to learn).
     static func item(_ ctx: StaffContext, _ id: Int64) throws -> PaperOptOuts.Item {
         let office = try office(ctx)
         guard let item = try PaperOptOuts.item(id: id, db: ctx.db),
-              item.optOut.ofiiOfficeId == office else { throw HTTPError.notFound }
+            item.optOut.ofiiOfficeId == office
+        else { throw HTTPError.notFound }
         return item
     }
 
@@ -55,8 +60,9 @@ enum OfiiRoutes {
         FormView([
             .init(name: "signed_on", labelKey: "optout.ofii.signed_on", type: "date", hintKey: "pro.enrol.date_hint"),
             // Not read as text: PDFValidator says whether it is missing, too large or not a safe PDF.
-            .init(name: "form_file", labelKey: "optout.ofii.form_file", type: "file", hintKey: "optout.ofii.form_file_hint",
-                  keepValue: false, required: false),
+            .init(
+                name: "form_file", labelKey: "optout.ofii.form_file", type: "file", hintKey: "optout.ofii.form_file_hint",
+                keepValue: false, required: false),
         ])
     }
 
@@ -68,15 +74,18 @@ enum OfiiRoutes {
         return try render(ctx, item, convocation: convocation, signed: signedFormForm())
     }
 
-    static func render(_ ctx: StaffContext, _ item: PaperOptOuts.Item, convocation: FormView, signed: FormView,
-                       status: Int = 200) throws -> Response {
+    static func render(
+        _ ctx: StaffContext, _ item: PaperOptOuts.Item, convocation: FormView, signed: FormView,
+        status: Int = 200
+    ) throws -> Response {
         let o = item.optOut
         let person = try Applicants.find(id: o.applicantId, db: ctx.db)
         // Only one of the two forms is ever submitted: its errors, or none (false stops the lookup).
         let errors: Any = convocation.context(ctx)["errorSummary"] ?? signed.context(ctx)["errorSummary"] ?? false
         var data: [String: Any] = [
             "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
-            "phone": person?.verifiedPhone ?? "", "hasPhone": person?.verifiedPhone != nil, "from": item.requestedFrom, "reason": OptOutText.reason(o, ctx.base),
+            "phone": person?.verifiedPhone ?? "", "hasPhone": person?.verifiedPhone != nil, "from": item.requestedFrom,
+            "reason": OptOutText.reason(o, ctx.base),
             "state": OptOutText.state(o, ctx.base), "steps": OptOutText.steps(o, ctx.base), "errorSummary": errors,
         ]
         if o.forwardedAt == nil && o.isOpen {

@@ -31,25 +31,30 @@ enum OfpraFileRoutes {
 
     static func depositForm(_ ctx: StaffContext) -> FormView {
         FormView([
-            .init(name: "kind", labelKey: "documents.deposit.kind",
-                  // COURRIER_POST only comes from an accepted opt-out (it switches the person to paper).
-                  options: DocumentKind.allCases.filter { $0 != .courrierPost }
-                      .map { ($0.rawValue, ctx.text("documents.kinds.\($0.rawValue)")) }),
-            .init(name: "file", labelKey: "documents.deposit.file", type: "file", hintKey: "documents.deposit.file_hint",
-                  keepValue: false, required: false),
-            .init(name: "interview_date", labelKey: "documents.deposit.interview_date", type: "date",
-                  hintKey: "documents.deposit.convocation_only", required: false),
+            .init(
+                name: "kind", labelKey: "documents.deposit.kind",
+                // COURRIER_POST only comes from an accepted opt-out (it switches the person to paper).
+                options: DocumentKind.allCases.filter { $0 != .courrierPost }
+                    .map { ($0.rawValue, ctx.text("documents.kinds.\($0.rawValue)")) }),
+            .init(
+                name: "file", labelKey: "documents.deposit.file", type: "file", hintKey: "documents.deposit.file_hint",
+                keepValue: false, required: false),
+            .init(
+                name: "interview_date", labelKey: "documents.deposit.interview_date", type: "date",
+                hintKey: "documents.deposit.convocation_only", required: false),
             .init(name: "interview_time", labelKey: "documents.deposit.interview_time", type: "time", required: false),
             .init(name: "interview_place", labelKey: "documents.deposit.interview_place", required: false),
             .init(name: "interview_address", labelKey: "documents.deposit.interview_address", required: false),
-            .init(name: "interpreter_language", labelKey: "documents.deposit.interpreter_language", required: false,
-                  options: [("", ctx.text("documents.deposit.no_interpreter"))] + SpokenLanguages.all.map { ($0.code, $0.name) }),
+            .init(
+                name: "interpreter_language", labelKey: "documents.deposit.interpreter_language", required: false,
+                options: [("", ctx.text("documents.deposit.no_interpreter"))] + SpokenLanguages.all.map { ($0.code, $0.name) }),
         ])
     }
 
     static func person(_ ctx: StaffContext, _ id: Int64) throws -> Applicant {
         guard let p = try Applicants.find(id: id, db: ctx.db),
-              p.eligibility != nil else { throw HTTPError.notFound }
+            p.eligibility != nil
+        else { throw HTTPError.notFound }
         return p
     }
 
@@ -70,7 +75,9 @@ enum OfpraFileRoutes {
         }
         let detail = String((form["detail"] ?? "").prefix(500))
         try ctx.db.transaction { tx in
-            guard try Applicants.close(id: p.id, reason: detail.isEmpty ? reason : "\(reason): \(detail)", by: ctx.staff.id, db: tx) else { return }
+            guard try Applicants.close(id: p.id, reason: detail.isEmpty ? reason : "\(reason): \(detail)", by: ctx.staff.id, db: tx) else {
+                return
+            }
             try ctx.app.sessions.endAll(subject: .applicant, id: p.id, db: tx)
             try AuthEvents.record("space_closed", applicant: p.id, by: .staff(ctx.staff.id), address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "close_space", applicant: p.id, detail: reason)
@@ -86,21 +93,27 @@ enum OfpraFileRoutes {
         let sent = try Outbox.messages(subjectRefs: list.map(ref), ctx.db)
         let documents = list.map { d -> [String: Any] in
             let messages = (sent[ref(d)] ?? []).map {
-                ["channel": ctx.text("outbox.channels.\($0.channel.rawValue)"), "state": ctx.text("outbox.states.\($0.state.rawValue)"),
-                 "when": DisplayFormat.dateTime($0.sentAt ?? $0.createdAt, ctx.language)]
+                [
+                    "channel": ctx.text("outbox.channels.\($0.channel.rawValue)"), "state": ctx.text("outbox.states.\($0.state.rawValue)"),
+                    "when": DisplayFormat.dateTime($0.sentAt ?? $0.createdAt, ctx.language),
+                ]
             }
-            return ["kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
-                    "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
-                    "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
-                    "notification": VaultText.notification(d.notification(now: now), ctx.base),
-                    "messages": messages, "unannounced": d.unannounced]
+            return [
+                "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                "notification": VaultText.notification(d.notification(now: now), ctx.base),
+                "messages": messages, "unannounced": d.unannounced,
+            ]
         }
         var data = form.context(ctx)
-        data["person"] = ["id": p.id, "name": p.fullName, "agdref": p.agdref ?? "", "ofpraNumber": p.ofpraNumber ?? "",
-                          "spaceOpen": p.spaceAvailableAt != nil, "activated": p.activatedAt != nil,
-                          "noContacts": p.verifiedPhone == nil && p.verifiedEmail == nil,
-                          "unusableEmail": p.hasUnusableEmail,
-                          "outOfScope": !p.isInScope, "closed": p.closedAt != nil]
+        data["person"] = [
+            "id": p.id, "name": p.fullName, "agdref": p.agdref ?? "", "ofpraNumber": p.ofpraNumber ?? "",
+            "spaceOpen": p.spaceAvailableAt != nil, "activated": p.activatedAt != nil,
+            "noContacts": p.verifiedPhone == nil && p.verifiedEmail == nil,
+            "unusableEmail": p.hasUnusableEmail,
+            "outOfScope": !p.isInScope, "closed": p.closedAt != nil,
+        ]
         data["documents"] = documents
         // Who handed out a key to this person, and when (a recovery by a structure is a credential in a professional's hands).
         data["keyEvents"] = try KeyRecoveries.keyHistory(applicant: p.id, db: ctx.db).map { e -> [String: Any] in
@@ -134,13 +147,15 @@ enum OfpraFileRoutes {
             if time == nil { form.fail("interview_time", "documents.deposit.interview_required") }
             if (form.values["interview_address"] ?? "").isEmpty { form.fail("interview_address", "form.required") }
             if let day, let time {
-                interview = InterviewAppointment(date: day, time: time, place: form.values["interview_place"] ?? "",
-                                                 address: form.values["interview_address"] ?? "",
-                                                 interpreterLanguage: (form.values["interpreter_language"] ?? "").isEmpty ? nil : form.values["interpreter_language"])
+                interview = InterviewAppointment(
+                    date: day, time: time, place: form.values["interview_place"] ?? "",
+                    address: form.values["interview_address"] ?? "",
+                    interpreterLanguage: (form.values["interpreter_language"] ?? "").isEmpty ? nil : form.values["interpreter_language"])
             }
         }
         guard form.isValid, let kind, let file else { return try render(ctx, p, form, status: 422) }
-        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff.id, db: ctx.db) { _, tx in
+        let outcome = try DocumentDeposit.deposit(kind, pdf: file.body, interview: interview, for: p, by: ctx.staff.id, db: ctx.db) {
+            _, tx in
             try Audit.record(ctx, "deposit_document", applicant: p.id, detail: kind.rawValue, db: tx)
         }
         ctx.logger.info("document \(outcome.document.id) (\(kind.rawValue)) deposited for applicant \(p.id) by staff \(ctx.staff.id)")

@@ -20,11 +20,17 @@ enum OfpraOptOutRoutes {
     static func queue(_ ctx: StaffContext) throws -> Response {
         let items = try PaperOptOuts.awaitingDecision(db: ctx.db)
         for item in items { try Audit.record(ctx, "optout_queue_view", applicant: item.optOut.applicantId) }
-        return ctx.page("agents/ofpra-optouts", title: "optout.ofpra.queue_title", ["items": items.map { item -> [String: Any] in
-            ["id": item.optOut.id, "name": item.personName, "agdref": item.agdref ?? "", "office": item.officeName,
-             "signed": item.optOut.signedOn.map { OptOutText.day($0, ctx.base) } ?? "",
-             "forwarded": item.optOut.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
-        }])
+        return ctx.page(
+            "agents/ofpra-optouts", title: "optout.ofpra.queue_title",
+            [
+                "items": items.map { item -> [String: Any] in
+                    [
+                        "id": item.optOut.id, "name": item.personName, "agdref": item.agdref ?? "", "office": item.officeName,
+                        "signed": item.optOut.signedOn.map { OptOutText.day($0, ctx.base) } ?? "",
+                        "forwarded": item.optOut.forwardedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                    ]
+                }
+            ])
     }
 
     /// A request OFII forwarded. One still with OFII cannot be looked at or decided yet (409).
@@ -52,11 +58,13 @@ enum OfpraOptOutRoutes {
         var data = refusal.context(ctx)
         data.merge([
             "id": o.id, "name": item.personName, "birth": item.birthDate, "agdref": item.agdref ?? "",
-            "ofpraNumber": item.ofpraNumber ?? "", "hasOfpraNumber": item.ofpraNumber != nil, "office": item.officeName, "from": item.requestedFrom,
+            "ofpraNumber": item.ofpraNumber ?? "", "hasOfpraNumber": item.ofpraNumber != nil, "office": item.officeName,
+            "from": item.requestedFrom,
             "reason": OptOutText.reason(o, ctx.base), "state": OptOutText.state(o, ctx.base), "steps": OptOutText.steps(o, ctx.base),
             "refused": o.decision == .refused, "refusalReason": o.refusalReason ?? "",
             "fingerprint": (o.signedFormSha256 ?? []).map { String(format: "%02x", $0) }.joined(),
-            "hasAddress": address != nil, "address": address.map { ([$0.name] + OptOutText.addressLines($0, ctx.base)).joined(separator: ", ") } ?? "",
+            "hasAddress": address != nil,
+            "address": address.map { ([$0.name] + OptOutText.addressLines($0, ctx.base)).joined(separator: ", ") } ?? "",
             "undecided": o.isOpen, "canAccept": o.isOpen && hasOpenSpace(person),
             "noSpace": o.isOpen && !hasOpenSpace(person),
         ]) { _, new in new }
@@ -83,16 +91,18 @@ enum OfpraOptOutRoutes {
         let staff = ctx.staff
         guard let person = try Applicants.find(id: o.applicantId, db: ctx.db) else { throw HTTPError.notFound }
         guard hasOpenSpace(person) else { throw HTTPError(409, "no open space to deposit the letter in") }
-        let letter = try CourrierPostLetter.render(for: person, optOut: o,
-                                                   address: try PostalDispatches.address(applicant: person.id, db: ctx.db),
-                                                   catalogue: ctx.app.catalogues[.french])
+        let letter = try CourrierPostLetter.render(
+            for: person, optOut: o,
+            address: try PostalDispatches.address(applicant: person.id, db: ctx.db),
+            catalogue: ctx.app.catalogues[.french])
         let outcome = try ctx.db.transaction { tx -> DocumentDeposit.Outcome? in
             guard let outcome = try PaperMode.accept(optOut: o.id, for: person, letter: letter, by: staff.id, db: tx) else { return nil }
             try Audit.record(ctx, "optout_accept", applicant: person.id)
             return outcome
         }
         guard let outcome else { return .redirect(to: "/agents/ofpra/renonciations/\(o.id)?notice=optout_already_decided") }
-        ctx.logger.info("opt-out \(o.id) accepted by staff \(staff.id): document \(outcome.document.id), applicant \(person.id) in paper mode")
+        ctx.logger.info(
+            "opt-out \(o.id) accepted by staff \(staff.id): document \(outcome.document.id), applicant \(person.id) in paper mode")
         return .redirect(to: "/agents/ofpra/renonciations?notice=optout_accepted")
     }
 

@@ -13,8 +13,10 @@ enum OfpraSpaceRoutes {
     static func queue(_ ctx: StaffContext) throws -> Response {
         try Audit.record(ctx, "view_space_queue")
         let people = try Applicants.awaitingSpace(db: ctx.db).map { a -> [String: Any] in
-            ["id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
-             "registered": a.registeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ""]
+            [
+                "id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
+                "registered": a.registeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+            ]
         }
         return ctx.page("agents/ofpra-spaces", title: "ofpra.spaces_title", ["people": people, "hasPeople": !people.isEmpty])
     }

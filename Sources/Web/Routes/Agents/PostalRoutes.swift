@@ -15,15 +15,19 @@ enum PostalRoutes {
     static func list(_ ctx: StaffContext) throws -> Response {
         let pending = try PostalDispatches.pending(db: ctx.db)
         for d in pending { try Audit.record(ctx, "postal_list_view", applicant: d.applicantId) }
-        return ctx.page("agents/ofpra-postal", title: "postal.title", [
-            "count": ctx.text("postal.count", ["n": String(pending.count)]),
-            "printed": DisplayFormat.dateTime(Date(), ctx.language),
-            "items": pending.map { d -> [String: Any] in
-                ["id": d.id, "name": d.recipient.name, "lines": OptOutText.addressLines(d.recipient, ctx.base),
-                 "identifier": d.ofpraNumber ?? d.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
-                 "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language)]
-            },
-        ])
+        return ctx.page(
+            "agents/ofpra-postal", title: "postal.title",
+            [
+                "count": ctx.text("postal.count", ["n": String(pending.count)]),
+                "printed": DisplayFormat.dateTime(Date(), ctx.language),
+                "items": pending.map { d -> [String: Any] in
+                    [
+                        "id": d.id, "name": d.recipient.name, "lines": OptOutText.addressLines(d.recipient, ctx.base),
+                        "identifier": d.ofpraNumber ?? d.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                        "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                    ]
+                },
+            ])
     }
 
     static func markPosted(_ ctx: StaffContext, _ id: Int64) throws -> Response {

@@ -16,15 +16,17 @@ enum SpaceRoutes {
             return ctx.catalogue.flat[key] == nil ? nil : ctx.text(key)
         }
         let staffLogin = space == "pro" || space == "agents"
-        return ctx.page("space", title: "spaces.\(space).title", [
-            "space": space,
-            "heading": ctx.text("spaces.\(space).title"),
-            "who": ctx.text("spaces.\(space).who"),
-            "intro": ctx.text("spaces.\(space).intro"),
-            "steps": steps,
-            "help": ctx.text("spaces.\(space).help"),
-            "staffLogin": staffLogin,
-            "applicantLogin": space == "usager",
-        ])
+        return ctx.page(
+            "space", title: "spaces.\(space).title",
+            [
+                "space": space,
+                "heading": ctx.text("spaces.\(space).title"),
+                "who": ctx.text("spaces.\(space).who"),
+                "intro": ctx.text("spaces.\(space).intro"),
+                "steps": steps,
+                "help": ctx.text("spaces.\(space).help"),
+                "staffLogin": staffLogin,
+                "applicantLogin": space == "usager",
+            ])
     }
 }

@@ -26,8 +26,9 @@ enum FollowRoutes {
         let filter = ctx.request.query["signal"].flatMap(FollowedPerson.Flag.init(rawValue:))
         let sort = ctx.request.query["tri"].flatMap(FollowedPeople.Sort.init(rawValue:)) ?? .name
         let requested = ctx.request.query["page"].flatMap { Int($0) } ?? 1
-        let list = try FollowedPeople.page(structure: structure, filter: filter, sort: sort, page: requested,
-                                           perPage: perPage, now: now, db: ctx.db)
+        let list = try FollowedPeople.page(
+            structure: structure, filter: filter, sort: sort, page: requested,
+            perPage: perPage, now: now, db: ctx.db)
         try Audit.record(ctx, "view_dashboard", detail: filter?.rawValue)
         var data: [String: Any] = [
             "people": list.people.map { row($0, now: now, ctx) },
@@ -43,14 +44,17 @@ enum FollowRoutes {
         ]
         if list.pageCount > 1 {
             func link(_ n: Int) -> String { dashboardHref(filter: filter, sort: sort, page: n) }
-            data["pagination"] = [
-                "status": ctx.text("pro.follow.page_status", [
-                    "from": String(list.offset + 1), "to": String(list.offset + list.people.count), "total": String(list.total),
-                ]),
-                "previous": list.page > 1 ? link(list.page - 1) : false,
-                "next": list.page < list.pageCount ? link(list.page + 1) : false,
-                "pages": (1...list.pageCount).map { n in ["href": link(n), "number": n, "current": n == list.page] },
-            ] as [String: Any]
+            data["pagination"] =
+                [
+                    "status": ctx.text(
+                        "pro.follow.page_status",
+                        [
+                            "from": String(list.offset + 1), "to": String(list.offset + list.people.count), "total": String(list.total),
+                        ]),
+                    "previous": list.page > 1 ? link(list.page - 1) : false,
+                    "next": list.page < list.pageCount ? link(list.page + 1) : false,
+                    "pages": (1...list.pageCount).map { n in ["href": link(n), "number": n, "current": n == list.page] },
+                ] as [String: Any]
         }
         return ctx.page("pro/dashboard", title: "pro.follow.title", data)
     }
@@ -69,17 +73,22 @@ enum FollowRoutes {
         func when(_ d: Date?) -> String { d.map { DisplayFormat.dateTime($0, ctx.language) } ?? "—" }
         return [
             "id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
-            "registered": a.registeredOn.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) } ?? ctx.text("pro.follow.not_registered"),
-            "space": a.activatedAt != nil ? ctx.text("pro.follow.activated_on", ["date": when(a.activatedAt)])
-                : a.spaceAvailableAt != nil ? ctx.text("pro.follow.open_since", ["date": when(a.spaceAvailableAt)])
-                : ctx.text("pro.follow.no_space"),
+            "registered": a.registeredOn.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) }
+                ?? ctx.text("pro.follow.not_registered"),
+            "space": a.activatedAt != nil
+                ? ctx.text("pro.follow.activated_on", ["date": when(a.activatedAt)])
+                : a.spaceAvailableAt != nil
+                    ? ctx.text("pro.follow.open_since", ["date": when(a.spaceAvailableAt)])
+                    : ctx.text("pro.follow.no_space"),
             "lastLogin": when(a.lastLoginAt),
             "hasPhone": ctx.text(a.verifiedPhone != nil ? "pro.follow.yes" : "pro.follow.no"),
             "hasEmail": ctx.text(a.verifiedEmail != nil ? "pro.follow.yes" : "pro.follow.no"),
             "flags": p.flags(now: now).map { ctx.text("pro.flags.\($0.rawValue)") },
             "documents": p.documents.map { d -> [String: Any] in
-                var item: [String: Any] = ["category": ctx.text("pro.categories.\(d.category.rawValue)"),
-                                           "deposited": when(d.depositedAt)]
+                var item: [String: Any] = [
+                    "category": ctx.text("pro.categories.\(d.category.rawValue)"),
+                    "deposited": when(d.depositedAt),
+                ]
                 switch d.notification {
                 case .pending: item["notified"] = ctx.text("pro.follow.not_notified")
                 case .notified(let at, _): item["notified"] = when(at)
@@ -93,7 +102,8 @@ enum FollowRoutes {
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followed(_ ctx: StaffContext, _ id: Int64) throws -> FollowedPerson {
         guard let structure = ctx.staff.structureId,
-              let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first else {
+            let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first
+        else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
         }
@@ -129,26 +139,31 @@ enum FollowRoutes {
             var key = keyForm.context(ctx)
             key["token"] = try PrintTokens.forForm(.structureRecovery, staff: staff.id, applicant: a.id, db: ctx.db)
             key["tokenField"] = PrintTokens.fieldName
-            key["recentRecovery"] = try KeyRecoveries.withinLastDay(applicant: a.id, db: ctx.db)
+            key["recentRecovery"] =
+                try KeyRecoveries.withinLastDay(applicant: a.id, db: ctx.db)
                 .map { ctx.text("pro.key.recent", ["date": DisplayFormat.dateTime($0, ctx.language)]) } ?? false
             data["keyForm"] = key
             if let summary = key["errorSummary"] { data["errorSummary"] = summary }
         }
         data["closed"] = a.closedAt != nil
         data["isSpada"] = ctx.staff.role == .spadaStaff
-        let links = try ctx.db.query("""
+        let links = try ctx.db.query(
+            """
             SELECT f.kind, f.started_on, f.ended_on, s.id AS structure_id, s.name FROM follow_links f
             JOIN structures s ON s.id = f.structure_id WHERE f.applicant_id = $1 ORDER BY f.started_on
-            """, [a.id]).rows
+            """, [a.id]
+        ).rows
         data["links"] = try links.map { r -> [String: Any] in
             let ended: String? = try r.optional("ended_on")
             let kind: String = try r.get("kind")
             let structureId: Int64 = try r.get("structure_id")
             let mayEnd = ctx.staff.role == .spadaStaff || structureId == ctx.staff.structureId
             func day(_ iso: String?) -> String { iso.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) } ?? "" }
-            return ["kind": ctx.text("pro.links.\(kind)"), "name": try r.get("name", as: String.self),
-                    "from": day(try r.get("started_on", as: String.self)), "until": day(ended),
-                    "canEnd": ended == nil && kind == "accommodation" && mayEnd, "structureId": structureId]
+            return [
+                "kind": ctx.text("pro.links.\(kind)"), "name": try r.get("name", as: String.self),
+                "from": day(try r.get("started_on", as: String.self)), "until": day(ended),
+                "canEnd": ended == nil && kind == "accommodation" && mayEnd, "structureId": structureId,
+            ]
         }
         data["accommodations"] = try Structures.all(ctx.db).filter { $0.kind == .cada || $0.kind == .huda }
             .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
@@ -189,12 +204,15 @@ enum FollowRoutes {
             guard use == .fresh else { return GudaRoutes.alreadyPrinted(ctx, use, back: back) }
             if let last = try KeyRecoveries.withinLastDay(applicant: a.id, db: tx) {
                 try Audit.record(ctx, "key_recovery_refused", applicant: a.id, detail: "daily_limit")
-                return ctx.page("agents/key-not-shown", title: "print.title", [
-                    "message": ctx.text("pro.key.daily_limit", ["date": DisplayFormat.dateTime(last, ctx.language)]), "back": back,
-                ], status: 429)
+                return ctx.page(
+                    "agents/key-not-shown", title: "print.title",
+                    [
+                        "message": ctx.text("pro.key.daily_limit", ["date": DisplayFormat.dateTime(last, ctx.language)]), "back": back,
+                    ], status: 429)
             }
-            let key = try KeyIssuer.issue(for: a, event: KeyRecoveries.event, by: .staff(staff.id),
-                                          address: ctx.request.remoteAddress, db: tx)
+            let key = try KeyIssuer.issue(
+                for: a, event: KeyRecoveries.event, by: .staff(staff.id),
+                address: ctx.request.remoteAddress, db: tx)
             try Audit.record(ctx, "recover_key", applicant: a.id)
             return try NoticePage.render(ctx, a, key: key, db: tx)
         }
@@ -204,13 +222,15 @@ enum FollowRoutes {
         let p = try followed(ctx, id)
         let form = try ctx.form()
         guard let structureId = Int64(form["structure"] ?? ""),
-              let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
-              let day = (form["started_on"]).flatMap(CivilDate.init(typed:)) else {
+            let structure = try Structures.find(id: structureId, db: ctx.db), structure.kind == .cada || structure.kind == .huda,
+            let day = (form["started_on"]).flatMap(CivilDate.init(typed:))
+        else {
             return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_invalid")
         }
         try ctx.db.transaction { tx in
-            try FollowLinks.open(applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
-                                 by: ctx.staff.id, db: tx)
+            try FollowLinks.open(
+                applicant: p.applicant.id, structure: structure.id, kind: .accommodation, startedOn: day.iso,
+                by: ctx.staff.id, db: tx)
             try Audit.record(ctx, "open_accommodation", applicant: p.applicant.id, detail: structure.name, db: tx)
         }
         return .redirect(to: "/pro/personnes/\(p.applicant.id)?notice=accommodation_saved")
@@ -222,8 +242,9 @@ enum FollowRoutes {
         // The SPADA may end any accommodation link; a CADA/HUDA only its own.
         guard ctx.staff.role == .spadaStaff || ctx.staff.structureId == structureId else { throw HTTPError.forbidden }
         try ctx.db.transaction { tx in
-            try FollowLinks.end(applicant: p.applicant.id, structure: structureId,
-                                endedOn: ParisCalendar.civilDate(of: Date()).iso, db: tx)
+            try FollowLinks.end(
+                applicant: p.applicant.id, structure: structureId,
+                endedOn: ParisCalendar.civilDate(of: Date()).iso, db: tx)
             try Audit.record(ctx, "end_accommodation", applicant: p.applicant.id, db: tx)
         }
         let back = ctx.staff.structureId == structureId ? "/pro/suivi" : "/pro/personnes/\(p.applicant.id)"

@@ -15,12 +15,17 @@ enum KioskContactRoutes {
     }
 
     static func codeForm() -> FormView {
-        FormView([.init(name: "code", labelKey: "usager.contacts.code", autocomplete: "off",
-                        hintKey: "pro.verify.code_hint", keepValue: false)])
+        FormView([
+            .init(
+                name: "code", labelKey: "usager.contacts.code", autocomplete: "off",
+                hintKey: "pro.verify.code_hint", keepValue: false)
+        ])
     }
 
-    static func render(_ ctx: StaffContext, _ person: Applicant, failed: (id: Int64, form: FormView)? = nil,
-                       status: Int = 200) throws -> Response {
+    static func render(
+        _ ctx: StaffContext, _ person: Applicant, failed: (id: Int64, form: FormView)? = nil,
+        status: Int = 200
+    ) throws -> Response {
         let pending = try ContactVerifications.usable(applicant: person.id, db: ctx.db)
         var data: [String: Any] = [
             "name": person.fullName, "personId": person.id,
@@ -57,17 +62,23 @@ enum KioskContactRoutes {
         let submitted = try ctx.form()
         // The code must be one sent for this very person.
         guard let id = Int64(submitted["verification"] ?? ""),
-              let p = try ContactVerifications.find(id: id, applicant: person.id, db: ctx.db) else { throw HTTPError.notFound }
+            let p = try ContactVerifications.find(id: id, applicant: person.id, db: ctx.db)
+        else { throw HTTPError.notFound }
         var form = codeForm()
         form.read(submitted)
         // The contact and its audit row commit together (a wrong code's attempt is kept too).
-        if form.isValid, let problem = try ctx.db.transaction({ tx -> String? in
-            if let problem = try ContactVerifications.confirm(
-                p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff.id),
-                address: ctx.request.remoteAddress, secret: ctx.app.config.secret, db: tx) { return problem }
-            try Audit.record(ctx, "kiosk_contact_verified", applicant: person.id, detail: p.channel, db: tx)
-            return nil
-        }) {
+        if form.isValid,
+            let problem = try ctx.db.transaction({ tx -> String? in
+                if let problem = try ContactVerifications.confirm(
+                    p, typed: form.values["code"]!, applicant: person.id, by: .staff(ctx.staff.id),
+                    address: ctx.request.remoteAddress, secret: ctx.app.config.secret, db: tx)
+                {
+                    return problem
+                }
+                try Audit.record(ctx, "kiosk_contact_verified", applicant: person.id, detail: p.channel, db: tx)
+                return nil
+            })
+        {
             form.fail("code", problem)
         }
         guard form.isValid else { return try render(ctx, person, failed: (p.id, form), status: 422) }

@@ -16,11 +16,13 @@ enum OptOutRoutes {
 
     static func form(_ ctx: StaffContext, offices: [Structure]) -> FormView {
         FormView([
-            .init(name: "optout_reason", labelKey: "optout.form.reason",
-                  options: [("", ctx.text("optout.form.choose"))]
-                      + PaperOptOut.Reason.allCases.map { ($0.rawValue, ctx.text("optout.reasons.\($0.rawValue)")) }),
-            .init(name: "optout_detail", labelKey: "optout.form.detail", autocomplete: "off",
-                  hintKey: "optout.form.detail_hint", required: false),
+            .init(
+                name: "optout_reason", labelKey: "optout.form.reason",
+                options: [("", ctx.text("optout.form.choose"))]
+                    + PaperOptOut.Reason.allCases.map { ($0.rawValue, ctx.text("optout.reasons.\($0.rawValue)")) }),
+            .init(
+                name: "optout_detail", labelKey: "optout.form.detail", autocomplete: "off",
+                hintKey: "optout.form.detail_hint", required: false),
             .init(name: "optout_office", labelKey: "optout.form.office", options: offices.map { ($0.id.description, $0.name) }),
         ])
     }
@@ -36,16 +38,20 @@ enum OptOutRoutes {
         guard try FollowLinks.isFollowing(structure: staff.structureId, applicant: person.id, db: ctx.db)
         else { throw HTTPError.notFound }
         // Every section key is present (false when off): Mustache would otherwise look it up in the host page.
-        var data: [String: Any] = ["personId": person.id, "request": false, "paperSince": false, "none": false,
-                                   "unavailable": false, "noOffice": false, "form": false]
+        var data: [String: Any] = [
+            "personId": person.id, "request": false, "paperSince": false, "none": false,
+            "unavailable": false, "noOffice": false, "form": false,
+        ]
         let latest = try PaperOptOuts.latest(applicant: person.id, db: ctx.db)
         if let o = latest {
             // The reason may say the person is vulnerable: only the SPADA, which recorded it, sees it.
             // (Sections test booleans: this Mustache treats an empty string as true.)
-            data["request"] = ["state": OptOutText.state(o, ctx.base), "showReason": staff.role == .spadaStaff,
-                               "reason": staff.role == .spadaStaff ? OptOutText.reason(o, ctx.base) : "",
-                               "steps": OptOutText.steps(o, ctx.base), "refused": o.step == .refused,
-                               "refusalReason": o.refusalReason ?? ""]
+            data["request"] = [
+                "state": OptOutText.state(o, ctx.base), "showReason": staff.role == .spadaStaff,
+                "reason": staff.role == .spadaStaff ? OptOutText.reason(o, ctx.base) : "",
+                "steps": OptOutText.steps(o, ctx.base), "refused": o.step == .refused,
+                "refusalReason": o.refusalReason ?? "",
+            ]
         }
         if let since = person.paperModeSince {
             data["paperSince"] = ctx.text("optout.panel.paper_since", ["date": DisplayFormat.dateTime(since, ctx.language)])
@@ -94,7 +100,8 @@ enum OptOutRoutes {
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followedPerson(_ ctx: StaffContext, _ id: Int64) throws -> Applicant {
         guard let p = try Applicants.find(id: id, db: ctx.db),
-              try FollowLinks.isFollowing(structure: ctx.staff.structureId, applicant: p.id, db: ctx.db) else {
+            try FollowLinks.isFollowing(structure: ctx.staff.structureId, applicant: p.id, db: ctx.db)
+        else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
         }
@@ -117,13 +124,18 @@ enum OptOutRoutes {
         if office == nil { f.fail("optout_office", "form.choose") }
         guard f.isValid, let reason, let office else {
             try Audit.record(ctx, "view_optout", applicant: person.id)
-            return ctx.page("pro/optout-request", title: "optout.form.page_title", [
-                "name": person.fullName, "personId": person.id, "optout": try panel(ctx, person, form: f),
-            ], status: 422)
+            return ctx.page(
+                "pro/optout-request", title: "optout.form.page_title",
+                [
+                    "name": person.fullName, "personId": person.id, "optout": try panel(ctx, person, form: f),
+                ], status: 422)
         }
         let recorded = try ctx.db.transaction { tx -> Bool in
-            guard try PaperOptOuts.request(applicant: person.id, reason: reason, detail: detail.isEmpty ? nil : detail,
-                                           office: office.id, by: staff.id, db: tx) != nil else { return false }
+            guard
+                try PaperOptOuts.request(
+                    applicant: person.id, reason: reason, detail: detail.isEmpty ? nil : detail,
+                    office: office.id, by: staff.id, db: tx) != nil
+            else { return false }
             try Audit.record(ctx, "optout_request", applicant: person.id, detail: reason.rawValue)
             return true
         }
@@ -136,8 +148,10 @@ enum OptOutRoutes {
         guard me.isInScope, me.spaceAvailableAt != nil else { return nil }
         guard let o = try PaperOptOuts.latest(applicant: me.id, db: ctx.db) else {
             guard let since = me.paperModeSince else { return ["text": ctx.text("optout.status.none"), "steps": [], "refused": false] }
-            return ["text": ctx.text("optout.status.accepted", ["date": DisplayFormat.date(since, ctx.language)]),
-                    "steps": [], "refused": false]
+            return [
+                "text": ctx.text("optout.status.accepted", ["date": DisplayFormat.date(since, ctx.language)]),
+                "steps": [], "refused": false,
+            ]
         }
         let text: String
         switch o.step {
@@ -145,10 +159,13 @@ enum OptOutRoutes {
         case .convoked: text = ctx.text("optout.status.convoked", ["date": o.convokedOn.map { OptOutText.day($0, ctx) } ?? ""])
         case .forwarded: text = ctx.text("optout.status.forwarded", ["date": o.signedOn.map { OptOutText.day($0, ctx) } ?? ""])
         case .accepted:
-            text = ctx.text("optout.status.accepted", ["date": DisplayFormat.date(me.paperModeSince ?? o.decidedAt ?? Date(), ctx.language)])
+            text = ctx.text(
+                "optout.status.accepted", ["date": DisplayFormat.date(me.paperModeSince ?? o.decidedAt ?? Date(), ctx.language)])
         case .refused: text = ctx.text("optout.status.refused", ["date": DisplayFormat.date(o.decidedAt ?? Date(), ctx.language)])
         }
-        return ["text": text, "steps": OptOutText.steps(o, ctx), "refused": o.step == .refused,
-                "refusalReason": o.refusalReason ?? ""]
+        return [
+            "text": text, "steps": OptOutText.steps(o, ctx), "refused": o.step == .refused,
+            "refusalReason": o.refusalReason ?? "",
+        ]
     }
 }

@@ -17,8 +17,9 @@ enum StaffAuthRoutes {
     static func loginForm() -> FormView {
         FormView([
             .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "username"),
-            .init(name: "password", labelKey: "staff.login.password", type: "password",
-                  autocomplete: "current-password", keepValue: false),
+            .init(
+                name: "password", labelKey: "staff.login.password", type: "password",
+                autocomplete: "current-password", keepValue: false),
         ])
     }
 
@@ -42,8 +43,9 @@ enum StaffAuthRoutes {
         case .success(let account):
             try ctx.db.transaction { tx in
                 try StaffAccounts.recordSuccess(id: account.id, db: tx)
-                try AuthEvents.record("login_succeeded", staff: account.id, by: .staff(account.id),
-                                      address: ctx.request.remoteAddress, db: tx)
+                try AuthEvents.record(
+                    "login_succeeded", staff: account.id, by: .staff(account.id),
+                    address: ctx.request.remoteAddress, db: tx)
             }
             try ctx.signIn(.staff, id: account.id)
             ctx.logger.info("staff \(account.id) logged in")
@@ -56,8 +58,9 @@ enum StaffAuthRoutes {
     static func unlockForm() -> FormView {
         FormView([
             .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "username"),
-            .init(name: "code", labelKey: "staff.unlock.code", autocomplete: "off", hintKey: "staff.unlock.code_hint",
-                  keepValue: false),
+            .init(
+                name: "code", labelKey: "staff.unlock.code", autocomplete: "off", hintKey: "staff.unlock.code_hint",
+                keepValue: false),
         ])
     }
 
@@ -91,13 +94,22 @@ enum StaffAuthRoutes {
     /// The tools each role has, in the order people use them.
     static func menu(for role: Role) -> [(href: String, key: String)] {
         switch role {
-        case .administrator: [("/admin/personnel", "admin.personnel.title"), ("/admin/messages", "admin.messages.title"),
-                              ("/admin/journal", "admin.journal.title")]
-        case .spadaStaff: [("/pro/suivi", "pro.follow.title"), ("/pro/inscriptions/nouvelle", "pro.enrol.title"),
-                           ("/pro/inscriptions", "pro.enrol.list_title")]
+        case .administrator:
+            [
+                ("/admin/personnel", "admin.personnel.title"), ("/admin/messages", "admin.messages.title"),
+                ("/admin/journal", "admin.journal.title"),
+            ]
+        case .spadaStaff:
+            [
+                ("/pro/suivi", "pro.follow.title"), ("/pro/inscriptions/nouvelle", "pro.enrol.title"),
+                ("/pro/inscriptions", "pro.enrol.list_title"),
+            ]
         case .gudaAgent: [("/agents/guda", "guda.queue_title")]
-        case .ofpraAgent: [("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title"),
-                           ("/agents/ofpra/renonciations", "optout.ofpra.queue_title"), ("/agents/ofpra/courrier", "postal.title")]
+        case .ofpraAgent:
+            [
+                ("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title"),
+                ("/agents/ofpra/renonciations", "optout.ofpra.queue_title"), ("/agents/ofpra/courrier", "postal.title"),
+            ]
         case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title")]
         case .ofiiAgent: [("/agents/ofii/renonciations", "optout.ofii.queue_title")]
         case .prefectureInstructor: []

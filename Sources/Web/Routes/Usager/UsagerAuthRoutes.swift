@@ -20,22 +20,30 @@ enum UsagerAuthRoutes {
         routes.add(.post, "/usager/cle-perdue", submitLostKey)
     }
 
-    static let identifierField = FormView.Field(name: "identifier", labelKey: "usager.identifier",
-                                                autocomplete: "username", hintKey: "usager.identifier_hint")
-    static let keyField = FormView.Field(name: "key", labelKey: "usager.key", autocomplete: "off", hintKey: "usager.key_hint",
-                                         keepValue: false)
+    static let identifierField = FormView.Field(
+        name: "identifier", labelKey: "usager.identifier",
+        autocomplete: "username", hintKey: "usager.identifier_hint")
+    static let keyField = FormView.Field(
+        name: "key", labelKey: "usager.key", autocomplete: "off", hintKey: "usager.key_hint",
+        keepValue: false)
     static let newPasswordFields: [FormView.Field] = [
-        .init(name: "password", labelKey: "usager.new_password", type: "password", autocomplete: "new-password",
-              hintKey: "usager.password_rules", keepValue: false),
-        .init(name: "confirmation", labelKey: "usager.confirm_password", type: "password", autocomplete: "new-password",
-              keepValue: false),
+        .init(
+            name: "password", labelKey: "usager.new_password", type: "password", autocomplete: "new-password",
+            hintKey: "usager.password_rules", keepValue: false),
+        .init(
+            name: "confirmation", labelKey: "usager.confirm_password", type: "password", autocomplete: "new-password",
+            keepValue: false),
     ]
 
     // MARK: login
 
     static func loginForm() -> FormView {
-        FormView([identifierField, .init(name: "password", labelKey: "usager.password", type: "password",
-                                         autocomplete: "current-password", keepValue: false)])
+        FormView([
+            identifierField,
+            .init(
+                name: "password", labelKey: "usager.password", type: "password",
+                autocomplete: "current-password", keepValue: false),
+        ])
     }
 
     static func showLogin(_ ctx: RequestContext) throws -> Response {
@@ -54,8 +62,9 @@ enum UsagerAuthRoutes {
             if let refusal = spaceRefusal(person, ctx) { return refusal }
             try ctx.db.transaction { tx in
                 try Applicants.recordLogin(id: person.id, db: tx)
-                try AuthEvents.record("login_succeeded", applicant: person.id, by: .applicant(person.id),
-                                      address: ctx.request.remoteAddress, db: tx)
+                try AuthEvents.record(
+                    "login_succeeded", applicant: person.id, by: .applicant(person.id),
+                    address: ctx.request.remoteAddress, db: tx)
             }
             try ctx.signIn(.applicant, id: person.id)
             // At each login the person is invited to check their phone and e-mail.
@@ -139,19 +148,26 @@ enum UsagerAuthRoutes {
         try ctx.db.transaction { tx in
             try Applicants.setPassword(id: person.id, hash: PasswordHasher.interactive.hash(password), db: tx)
             try KeyIssuer.consume(.usedForActivation, for: person.id, db: tx)
-            try AuthEvents.record("activated", applicant: person.id, by: .applicant(person.id),
-                                  address: ctx.request.remoteAddress, db: tx)
+            try AuthEvents.record(
+                "activated", applicant: person.id, by: .applicant(person.id),
+                address: ctx.request.remoteAddress, db: tx)
         }
         try ctx.signIn(.applicant, id: person.id)
         return .redirect(to: "/usager/coordonnees?apres=activation")
     }
 
     /// The password rules, with the messages next to the field.
-    static func validateNewPassword(_ form: inout FormView, _ password: String, confirmation: String,
-                                    person: Applicant, key: ConnectionKey?) {
-        if password.isEmpty { form.fail("password", "form.required"); return }
-        let violations = PasswordPolicy.violations(of: password, agdref: person.agdref.flatMap(AGDREFNumber.init),
-                                                   connectionKey: key)
+    static func validateNewPassword(
+        _ form: inout FormView, _ password: String, confirmation: String,
+        person: Applicant, key: ConnectionKey?
+    ) {
+        if password.isEmpty {
+            form.fail("password", "form.required")
+            return
+        }
+        let violations = PasswordPolicy.violations(
+            of: password, agdref: person.agdref.flatMap(AGDREFNumber.init),
+            connectionKey: key)
         if let first = violations.first { form.fail("password", first.code) }
         if password != confirmation { form.fail("confirmation", "usager.passwords_differ") }
     }
@@ -175,8 +191,9 @@ enum UsagerAuthRoutes {
         case .success(let person):
             // A reset must not open a space OFPRA has not opened (or has closed) either.
             if let refusal = spaceRefusal(person, ctx) { return refusal }
-            validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person,
-                                key: ConnectionKey.normalize(submitted["key"] ?? ""))
+            validateNewPassword(
+                &form, password, confirmation: submitted["confirmation"] ?? "", person: person,
+                key: ConnectionKey.normalize(submitted["key"] ?? ""))
             guard form.isValid else {
                 return ctx.page("usager/reset", title: "usager.reset.title", form.context(ctx), status: 422)
             }
@@ -186,8 +203,9 @@ enum UsagerAuthRoutes {
                 try ctx.app.sessions.endAll(subject: .applicant, id: person.id, db: tx)
                 try KeyIssuer.consume(.usedForReset, for: person.id, db: tx)
                 try ApplicantCredentials.liftThrottles(for: person, secret: ctx.app.config.secret, db: tx)
-                try AuthEvents.record("password_reset", applicant: person.id, by: .applicant(person.id),
-                                      address: ctx.request.remoteAddress, db: tx)
+                try AuthEvents.record(
+                    "password_reset", applicant: person.id, by: .applicant(person.id),
+                    address: ctx.request.remoteAddress, db: tx)
             }
             return .redirect(to: "/usager/connexion?notice=password_changed")
         case .failure:
@@ -223,10 +241,12 @@ enum UsagerAuthRoutes {
             // Every request counts towards the address limit: this form sends messages.
             try AddressThrottle.recordFailure(scope: "key-resend", address: address, db: tx)
             guard let person, person.isInScope, person.closedAt == nil,
-                  person.verifiedPhone != nil || person.verifiedEmail != nil,
-                  try Applicants.keysSentToday(id: person.id, reason: "key_sent", db: tx) < lostKeyDailyLimit else { return }
-            let key = try KeyIssuer.send(for: person, act: .sentOnRequest, event: "key_sent", by: .applicant(person.id),
-                                         address: address, secret: ctx.app.config.secret, db: tx)
+                person.verifiedPhone != nil || person.verifiedEmail != nil,
+                try Applicants.keysSentToday(id: person.id, reason: "key_sent", db: tx) < lostKeyDailyLimit
+            else { return }
+            let key = try KeyIssuer.send(
+                for: person, act: .sentOnRequest, event: "key_sent", by: .applicant(person.id),
+                address: address, secret: ctx.app.config.secret, db: tx)
             try ApplicantMessages.send("key_reissued", to: person, params: ["key": key], db: tx)
         }
         // A known person costs a few more rows (key, event, messages): every answer takes at

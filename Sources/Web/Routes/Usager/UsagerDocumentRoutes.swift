@@ -71,8 +71,9 @@ enum UsagerDocumentRoutes {
         if d.firstConsultedAt == nil {
             try ctx.db.transaction { tx in
                 try Documents.markConsulted(id: d.id, db: tx)
-                try AuthEvents.record("document_opened", applicant: d.applicantId, by: .applicant(d.applicantId),
-                                      address: ctx.request.remoteAddress, detail: d.kind.rawValue, db: tx)
+                try AuthEvents.record(
+                    "document_opened", applicant: d.applicantId, by: .applicant(d.applicantId),
+                    address: ctx.request.remoteAddress, detail: d.kind.rawValue, db: tx)
             }
         }
         return PDFResponse.make(bytes, filename: d.fileName, download: ctx.request.query["telecharger"] != nil)
@@ -81,29 +82,35 @@ enum UsagerDocumentRoutes {
     static func calendar(_ ctx: RequestContext) throws -> Response {
         let (d, _) = try owned(ctx)
         guard let i = d.interview else { throw HTTPError.notFound }
-        let ics = InterviewCalendar.ics(uid: d.publicId.uuidString.lowercased(), interview: i,
-                                        summary: ctx.text("documents.ics.summary"),
-                                        interpreter: i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name }
-                                            .map { ctx.text("documents.ics.interpreter", ["language": $0]) })
-        return Response(status: .ok, headers: [
-            .contentType: "text/calendar; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"convocation-ofpra-\(i.date.iso).ics\"",
-        ], body: Array(ics.utf8))
+        let ics = InterviewCalendar.ics(
+            uid: d.publicId.uuidString.lowercased(), interview: i,
+            summary: ctx.text("documents.ics.summary"),
+            interpreter: i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name }
+                .map { ctx.text("documents.ics.interpreter", ["language": $0]) })
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/calendar; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"convocation-ofpra-\(i.date.iso).ics\"",
+            ], body: Array(ics.utf8))
     }
 
     static func receipt(_ ctx: RequestContext) throws -> Response {
         let (d, me) = try owned(ctx)
         let state = d.notification(now: Date())
         if ctx.request.query["format"] == "pdf" { return try receiptPDF(d, me, state, ctx) }
-        return ctx.page("usager/receipt", title: "documents.receipt.title", [
-            "pdf": "/usager/documents/\(d.publicId.uuidString.lowercased())/accuse?format=pdf",
-            "name": me.fullName, "agdref": me.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
-            "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
-            "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? ctx.text("documents.receipt.not_consulted"),
-            "notification": VaultText.notification(state, ctx),
-            "sha256": Hex.encode(d.sha256),
-            "issued": DisplayFormat.dateTime(Date(), ctx.language),
-        ])
+        return ctx.page(
+            "usager/receipt", title: "documents.receipt.title",
+            [
+                "pdf": "/usager/documents/\(d.publicId.uuidString.lowercased())/accuse?format=pdf",
+                "name": me.fullName, "agdref": me.agdref ?? "", "kind": ctx.text("documents.kinds.\(d.kind.rawValue)"),
+                "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) }
+                    ?? ctx.text("documents.receipt.not_consulted"),
+                "notification": VaultText.notification(state, ctx),
+                "sha256": Hex.encode(d.sha256),
+                "issued": DisplayFormat.dateTime(Date(), ctx.language),
+            ])
     }
 
     /// The same receipt as a PDF, in French: it is meant to be shown to a court or a lawyer.
@@ -116,15 +123,18 @@ enum UsagerDocumentRoutes {
         case .notified(let at, .consulted): notification = fr.text("documents.notification.consulted", ["date": when(at)])
         case .notified(let at, .deemed): notification = fr.text("documents.notification.deemed", ["date": when(at)])
         }
-        let pdf = try ReceiptRenderer.render(Receipt(title: fr.text("documents.receipt.title"), rows: [
-            (fr.text("notice.name"), me.fullName),
-            (fr.text("notice.agdref"), me.agdref ?? ""),
-            (fr.text("documents.deposit.kind"), fr.text("documents.kinds.\(d.kind.rawValue)")),
-            (fr.text("documents.deposited"), when(d.depositedAt)),
-            (fr.text("documents.consulted"), d.firstConsultedAt.map(when) ?? fr.text("documents.receipt.not_consulted")),
-            (fr.text("documents.notification_title"), notification),
-            (fr.text("documents.receipt.fingerprint"), Hex.encode(d.sha256)),
-        ], footer: fr.text("documents.receipt.issued") + " " + when(Date())))
+        let pdf = try ReceiptRenderer.render(
+            Receipt(
+                title: fr.text("documents.receipt.title"),
+                rows: [
+                    (fr.text("notice.name"), me.fullName),
+                    (fr.text("notice.agdref"), me.agdref ?? ""),
+                    (fr.text("documents.deposit.kind"), fr.text("documents.kinds.\(d.kind.rawValue)")),
+                    (fr.text("documents.deposited"), when(d.depositedAt)),
+                    (fr.text("documents.consulted"), d.firstConsultedAt.map(when) ?? fr.text("documents.receipt.not_consulted")),
+                    (fr.text("documents.notification_title"), notification),
+                    (fr.text("documents.receipt.fingerprint"), Hex.encode(d.sha256)),
+                ], footer: fr.text("documents.receipt.issued") + " " + when(Date())))
         return PDFResponse.make(pdf, filename: "accuse-\(d.fileName)", download: true)
     }
 }

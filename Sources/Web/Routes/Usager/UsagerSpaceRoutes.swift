@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Outbox
 import Postgres
+import Security
 
 /// The applicant's own pages once logged in: the space home, contact details (each new one
 /// confirmed by a code before use) and the history of what happened on the account.
@@ -21,22 +22,34 @@ enum UsagerSpaceRoutes {
 
     static func home(_ ctx: ApplicantContext) throws -> Response {
         let a = ctx.applicant
-        return ctx.page("usager/home", title: "usager.home.title", ApplicantSpacePage(
-            name: a.fullName,
-            agdref: a.agdref ?? "",
-            lastLogin: a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
-            noContacts: a.verifiedPhone == nil && a.verifiedEmail == nil,
-            documents: try UsagerDocumentRoutes.list(a, ctx.base)))
+        return ctx.page(
+            "usager/home", title: "usager.home.title",
+            ApplicantSpacePage(
+                name: a.fullName,
+                agdref: a.agdref ?? "",
+                lastLogin: a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                noContacts: a.verifiedPhone == nil && a.verifiedEmail == nil,
+                documents: try UsagerDocumentRoutes.list(a, ctx.base)))
     }
 
     // MARK: contacts
 
     static func contactForms(_ ctx: ApplicantContext, phone: FormView? = nil, email: FormView? = nil) throws -> [String: Any] {
         let a = ctx.applicant
-        let phoneForm = phone ?? FormView([.init(name: "phone", labelKey: "usager.contacts.new_phone", type: "tel",
-                                                 autocomplete: "tel", hintKey: "pro.enrol.phone_hint")])
-        let emailForm = email ?? FormView([.init(name: "email", labelKey: "usager.contacts.new_email", type: "email",
-                                                 autocomplete: "email")])
+        let phoneForm =
+            phone
+            ?? FormView([
+                .init(
+                    name: "phone", labelKey: "usager.contacts.new_phone", type: "tel",
+                    autocomplete: "tel", hintKey: "pro.enrol.phone_hint")
+            ])
+        let emailForm =
+            email
+            ?? FormView([
+                .init(
+                    name: "email", labelKey: "usager.contacts.new_email", type: "email",
+                    autocomplete: "email")
+            ])
         var data: [String: Any] = [
             "phone": a.verifiedPhone.flatMap(PhoneNumber.init)?.e164 ?? "",
             "email": a.verifiedEmail ?? "",
@@ -58,8 +71,11 @@ enum UsagerSpaceRoutes {
     static func requestCode(_ ctx: ApplicantContext, channel: Channel) throws -> Response {
         let a = ctx.applicant
         let name = channel == .sms ? "phone" : "email"
-        var form = FormView([.init(name: name, labelKey: channel == .sms ? "usager.contacts.new_phone" : "usager.contacts.new_email",
-                                   type: channel == .sms ? "tel" : "email")])
+        var form = FormView([
+            .init(
+                name: name, labelKey: channel == .sms ? "usager.contacts.new_phone" : "usager.contacts.new_email",
+                type: channel == .sms ? "tel" : "email")
+        ])
         form.read(try ctx.form())
         var target: String?
         if form.isValid {
@@ -67,7 +83,9 @@ enum UsagerSpaceRoutes {
             if channel == .sms {
                 if let p = PhoneNumber(raw) {
                     if p.canReceiveSMS { target = p.e164 } else { form.fail(name, "form.phone_not_mobile") }
-                } else { form.fail(name, "form.invalid_phone") }
+                } else {
+                    form.fail(name, "form.invalid_phone")
+                }
             } else {
                 if let e = EmailAddress(raw) { target = e.value } else { form.fail(name, "form.invalid_email") }
             }
@@ -81,11 +99,14 @@ enum UsagerSpaceRoutes {
         }
         let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
         let id = try ctx.db.transaction { tx in
-            let id = try ContactVerifications.create(applicant: a.id, channel: channel.rawValue, target: target, code: code,
-                                                     secret: ctx.app.config.secret, db: tx)
+            let id = try ContactVerifications.create(
+                applicant: a.id, channel: channel.rawValue, target: target, code: code,
+                secret: ctx.app.config.secret, db: tx)
             let language = ApplicantMessages.templateLanguages.contains(a.language) ? a.language : "fr"
-            try Outbox.enqueue(OutboxMessage(channel: channel, recipient: target, template: "contact_code", language: language,
-                                             params: ["code": code.digits], subjectRef: "applicant:\(a.id)"), in: tx)
+            try Outbox.enqueue(
+                OutboxMessage(
+                    channel: channel, recipient: target, template: "contact_code", language: language,
+                    params: ["code": code.digits], subjectRef: "applicant:\(a.id)"), in: tx)
             return id
         }
         return .redirect(to: "/usager/coordonnees/verifier/\(id)")
@@ -99,8 +120,11 @@ enum UsagerSpaceRoutes {
     }
 
     static func verifyForm() -> FormView {
-        FormView([.init(name: "code", labelKey: "usager.contacts.code", autocomplete: "one-time-code",
-                        hintKey: "usager.contacts.code_hint", keepValue: false)])
+        FormView([
+            .init(
+                name: "code", labelKey: "usager.contacts.code", autocomplete: "one-time-code",
+                hintKey: "usager.contacts.code_hint", keepValue: false)
+        ])
     }
 
     static func renderVerify(_ ctx: ApplicantContext, _ p: ContactVerifications.Pending, _ form: FormView, status: Int = 200) -> Response {
@@ -138,8 +162,9 @@ enum UsagerSpaceRoutes {
             } else {
                 try Applicants.setEmail(id: a.id, p.target, db: tx)
             }
-            try AuthEvents.record("contact_changed", applicant: a.id, by: .applicant(a.id), address: ctx.request.remoteAddress,
-                                  detail: p.channel, db: tx)
+            try AuthEvents.record(
+                "contact_changed", applicant: a.id, by: .applicant(a.id), address: ctx.request.remoteAddress,
+                detail: p.channel, db: tx)
         }
         return .redirect(to: "/usager/coordonnees?notice=contact_updated")
     }
@@ -149,20 +174,24 @@ enum UsagerSpaceRoutes {
     static func account(_ ctx: ApplicantContext) throws -> Response {
         let a = ctx.applicant
         let events = try AuthEvents.forApplicant(a.id, db: ctx.db).map { e -> [String: Any] in
-            ["what": ctx.text("history.\(e.event)"), "who": ctx.text("history.actor.\(e.actorKind)"),
-             "when": DisplayFormat.dateTime(e.at, ctx.language)]
+            [
+                "what": ctx.text("history.\(e.event)"), "who": ctx.text("history.actor.\(e.actorKind)"),
+                "when": DisplayFormat.dateTime(e.at, ctx.language),
+            ]
         }
         // "Who accessed my file": structures and roles, not the staff members' names.
         let accesses = try Audit.forApplicant(a.id, db: ctx.db).map { e -> [String: Any] in
-            ["when": DisplayFormat.dateTime(e.at, ctx.language), "role": ctx.text("roles.\(e.role)"),
-             "structure": e.structureName ?? "", "action": ctx.text("audit.actions.\(e.action)")]
+            [
+                "when": DisplayFormat.dateTime(e.at, ctx.language), "role": ctx.text("roles.\(e.role)"),
+                "structure": e.structureName ?? "", "action": ctx.text("audit.actions.\(e.action)"),
+            ]
         }
-        return ctx.page("usager/account", title: "usager.account.title", [
-            "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
-            "accesses": accesses,
-            "optoutStatus": try OptOutRoutes.applicantStatus(ctx.base, a) as Any,
-        ])
+        return ctx.page(
+            "usager/account", title: "usager.account.title",
+            [
+                "events": events, "agdref": a.agdref ?? "", "ofpraNumber": a.ofpraNumber ?? "", "name": a.fullName,
+                "accesses": accesses,
+                "optoutStatus": try OptOutRoutes.applicantStatus(ctx.base, a) as Any,
+            ])
     }
 }
-
-import Security
