@@ -6,7 +6,7 @@ import Postgres
 /// A context narrower than `RequestContext`, handed to a handler once its route's access rule
 /// has let the request through: it carries, not optional, who that rule guarantees.
 /// `RouteGroup` checks at registration (start-up) that the rule guarantees it.
-public protocol IdentifiedContext {
+public protocol IdentifiedContext: SendableMetatype {
     /// The narrowed context, or nil when the request has no such identity.
     static func narrow(_ base: RequestContext) -> Self?
     /// Whether every request that passes `access` has this identity.

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Commits locked spool batches on its own thread while the worker locks and delivers the next
-/// one on its other connection, so PostgreSQL's work on one batch overlaps the worker's on the
-/// next. One commit at a time: `submit` waits for the previous one. A kill thus leaves at most
-/// two batches unrecorded (both have claim rows; their re-sends write nothing).
+/// Runs commit jobs on its own thread while the worker delivers the next batch, so PostgreSQL's
+/// work on one batch overlaps the worker's on the next: locked spool batches (the worker's
+/// own committer) and recorded outcomes (`OutcomeRecorder`). One job at a time: `submit` waits
+/// for the previous one. A kill thus leaves at most two spool batches unrecorded (both have
+/// claim rows; their re-sends write nothing).
 /// Unchecked Sendable: every field is guarded by `condition`; a job's connection is touched by
 /// nobody else until the job is done.
 final class BatchCommitter: @unchecked Sendable {

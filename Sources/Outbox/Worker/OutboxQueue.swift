@@ -243,16 +243,6 @@ public struct OutboxQueue {
     @discardableResult
     public func record(_ outcomes: [Outcome]) throws -> Set<Int64> {
         guard !outcomes.isEmpty else { return [] }
-        let json = JSONText.array(
-            outcomes.map { o in
-                JSONText.object([
-                    ("id", String(o.id)), ("state", JSONText.string(o.state.rawValue)),
-                    ("at", JSONText.epoch(o.at)),
-                    ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
-                    ("error", o.error.map(JSONText.string) ?? "null"),
-                    ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
-                ])
-            })
         let recorded = try db.prepared(
             "outbox_record",
             """
@@ -268,7 +258,7 @@ public struct OutboxQueue {
                 AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
             WHERE m.id = o.id AND m.locked_by = $1 AND m.state = 'sending'
             RETURNING m.id
-            """, [workerID, json, "{" + MessageCatalog.secretParams.joined(separator: ",") + "}"])
+            """, [workerID, Self.json(outcomes), Self.array(MessageCatalog.secretParams)])
         return Set(try recorded.rows.map { try $0.get("id", as: Int64.self) })
     }
 

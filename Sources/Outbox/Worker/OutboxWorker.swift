@@ -211,10 +211,7 @@ public final class OutboxWorker {
             lane.db.rollback()
             throw error
         }
-        var waiting = Waiting()
-        waiting.outcomes.reserveCapacity(messages.count)
-        waiting.transports.reserveCapacity(messages.count)
-        waiting.messages.reserveCapacity(messages.count)
+        var waiting = Waiting(capacity: messages.count)
         var released = [Int64]()
         for (index, message) in messages.enumerated() {
             if stop.isSet {
@@ -223,9 +220,7 @@ public final class OutboxWorker {
             }
             progress.beat()
             let (outcome, transport) = deliver(message, into: &report)
-            waiting.outcomes.append(outcome)
-            waiting.transports.append(transport)
-            waiting.messages.append(message)
+            waiting.append(outcome, through: transport, for: message)
         }
         let outcomes = commitDeliveries(&waiting, into: &report)
         let job: BatchCommitter.Job = {
@@ -269,10 +264,7 @@ public final class OutboxWorker {
     /// without its record, and deliveries a kill left unrecorded in a deduplicating transport
     /// are recognised when they are sent again.
     private func deliver(_ batch: [ClaimedMessage], into report: inout Report) throws {
-        var waiting = Waiting()
-        waiting.outcomes.reserveCapacity(batch.count)
-        waiting.transports.reserveCapacity(batch.count)
-        waiting.messages.reserveCapacity(batch.count)
+        var waiting = Waiting(capacity: batch.count)
         for (index, message) in batch.enumerated() {
             if stop.isSet {
                 try record(&waiting, into: &report)
@@ -284,9 +276,7 @@ public final class OutboxWorker {
             }
             progress.beat()
             let (outcome, transport) = deliver(message, into: &report)
-            waiting.outcomes.append(outcome)
-            waiting.transports.append(transport)
-            waiting.messages.append(message)
+            waiting.append(outcome, through: transport, for: message)
             if let transport, !transport.deduplicatesByKey { try record(&waiting, into: &report) }
         }
         // Only deduplicated deliveries are left waiting here: recorded while the next batch goes.
@@ -298,9 +288,27 @@ public final class OutboxWorker {
 
     /// Outcomes not recorded yet, with the transport each message went through (nil: none).
     private struct Waiting {
-        var outcomes = [OutboxQueue.Outcome]()
-        var transports = [Transport?]()
-        var messages = [ClaimedMessage]()
+        private(set) var outcomes = [OutboxQueue.Outcome]()
+        private(set) var transports = [Transport?]()
+        private(set) var messages = [ClaimedMessage]()
+
+        init(capacity: Int) {
+            outcomes.reserveCapacity(capacity)
+            transports.reserveCapacity(capacity)
+            messages.reserveCapacity(capacity)
+        }
+
+        mutating func append(_ outcome: OutboxQueue.Outcome, through transport: Transport?, for message: ClaimedMessage) {
+            outcomes.append(outcome)
+            transports.append(transport)
+            messages.append(message)
+        }
+
+        mutating func removeAll() {
+            outcomes.removeAll(keepingCapacity: true)
+            transports.removeAll(keepingCapacity: true)
+            messages.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Lets the transports make their deliveries durable, then records the outcomes in one
@@ -334,9 +342,7 @@ public final class OutboxWorker {
                 }
             }
         }
-        waiting.outcomes.removeAll(keepingCapacity: true)
-        waiting.transports.removeAll(keepingCapacity: true)
-        waiting.messages.removeAll(keepingCapacity: true)
+        waiting.removeAll()
         return outcomes
     }
 
