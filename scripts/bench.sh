@@ -9,14 +9,16 @@
 # program with the app's thread count, behind the same nginx: this script adds a `/__baseline/`
 # location to the bench stack's generated include (.run-bench/nginx/instance-server.conf) and
 # reloads nginx; nginx.conf and the other stacks are untouched. It serves the app's home page as a
-# constant and the applicant's space with the app's three statements, for the demo applicant's
-# session (logged in here through the real login form).
+# constant, the applicant's space with the app's three statements for the demo applicant's
+# session (logged in here through the real login form), and the professional dashboard with the
+# app's seven statements for the demo CADA's session, a list page of the same weight as the app's.
 #
 # Each round runs, one after the other: static file, baseline home, app home, baseline space, app
-# space, the staff login page, the applicant's document page, the professional dashboard (the demo
-# CADA following 200 people, seeded by bench/seed-followed.sql), the OFPRA person page and
+# space, the staff login page, the applicant's document page, baseline dashboard, the professional
+# dashboard (the demo CADA following 200 people, seeded by bench/seed-followed.sql), the OFPRA person page and
 # /healthz (each wrk -t2 -c32 after a 1 s warm-up). Pages without database work are compared with
-# the baseline's constant page, the others with the baseline's space (the same session lookup).
+# the baseline's constant page, the dashboard with the baseline's dashboard, the others with the
+# baseline's space (the same session lookup).
 # After the table: the app's RSS (target <= 64 MB) and each page's size transferred with a
 # browser's Accept-Encoding (target <= 30 KB). The table shows the median over the
 # rounds of req/s and p99, the ratio app/baseline of the medians, and the CPU used by wrk, nginx,
@@ -63,6 +65,7 @@ source scripts/bench-stack.sh
 # The baseline's inputs: the app's real pages, fetched once.
 curl -fsS -o "$RUN/baseline/home.html" "$BASE/"
 curl -fsS -H "$COOKIE" -o "$RUN/baseline/space.html" "$BASE/usager/espace"
+curl -fsS -H "$PRO_COOKIE" -o "$RUN/baseline/pro.html" "$BASE$PRO_PATH"
 # One left by a bench that was killed: its PID file, checked against its command line.
 old=$(cat "$RUN/baseline.pid" 2>/dev/null || true)
 if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q build-baseline/baseline; then
@@ -70,7 +73,7 @@ if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q buil
 fi
 rm -f "$RUN/baseline.sock"
 .build-baseline/baseline "$RUN/baseline.sock" "$ASYLUM_DATABASE_URL" "$RUN/baseline/home.html" \
-    "$RUN/baseline/space.html" "$ASYLUM_THREADS" >>"$RUN/logs/baseline.log" 2>&1 &
+    "$RUN/baseline/space.html" "$RUN/baseline/pro.html" "$ASYLUM_THREADS" >>"$RUN/logs/baseline.log" 2>&1 &
 baseline_pid=$!
 echo "$baseline_pid" >"$RUN/baseline.pid"
 for _ in $(seq 50); do [ -S "$RUN/baseline.sock" ] && break; sleep 0.1; done
@@ -100,8 +103,8 @@ for _ in $(seq 50); do
     curl -fsS -o /dev/null "$BASE/__baseline/" 2>/dev/null && break
     sleep 0.1
 done
-for path in /__baseline/ /__baseline/usager/espace; do
-    curl -fsS -H "$COOKIE" -o /dev/null "$BASE$path" || { echo "bench.sh: $BASE$path does not answer" >&2; exit 1; }
+for pair in "/__baseline/|$COOKIE" "/__baseline/usager/espace|$COOKIE" "/__baseline/pro/suivi|$PRO_COOKIE"; do
+    curl -fsS -H "${pair#*|}" -o /dev/null "$BASE${pair%%|*}" || { echo "bench.sh: $BASE${pair%%|*} does not answer" >&2; exit 1; }
 done
 
 # children PID: the PIDs whose parent is PID (nginx workers, postgres backends).
@@ -172,6 +175,7 @@ for round in $(seq "$ROUNDS"); do
     measure space /usager/espace "$app_pid" "$COOKIE"
     measure login /connexion "$app_pid"
     measure document "$DOC_PATH" "$app_pid" "$COOKIE"
+    measure "C pro" /__baseline/pro/suivi "$baseline_pid" "$PRO_COOKIE"
     measure pro "$PRO_PATH" "$app_pid" "$PRO_COOKIE"
     measure ofpra "$OFPRA_PATH" "$app_pid" "$OFPRA_COOKIE"
     measure db "$DB_PATH" "$app_pid"
@@ -192,22 +196,24 @@ awk -F'\t' -v static="$STATIC_PATH" -v db="$DB_PATH" -v doc="$DOC_PATH" -v pro="
         path["static"] = static; path["C home"] = "/__baseline/"; path["home"] = "/"
         path["C space"] = "/__baseline/usager/espace"; path["space"] = "/usager/espace"; path["db"] = db
         path["login"] = "/connexion"; path["document"] = doc; path["pro"] = pro; path["ofpra"] = ofpra
-        # Pages without database work are compared with the constant page, the others with the
-        # baseline space (the same session lookup statement, then two more).
-        base["home"] = "C home"; base["login"] = "C home"
-        base["space"] = "C space"; base["document"] = "C space"; base["pro"] = "C space"; base["ofpra"] = "C space"
+        path["C pro"] = "/__baseline/pro/suivi"
+        # Pages without database work are compared with the constant page, the dashboard with the
+        # baseline dashboard, the others with the baseline space (the same session lookup, then two more).
+        base["home"] = "C home"; base["login"] = "C home"; base["pro"] = "C pro"
+        base["space"] = "C space"; base["document"] = "C space"; base["ofpra"] = "C space"
         printf "%-8s %-34s %10s %8s %15s %6s %6s %6s %6s %8s %6s\n", "page", "path", "req/s", "p99 ms", "vs C", \
                "wrk%", "nginx%", "app%", "pg%", "non-2xx", "errors"
         for (i = 1; i <= count; i++) {
             k = order[i]
-            ratio = (k in base) ? sprintf("%.3f %s", median(k, 2) / median(base[k], 2), base[k] == "C home" ? "home" : "space") : "-"
+            ratio = (k in base) ? sprintf("%.3f %s", median(k, 2) / median(base[k], 2), substr(base[k], 3)) : "-"
             printf "%-8s %-34s %10.0f %8.2f %15s %6.0f %6.0f %6.0f %6.0f %8d %6d\n", k, substr(path[k], 1, 34), median(k, 2), median(k, 3), \
                    ratio, median(k, 6), median(k, 7), median(k, 8), median(k, 9), sum(k, 4), sum(k, 5)
         }
     }' "$RUN/bench.tsv"
 echo "(req/s, p99 and CPU: medians over the rounds; CPU in % of one core during the measured run,"
 echo " app% is the baseline's own process on the C rows; non-2xx and errors: totals;"
-echo " vs C: app req/s / the baseline page named, C home for pages without database work, C space otherwise)"
+echo " vs C: app req/s / the baseline page named: C home for pages without database work, C pro for the"
+echo " dashboard, C space otherwise)"
 
 # The app's resident memory after the run (target <= 64 MB).
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$app_pid/status")
@@ -233,6 +239,7 @@ size_row space /usager/espace "$COOKIE"
 size_row "C space" /__baseline/usager/espace "$COOKIE"
 size_row document "$DOC_PATH" "$COOKIE"
 size_row pro "$PRO_PATH" "$PRO_COOKIE"
+size_row "C pro" /__baseline/pro/suivi "$PRO_COOKIE"
 size_row ofpra "$OFPRA_PATH" "$OFPRA_COOKIE"
 [ "$over" = 1 ] && echo "(a page is above 30 KB transferred)"
 

@@ -22,6 +22,10 @@ extension IdentifiedContext {
     func page(_ template: String, title titleKey: String, _ model: some PageModel, status: Int = 200) -> Response {
         base.page(template, title: titleKey, model, status: status)
     }
+    func page(_ template: String, title titleKey: String, _ data: [String: Any], over model: some PageModel, status: Int = 200) -> Response
+    {
+        base.page(template, title: titleKey, data, over: model, status: status)
+    }
     public func errorPage(_ status: Int) -> Response { base.errorPage(status) }
     public func text(_ key: String, _ args: [String: String] = [:]) -> String { base.text(key, args) }
     public func form() throws -> FormData { try base.form() }

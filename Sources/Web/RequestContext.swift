@@ -129,6 +129,14 @@ public final class RequestContext {
         .html(app.views.render(template, PageContext(frame: frame(title: titleKey), model: model), language: language), status: status)
     }
 
+    /// Renders a typed model with page-specific values over it (a person's page: the person's
+    /// row as the dashboard shows it, plus that page's forms); `data` wins on a shared name.
+    func page(_ template: String, title titleKey: String, _ data: [String: Any], over model: some PageModel, status: Int = 200) -> Response
+    {
+        let frame = data.mapValues(PageValues.normalized).merging(frame(title: titleKey)) { $1 }
+        return .html(app.views.render(template, PageContext(frame: frame, model: model), language: language), status: status)
+    }
+
     /// The layout's values: the same names for every page.
     private func frame(title titleKey: String) -> [String: Any] {
         var context: [String: Any] = [:]

@@ -118,6 +118,23 @@ final class PostgresTests: XCTestCase {
         XCTAssertNotEqual(pid, newPid)
     }
 
+    /// `query` prepares each SQL text once per connection: the server holds it after the first
+    /// call; past the cache's limit statements still run (unprepared); a server that forgot its
+    /// statements (DEALLOCATE, a pooler) gets them prepared again.
+    func testQueriesArePreparedOncePerConnectionAndStillRunPastTheCache() throws {
+        let sql = "SELECT $1::bigint * 2 AS doubled"
+        XCTAssertEqual(try db.query(sql, [Int64(21)]).first?.get("doubled", as: Int64.self), 42)
+        XCTAssertEqual(try db.query(sql, [Int64(5)]).first?.get("doubled", as: Int64.self), 10)
+        let held = try db.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1", [sql])
+        XCTAssertEqual(try held.first?.get("n", as: Int64.self), 1)
+        for i in 0..<(PGConnection.statementCacheLimit + 20) {
+            let row = try db.query("SELECT $1::bigint + \(i) AS v", [Int64(1)]).first
+            XCTAssertEqual(try row?.get("v", as: Int64.self), Int64(i + 1))
+        }
+        try db.execute("DEALLOCATE ALL")
+        XCTAssertEqual(try db.query(sql, [Int64(4)]).first?.get("doubled", as: Int64.self), 8)
+    }
+
     func testPreparedStatementsSurviveAReconnect() throws {
         XCTAssertEqual(try db.prepared("t_one", "SELECT $1::int + 1 AS v", [41]).first?.get("v", as: Int.self), 42)
         db.close()

@@ -15,6 +15,11 @@ final class CookieAndResponseTests: XCTestCase {
         XCTAssertEqual(cookies["b"], "two")
         XCTAssertEqual(cookies["c"], "x=y")
         XCTAssertEqual(cookies.count, 3)
+        // Byte scanning: tabs trimmed, pieces without a name or a value skipped, non-ASCII kept.
+        let odd = Cookie.parseHeader(";;\tlang=ar\t ; e=; =v; x = é😀 ;")
+        XCTAssertEqual(odd, ["lang": "ar", "x": "é😀"])
+        XCTAssertEqual(Cookie.parseHeader(""), [:])
+        XCTAssertEqual(Cookie.parseHeader("  ;  "), [:])
     }
 
     func testHeadDropsHeaderInjection() {

@@ -37,6 +37,21 @@ final class DisplayFormatTests: XCTestCase {
         }
     }
 
+    /// The remembered texts are per UTC minute: another second of the same minute reads the
+    /// same, the next minute does not, and texts made after the memory was emptied are right.
+    func testRememberedTextsFollowTheMinute() {
+        let fr = Language.supported.first { $0.code == "fr" }!
+        let d = Self.dates[0]
+        XCTAssertEqual(DisplayFormat.dateTime(d.addingTimeInterval(59), fr), "15 janvier 2026 à 09:05")
+        XCTAssertEqual(DisplayFormat.dateTime(d.addingTimeInterval(60), fr), "15 janvier 2026 à 09:06")
+        XCTAssertEqual(DisplayFormat.dateTime(d.addingTimeInterval(-1), fr), "15 janvier 2026 à 09:04")
+        for minute in 0..<(DisplayFormat.rememberedTexts + 10) {
+            _ = DisplayFormat.dateTime(d.addingTimeInterval(TimeInterval(86_400 + minute * 60)), fr)
+        }
+        XCTAssertEqual(DisplayFormat.dateTime(d.addingTimeInterval(30), fr), "15 janvier 2026 à 09:05")
+        XCTAssertEqual(DisplayFormat.date(d, fr), "jeudi 15 janvier 2026")
+    }
+
     func testConcurrentFormattingGivesTheSameStrings() {
         let mismatches = Counter()
         DispatchQueue.concurrentPerform(iterations: 8) { worker in

@@ -236,7 +236,7 @@ extension TemplateEscapingTests {
         let model = ApplicantSpacePage(name: Self.hostile("name"), agdref: "", lastLogin: "", noContacts: true, documents: [row])
         let frame: [String: Any] = ["title": "T", "switcherHref": "/?"]
         let dict: [String: Any] = [
-            "name": Self.hostile("name"), "agdref": "", "lastLogin": "", "noContacts": true,
+            "name": Self.hostile("name"), "agdref": "", "lastLogin": "", "noContacts": true, "hasDocuments": true,
             "documents": [
                 [
                     "href": row.href, "kind": row.kind, "deposited": "", "isNew": true,

@@ -10,9 +10,15 @@
  *                              HTML-escaped. The page's frame (everything before <h1> and from
  *                              </main>) is the app's own page, read from SPACE_FILE at start,
  *                              so both pages weigh about the same.
+ *   /__baseline/pro/suivi      the professional dashboard for a staff `session` cookie: the app's
+ *                              seven statements (session touch, staff member, count, a page of 50
+ *                              people, their documents, their failed notifications, the audit
+ *                              row), the same flags computed from the rows, and the people's list
+ *                              escaped inside the app's own page read from PRO_FILE, so a list
+ *                              page is compared with a list page of the same weight.
  * Every answer carries the app's security headers. Built and run by scripts/bench.sh only.
  *
- * usage: baseline SOCKET CONNINFO HOME_FILE SPACE_FILE [THREADS] [IDLE_SECONDS]
+ * usage: baseline SOCKET CONNINFO HOME_FILE SPACE_FILE PRO_FILE [THREADS] [IDLE_SECONDS]
  */
 #include <fcgiapp.h>
 #include <libpq-fe.h>
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +39,8 @@ static char *home;
 static size_t home_len;
 static char *space_head, *space_tail; /* the app's page around the part built per request */
 static size_t space_head_len, space_tail_len;
+static char *pro_head, *pro_tail; /* the app's dashboard around its list of people */
+static size_t pro_head_len, pro_tail_len;
 
 /* The same SQL as SessionStore.find, Applicants.find(id:) and Documents.forApplicant. */
 static const char *SQL_SESSION =
@@ -54,6 +63,30 @@ static const char *SQL_DOCUMENTS =
     "SELECT id, public_id, applicant_id, kind, deposited_at, first_consulted_at, size_bytes, sha256, "
     "interview_date, interview_time, interview_place, interview_address, interpreter_language, unannounced "
     "FROM documents WHERE applicant_id = $1 ORDER BY deposited_at DESC, id DESC";
+
+/* The same SQL as StaffAccounts.find and FollowedPeople.page / withDocuments, Audit.record. */
+static const char *SQL_STAFF =
+    "SELECT id, email, display_name, role, structure_id FROM staff_accounts WHERE id = $1 AND disabled_at IS NULL";
+#define FOLLOWED_TODAY                                                                                                \
+    "SELECT applicant_id FROM follow_links WHERE structure_id = $1\n"                                                 \
+    "  AND started_on <= (now() AT TIME ZONE 'Europe/Paris')::date\n"                                                 \
+    "  AND (ended_on IS NULL OR ended_on >= (now() AT TIME ZONE 'Europe/Paris')::date)"
+static const char *SQL_COUNT = "SELECT count(*) AS n FROM applicants WHERE id IN (" FOLLOWED_TODAY ")";
+static const char *SQL_PEOPLE =
+    "SELECT id, surname, given_names, birth_date, nationality, language, spada_id, enrolled_at, phone, "
+    "phone_verified_at, email, email_verified_at, agdref, guda_site, registered_on, procedure, requalified_on, "
+    "unaccompanied_minor, overseas, eligibility, registered_at, space_available_at, ofpra_number, key_issued_at, "
+    "activated_at, last_login_at, failed_logins, last_failed_at, locked_at, closed_at, paper_mode_since "
+    "FROM applicants WHERE id IN (" FOLLOWED_TODAY ")\nORDER BY surname, given_names, id LIMIT $2 OFFSET $3";
+static const char *SQL_PEOPLE_DOCUMENTS =
+    "SELECT applicant_id, kind, deposited_at, first_consulted_at, interview_date, interview_time\n"
+    "FROM documents WHERE applicant_id = ANY($1::bigint[]) ORDER BY deposited_at DESC";
+static const char *SQL_FAILED =
+    "SELECT DISTINCT d.applicant_id FROM documents d JOIN outbox_messages m ON m.subject_ref = 'document:' || "
+    "d.public_id::text\nWHERE d.applicant_id = ANY($1::bigint[]) AND m.state = 'dead'";
+static const char *SQL_AUDIT =
+    "INSERT INTO audit_events (staff_id, structure_id, role, action, applicant_id, detail, address)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 static const char *HEADERS =
     "Content-Security-Policy: default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
@@ -159,9 +192,11 @@ static void cookie(const char *header, const char *name, char *out, size_t cap) 
 static PGconn *connect_db(void) {
     PGconn *db = PQconnectdb(conninfo);
     if (PQstatus(db) != CONNECTION_OK) { fprintf(stderr, "baseline: %s", PQerrorMessage(db)); exit(1); }
-    const char *names[] = {"session_touch", "applicant_by_id", "documents_of_applicant"};
-    const char *sql[] = {SQL_SESSION, SQL_APPLICANT, SQL_DOCUMENTS};
-    for (int i = 0; i < 3; i++) {
+    const char *names[] = {"session_touch", "applicant_by_id", "documents_of_applicant", "staff_by_id", "followed_count",
+                           "followed_page", "followed_documents", "followed_failed", "audit_insert"};
+    const char *sql[] = {SQL_SESSION, SQL_APPLICANT, SQL_DOCUMENTS, SQL_STAFF, SQL_COUNT,
+                         SQL_PEOPLE, SQL_PEOPLE_DOCUMENTS, SQL_FAILED, SQL_AUDIT};
+    for (int i = 0; i < 9; i++) {
         PGresult *res = PQprepare(db, names[i], sql[i], 0, NULL);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) { fprintf(stderr, "baseline: %s", PQerrorMessage(db)); exit(1); }
         PQclear(res);
@@ -257,6 +292,178 @@ static void space(FCGX_Request *r, PGconn *db, buf *b) {
     send_page(r, b->p, b->n);
 }
 
+/* "2026-12-01 10:04:05.123+00" (UTC, as the app's connections read timestamps) as seconds. */
+static time_t utc_seconds(const char *ts) {
+    struct tm tm = {0};
+    if (sscanf(ts, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+/* The logged-in staff member's structure for the `session` cookie, or 0 (answer sent). */
+static long staff_structure(FCGX_Request *r, PGconn *db, char *staff_id, size_t cap, char *role, size_t role_cap) {
+    char token[256];
+    cookie(FCGX_GetParam("HTTP_COOKIE", r->envp), "session", token, sizeof token);
+    if (!token[0]) { status_only(r, "403 Forbidden"); return 0; }
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+    const char *sp[3] = {(const char *)hash, idle_seconds, "60"};
+    int lens[3] = {sizeof hash, 0, 0}, fmts[3] = {1, 0, 0};
+    PGresult *s = PQexecPrepared(db, "session_touch", 3, sp, lens, fmts, 0);
+    if (PQresultStatus(s) != PGRES_TUPLES_OK || PQntuples(s) != 1 || strcmp(V(s, 0, "subject_kind"), "staff")) {
+        PQclear(s);
+        status_only(r, "403 Forbidden");
+        return 0;
+    }
+    snprintf(staff_id, cap, "%s", V(s, 0, "subject_id"));
+    PQclear(s);
+    const char *p[1] = {staff_id};
+    PGresult *st = PQexecPrepared(db, "staff_by_id", 1, p, NULL, NULL, 0);
+    if (PQresultStatus(st) != PGRES_TUPLES_OK || PQntuples(st) != 1 || PQgetisnull(st, 0, PQfnumber(st, "structure_id"))) {
+        PQclear(st);
+        status_only(r, "403 Forbidden");
+        return 0;
+    }
+    long structure = atol(V(st, 0, "structure_id"));
+    snprintf(role, role_cap, "%s", V(st, 0, "role"));
+    PQclear(st);
+    return structure;
+}
+
+static void dd(buf *b, const char *label, const char *value) {
+    puts_(b, "      <dt>"); puts_(b, label); puts_(b, "</dt><dd>"); esc(b, value); puts_(b, "</dd>\n");
+}
+
+static void pro(FCGX_Request *r, PGconn *db, buf *b) {
+    char staff_id[32], role[32], structure[32];
+    long sid = staff_structure(r, db, staff_id, sizeof staff_id, role, sizeof role);
+    if (!sid) return;
+    snprintf(structure, sizeof structure, "%ld", sid);
+    const char *cp[1] = {structure};
+    PGresult *c = PQexecPrepared(db, "followed_count", 1, cp, NULL, NULL, 0);
+    PQclear(c);
+    const char *pp[3] = {structure, "50", "0"};
+    PGresult *people = PQexecPrepared(db, "followed_page", 3, pp, NULL, NULL, 0);
+    if (PQresultStatus(people) != PGRES_TUPLES_OK) { PQclear(people); status_only(r, "500 Internal Server Error"); return; }
+    int n = PQntuples(people);
+    char ids[50 * 21 + 3];
+    size_t k = 0;
+    ids[k++] = '{';
+    for (int i = 0; i < n && i < 50; i++) k += (size_t)snprintf(ids + k, sizeof ids - k, "%s%s", i ? "," : "", V(people, i, "id"));
+    ids[k++] = '}';
+    ids[k] = 0;
+    const char *ip[1] = {ids};
+    PGresult *docs = PQexecPrepared(db, "followed_documents", 1, ip, NULL, NULL, 0);
+    PGresult *failed = PQexecPrepared(db, "followed_failed", 1, ip, NULL, NULL, 0);
+    const char *ap[7] = {staff_id, structure, role, "view_dashboard", NULL, NULL, FCGX_GetParam("REMOTE_ADDR", r->envp)};
+    PGresult *audit = PQexecPrepared(db, "audit_insert", 7, ap, NULL, NULL, 0);
+    int ok = PQresultStatus(docs) == PGRES_TUPLES_OK && PQresultStatus(failed) == PGRES_TUPLES_OK &&
+             PQresultStatus(audit) == PGRES_COMMAND_OK;
+    PQclear(audit);
+    if (!ok) { PQclear(people); PQclear(docs); PQclear(failed); status_only(r, "500 Internal Server Error"); return; }
+
+    /* Column numbers once per result (PQfnumber is a linear search by name). */
+    int d_app = PQfnumber(docs, "applicant_id"), d_kind = PQfnumber(docs, "kind"),
+        d_dep = PQfnumber(docs, "deposited_at"), d_first = PQfnumber(docs, "first_consulted_at"),
+        d_idate = PQfnumber(docs, "interview_date"), d_itime = PQfnumber(docs, "interview_time");
+    int p_id = PQfnumber(people, "id"), p_sur = PQfnumber(people, "surname"), p_given = PQfnumber(people, "given_names"),
+        p_agdref = PQfnumber(people, "agdref"), p_phone = PQfnumber(people, "phone_verified_at"),
+        p_email = PQfnumber(people, "email_verified_at"), p_login = PQfnumber(people, "last_login_at"),
+        p_act = PQfnumber(people, "activated_at"), p_reg = PQfnumber(people, "registered_on"),
+        p_space = PQfnumber(people, "space_available_at"), f_app = PQfnumber(failed, "applicant_id");
+    time_t now = time(NULL);
+    b->n = 0;
+    put(b, pro_head, pro_head_len);
+    puts_(b, "<ul class=\"followed\">\n");
+    int docs_n = PQntuples(docs);
+    for (int i = 0; i < n; i++) {
+        const char *id = PQgetvalue(people, i, p_id);
+        /* The flags, as FollowedPerson.flags computes them. */
+        int unread = 0, has_docs = 0, was_failed = 0;
+        for (int d = 0; d < docs_n; d++) {
+            if (strcmp(PQgetvalue(docs, d, d_app), id)) continue;
+            has_docs = 1;
+            time_t deposited = utc_seconds(PQgetvalue(docs, d, d_dep));
+            if (PQgetisnull(docs, d, d_first) && deposited > now - 15 * 86400 &&
+                deposited < now - 10 * 86400)
+                unread = 1;
+        }
+        for (int f = 0; f < PQntuples(failed); f++) was_failed |= !strcmp(PQgetvalue(failed, f, f_app), id);
+        int no_phone = PQgetisnull(people, i, p_phone);
+        int no_email = PQgetisnull(people, i, p_email);
+        const char *seen = !PQgetisnull(people, i, p_login) ? PQgetvalue(people, i, p_login)
+                           : !PQgetisnull(people, i, p_act) ? PQgetvalue(people, i, p_act)
+                                                                                          : NULL;
+        int absent = seen && utc_seconds(seen) < now - 15 * 86400;
+
+        char surname[256];
+        size_t j = 0;
+        for (const char *p = PQgetvalue(people, i, p_sur); *p && j + 1 < sizeof surname; p++, j++)
+            surname[j] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+        surname[j] = 0;
+        puts_(b, "  <li class=\"followed-person\">\n    <h2 class=\"h3\"><a href=\"/pro/personnes/");
+        esc(b, id); puts_(b, "\">"); esc(b, PQgetvalue(people, i, p_given)); puts_(b, " "); esc(b, surname);
+        puts_(b, "</a> <span class=\"muted\" dir=\"ltr\">"); esc(b, PQgetvalue(people, i, p_agdref)); puts_(b, "</span></h2>\n    ");
+        if (unread || was_failed || (no_phone && no_email) || absent) {
+            puts_(b, "<p class=\"flags\">");
+            if (unread) puts_(b, "<span class=\"tag tag-flag\">Non lu depuis plus de 10 jours</span> ");
+            if (was_failed) puts_(b, "<span class=\"tag tag-flag\">Notification en échec</span> ");
+            if (no_phone && no_email) puts_(b, "<span class=\"tag tag-flag\">Aucune coordonnée</span> ");
+            if (absent) puts_(b, "<span class=\"tag tag-flag\">Absent depuis plus de 15 jours</span> ");
+            puts_(b, "</p>");
+        }
+        puts_(b, "\n    <dl class=\"summary\">\n");
+        char when[64];
+        buf tmp = {when, 0, sizeof when};
+        dd(b, "Enregistrement au GUDA", PQgetisnull(people, i, p_reg) ? "pas encore enregistré"
+                                                                                                    : PQgetvalue(people, i, p_reg));
+        if (!PQgetisnull(people, i, p_act)) {
+            tmp.n = 0; date_time(&tmp, PQgetvalue(people, i, p_act)); put(&tmp, "", 1);
+            puts_(b, "      <dt>Espace</dt><dd>activé le "); puts_(b, when); puts_(b, "</dd>\n");
+        } else if (!PQgetisnull(people, i, p_space)) {
+            tmp.n = 0; date_time(&tmp, PQgetvalue(people, i, p_space)); put(&tmp, "", 1);
+            puts_(b, "      <dt>Espace</dt><dd>ouvert le "); puts_(b, when); puts_(b, ", pas encore activé</dd>\n");
+        } else {
+            dd(b, "Espace", "pas encore ouvert");
+        }
+        puts_(b, "      <dt>Dernière connexion</dt><dd>");
+        if (PQgetisnull(people, i, p_login)) puts_(b, "—");
+        else date_time(b, PQgetvalue(people, i, p_login));
+        puts_(b, "</dd>\n");
+        dd(b, "Téléphone enregistré", no_phone ? "non" : "oui");
+        dd(b, "E-mail enregistré", no_email ? "non" : "oui");
+        puts_(b, "    </dl>\n    ");
+        if (has_docs) {
+            puts_(b, "<table class=\"table\">\n      <caption class=\"visually-hidden\">Courriers (dates seulement)</caption>\n"
+                     "      <thead><tr><th scope=\"col\">Catégorie</th><th scope=\"col\">Déposé le</th><th scope=\"col\">"
+                     "Notification</th><th scope=\"col\">Entretien prévu</th></tr></thead>\n      <tbody>");
+            for (int d = 0; d < docs_n; d++) {
+                if (strcmp(PQgetvalue(docs, d, d_app), id)) continue;
+                const char *kind = PQgetvalue(docs, d, d_kind);
+                puts_(b, "<tr><td>"); esc(b, strcmp(kind, "convocation") ? "Autre courrier" : "Convocation");
+                puts_(b, "</td><td>"); date_time(b, PQgetvalue(docs, d, d_dep)); puts_(b, "</td><td>");
+                if (PQgetisnull(docs, d, d_first)) puts_(b, "pas encore notifié");
+                else date_time(b, PQgetvalue(docs, d, d_first));
+                puts_(b, "</td><td>");
+                if (!PQgetisnull(docs, d, d_idate)) {
+                    esc(b, PQgetvalue(docs, d, d_idate)); puts_(b, " "); esc(b, PQgetvalue(docs, d, d_itime));
+                }
+                puts_(b, "</td></tr>");
+            }
+            puts_(b, "</tbody>\n    </table>\n    ");
+        }
+        puts_(b, "\n  </li>\n");
+    }
+    puts_(b, "</ul>\n");
+    put(b, pro_tail, pro_tail_len);
+    PQclear(people);
+    PQclear(docs);
+    PQclear(failed);
+    send_page(r, b->p, b->n);
+}
+
 static void *serve(void *arg) {
     (void)arg;
     PGconn *db = connect_db();
@@ -268,6 +475,7 @@ static void *serve(void *arg) {
         if (!uri) uri = "";
         if (strcmp(uri, "/__baseline/") == 0) send_page(&r, home, home_len);
         else if (strcmp(uri, "/__baseline/usager/espace") == 0) space(&r, db, &b);
+        else if (strcmp(uri, "/__baseline/pro/suivi") == 0) pro(&r, db, &b);
         else status_only(&r, "404 Not Found");
         if (PQstatus(db) != CONNECTION_OK) PQreset(db);
         FCGX_Finish_r(&r);
@@ -290,14 +498,14 @@ static char *slurp(const char *path, size_t *len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 5) {
-        fprintf(stderr, "usage: %s SOCKET CONNINFO HOME_FILE SPACE_FILE [THREADS] [IDLE_SECONDS]\n", argv[0]);
+    if (argc < 6) {
+        fprintf(stderr, "usage: %s SOCKET CONNINFO HOME_FILE SPACE_FILE PRO_FILE [THREADS] [IDLE_SECONDS]\n", argv[0]);
         return 2;
     }
     conninfo = argv[2];
-    int threads = argc > 5 ? atoi(argv[5]) : 4;
+    int threads = argc > 6 ? atoi(argv[6]) : 4;
     if (threads < 1) threads = 1;
-    if (argc > 6) snprintf(idle_seconds, sizeof idle_seconds, "%s", argv[6]);
+    if (argc > 7) snprintf(idle_seconds, sizeof idle_seconds, "%s", argv[7]);
     home = slurp(argv[3], &home_len);
     size_t space_len;
     char *page = slurp(argv[4], &space_len);
@@ -305,6 +513,12 @@ int main(int argc, char **argv) {
     if (!end) { fprintf(stderr, "baseline: %s has no <h1> ... </main>\n", argv[4]); return 1; }
     space_head = page; space_head_len = (size_t)(h1 - page);
     space_tail = end; space_tail_len = space_len - (size_t)(end - page);
+    size_t pro_len;
+    char *list = slurp(argv[5], &pro_len);
+    char *ul = strstr(list, "<ul class=\"followed\">"), *nav = ul ? strstr(ul, "<nav class=\"pagination\"") : NULL;
+    if (!nav) { fprintf(stderr, "baseline: %s has no <ul class=\"followed\"> ... pagination\n", argv[5]); return 1; }
+    pro_head = list; pro_head_len = (size_t)(ul - list);
+    pro_tail = nav; pro_tail_len = pro_len - (size_t)(nav - list);
     if (sodium_init() < 0) return 1;
     signal(SIGPIPE, SIG_IGN);
 

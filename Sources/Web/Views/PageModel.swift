@@ -61,6 +61,7 @@ struct ApplicantSpacePage: PageModel {
         case "lastLogin": return PageValues.text(self.lastLogin)
         case "noContacts": return self.noContacts
         case "documents": return self.documents
+        case "hasDocuments": return !self.documents.isEmpty
         default: return nil
         }
     }

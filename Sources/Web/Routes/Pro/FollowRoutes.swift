@@ -31,7 +31,7 @@ enum FollowRoutes {
             perPage: perPage, now: now, db: ctx.db)
         try Audit.record(ctx, "view_dashboard", detail: filter?.rawValue)
         var data: [String: Any] = [
-            "people": list.people.map { row($0, now: now, ctx) },
+            "people": list.people.map { FollowedPersonView($0, now: now, ctx.base) },
             "hasPeople": !list.people.isEmpty,
             "filters": FollowedPerson.Flag.allCases.map { f in
                 ["href": dashboardHref(filter: f, sort: sort), "label": ctx.text("pro.flags.\(f.rawValue)"), "current": f == filter]
@@ -68,37 +68,6 @@ enum FollowRoutes {
         return "/pro/suivi" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
-    static func row(_ p: FollowedPerson, now: Date, _ ctx: StaffContext) -> [String: Any] {
-        let a = p.applicant
-        func when(_ d: Date?) -> String { d.map { DisplayFormat.dateTime($0, ctx.language) } ?? "—" }
-        return [
-            "id": a.id, "name": a.fullName, "agdref": a.agdref ?? "",
-            "registered": a.registeredOn.flatMap(CivilDate.init(iso:)).map { VaultText.day($0, ctx) }
-                ?? ctx.text("pro.follow.not_registered"),
-            "space": a.activatedAt != nil
-                ? ctx.text("pro.follow.activated_on", ["date": when(a.activatedAt)])
-                : a.spaceAvailableAt != nil
-                    ? ctx.text("pro.follow.open_since", ["date": when(a.spaceAvailableAt)])
-                    : ctx.text("pro.follow.no_space"),
-            "lastLogin": when(a.lastLoginAt),
-            "hasPhone": ctx.text(a.verifiedPhone != nil ? "pro.follow.yes" : "pro.follow.no"),
-            "hasEmail": ctx.text(a.verifiedEmail != nil ? "pro.follow.yes" : "pro.follow.no"),
-            "flags": p.flags(now: now).map { ctx.text("pro.flags.\($0.rawValue)") },
-            "documents": p.documents.map { d -> [String: Any] in
-                var item: [String: Any] = [
-                    "category": ctx.text("pro.categories.\(d.category.rawValue)"),
-                    "deposited": when(d.depositedAt),
-                ]
-                switch d.notification {
-                case .pending: item["notified"] = ctx.text("pro.follow.not_notified")
-                case .notified(let at, _): item["notified"] = when(at)
-                }
-                if let i = d.interview { item["interview"] = "\(VaultText.day(i.date, ctx)) \(i.time.hhmm)" }
-                return item
-            },
-        ]
-    }
-
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followed(_ ctx: StaffContext, _ id: Int64) throws -> FollowedPerson {
         guard let structure = ctx.staff.structureId,
@@ -131,7 +100,7 @@ enum FollowRoutes {
     }
 
     static func render(_ ctx: StaffContext, _ p: FollowedPerson, keyForm: FormView, status: Int = 200) throws -> Response {
-        var data = row(p, now: Date(), ctx)
+        var data = [String: Any]()
         let a = p.applicant
         data["canRecoverKey"] = canRecoverKey(a)
         if canRecoverKey(a) {
@@ -169,7 +138,8 @@ enum FollowRoutes {
             .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
         data["today"] = ParisCalendar.civilDate(of: Date()).iso
         data["optout"] = try OptOutRoutes.panel(ctx, a)
-        return ctx.page("pro/person", title: "pro.follow.person_title", data, status: status)
+        return ctx.page(
+            "pro/person", title: "pro.follow.person_title", data, over: FollowedPersonView(p, now: Date(), ctx.base), status: status)
     }
 
     /// For someone with neither phone nor e-mail, the person present: a new key and notice. The
