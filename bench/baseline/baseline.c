@@ -206,10 +206,12 @@ static PGconn *connect_db(void) {
 
 #define V(res, row, col) PQgetvalue(res, row, PQfnumber(res, col))
 
-static void space(FCGX_Request *r, PGconn *db, buf *b) {
-    char token[256], id[32];
+/* The subject id of the `session` cookie's session if it is of KIND, copied into id; else a 403
+ * is sent and 0 returned. */
+static int session_subject(FCGX_Request *r, PGconn *db, const char *kind, char *id, size_t cap) {
+    char token[256];
     cookie(FCGX_GetParam("HTTP_COOKIE", r->envp), "session", token, sizeof token);
-    if (!token[0]) { status_only(r, "403 Forbidden"); return; }
+    if (!token[0]) { status_only(r, "403 Forbidden"); return 0; }
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
 
@@ -217,13 +219,19 @@ static void space(FCGX_Request *r, PGconn *db, buf *b) {
     const char *sp[3] = {(const char *)hash, idle_seconds, "60"};
     int lens[3] = {sizeof hash, 0, 0}, fmts[3] = {1, 0, 0};
     PGresult *s = PQexecPrepared(db, "session_touch", 3, sp, lens, fmts, 0);
-    if (PQresultStatus(s) != PGRES_TUPLES_OK || PQntuples(s) != 1 || strcmp(V(s, 0, "subject_kind"), "applicant")) {
+    if (PQresultStatus(s) != PGRES_TUPLES_OK || PQntuples(s) != 1 || strcmp(V(s, 0, "subject_kind"), kind)) {
         PQclear(s);
         status_only(r, "403 Forbidden");
-        return;
+        return 0;
     }
-    snprintf(id, sizeof id, "%s", V(s, 0, "subject_id"));
+    snprintf(id, cap, "%s", V(s, 0, "subject_id"));
     PQclear(s);
+    return 1;
+}
+
+static void space(FCGX_Request *r, PGconn *db, buf *b) {
+    char id[32];
+    if (!session_subject(r, db, "applicant", id, sizeof id)) return;
 
     const char *ap[1] = {id};
     PGresult *a = PQexecPrepared(db, "applicant_by_id", 1, ap, NULL, NULL, 0);
@@ -304,21 +312,7 @@ static time_t utc_seconds(const char *ts) {
 
 /* The logged-in staff member's structure for the `session` cookie, or 0 (answer sent). */
 static long staff_structure(FCGX_Request *r, PGconn *db, char *staff_id, size_t cap, char *role, size_t role_cap) {
-    char token[256];
-    cookie(FCGX_GetParam("HTTP_COOKIE", r->envp), "session", token, sizeof token);
-    if (!token[0]) { status_only(r, "403 Forbidden"); return 0; }
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
-    const char *sp[3] = {(const char *)hash, idle_seconds, "60"};
-    int lens[3] = {sizeof hash, 0, 0}, fmts[3] = {1, 0, 0};
-    PGresult *s = PQexecPrepared(db, "session_touch", 3, sp, lens, fmts, 0);
-    if (PQresultStatus(s) != PGRES_TUPLES_OK || PQntuples(s) != 1 || strcmp(V(s, 0, "subject_kind"), "staff")) {
-        PQclear(s);
-        status_only(r, "403 Forbidden");
-        return 0;
-    }
-    snprintf(staff_id, cap, "%s", V(s, 0, "subject_id"));
-    PQclear(s);
+    if (!session_subject(r, db, "staff", staff_id, cap)) return 0;
     const char *p[1] = {staff_id};
     PGresult *st = PQexecPrepared(db, "staff_by_id", 1, p, NULL, NULL, 0);
     if (PQresultStatus(st) != PGRES_TUPLES_OK || PQntuples(st) != 1 || PQgetisnull(st, 0, PQfnumber(st, "structure_id"))) {
