@@ -15,8 +15,8 @@
 #
 # Each round runs, one after the other: static file, baseline home, app home, baseline space, app
 # space, the staff login page, the applicant's document page, baseline dashboard, the professional
-# dashboard (the demo CADA following 200 people, seeded by bench/seed-followed.sql), the OFPRA person page and
-# /healthz (each wrk -t2 -c32 after a 1 s warm-up). Pages without database work are compared with
+# dashboard (the demo CADA following 200 people, seeded by bench/seed-followed.sql), the OFPRA
+# person page and /healthz (each wrk -t2 -c32 after a 1 s warm-up). Pages without database work are compared with
 # the baseline's constant page, the dashboard with the baseline's dashboard, the others with the
 # baseline's space (the same session lookup).
 # After the table: the app's RSS (target <= 64 MB) and each page's size transferred with a

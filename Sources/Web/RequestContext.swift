@@ -126,7 +126,7 @@ public final class RequestContext {
 
     /// Renders a page whose values are a typed model (the applicant space).
     func page(_ template: String, title titleKey: String, _ model: some PageModel, status: Int = 200) -> Response {
-        .html(app.views.render(template, PageContext(frame: frame(title: titleKey), model: model), language: language), status: status)
+        page(template, title: titleKey, [:], over: model, status: status)
     }
 
     /// Renders a typed model with page-specific values over it (a person's page: the person's

@@ -252,4 +252,55 @@ extension TemplateEscapingTests {
             XCTAssertTrue(typed.contains(Self.escapedHostile("notification")) && typed.contains("b=&lt;2&gt;"))
         }
     }
+
+    /// The followed person's typed model answers every name the dashboard's rows and the person
+    /// page ask for, as the same values as dictionaries would: escaped, an empty text printing
+    /// nothing, the flags and documents sections shown only when there are some.
+    func testTypedFollowedPersonRendersAsItsDictionary() throws {
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues())
+        let document = FollowedPersonView.Document(
+            category: Self.hostile("category"), deposited: Self.hostile("deposited"), notified: Self.hostile("notified"), interview: "")
+        let people = [
+            FollowedPersonView(
+                id: 7, name: Self.hostile("name"), agdref: Self.hostile("agdref"), registered: Self.hostile("registered"),
+                space: Self.hostile("space"), lastLogin: "", hasPhone: Self.hostile("hasPhone"), hasEmail: Self.hostile("hasEmail"),
+                flags: [Self.hostile("flag")], documents: [document]),
+            FollowedPersonView(
+                id: 8, name: "B", agdref: "", registered: "r", space: "s", lastLogin: "l", hasPhone: "p", hasEmail: "e", flags: [],
+                documents: []),
+        ]
+        func dictionary(_ v: FollowedPersonView) -> [String: Any] {
+            [
+                "id": v.id, "name": v.name, "agdref": v.agdref, "registered": v.registered, "space": v.space,
+                "lastLogin": v.lastLogin, "hasPhone": v.hasPhone, "hasEmail": v.hasEmail, "flags": v.flags,
+                "hasFlags": !v.flags.isEmpty, "hasDocuments": !v.documents.isEmpty,
+                "documents": v.documents.map {
+                    ["category": $0.category, "deposited": $0.deposited, "notified": $0.notified, "interview": $0.interview]
+                },
+            ]
+        }
+        let frame: [String: Any] = ["title": "T", "switcherHref": "/?", "hasPeople": true]
+        for language in Language.supported {
+            let typed = views.render(
+                "pro/dashboard", ["people": people].mapValues(PageValues.normalized).merging(frame) { $1 }, language: language)
+            let dict = views.render(
+                "pro/dashboard", ["people": people.map(dictionary)].mapValues(PageValues.normalized).merging(frame) { $1 },
+                language: language)
+            XCTAssertEqual(typed, dict)
+            XCTAssertFalse(typed.contains("<x-h"))
+            for name in ["name", "agdref", "registered", "space", "hasPhone", "hasEmail", "flag", "category", "notified"] {
+                XCTAssertTrue(typed.contains(Self.escapedHostile(name)), "\(language.code): \(name)")
+            }
+            XCTAssertEqual(typed.components(separatedBy: "class=\"flags\"").count, 2, "one person has flags")
+            XCTAssertEqual(typed.components(separatedBy: "<table").count, 2, "one person has documents")
+            for person in people {
+                let page = views.render("pro/person", PageContext(frame: frame, model: person), language: language)
+                XCTAssertEqual(
+                    page,
+                    views.render(
+                        "pro/person", dictionary(person).mapValues(PageValues.normalized).merging(frame) { $1 }, language: language))
+                XCTAssertFalse(page.contains("<x-h"))
+            }
+        }
+    }
 }

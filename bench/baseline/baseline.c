@@ -337,7 +337,9 @@ static void pro(FCGX_Request *r, PGconn *db, buf *b) {
     snprintf(structure, sizeof structure, "%ld", sid);
     const char *cp[1] = {structure};
     PGresult *c = PQexecPrepared(db, "followed_count", 1, cp, NULL, NULL, 0);
+    int counted = PQresultStatus(c) == PGRES_TUPLES_OK; /* the pager around the list is the app's, constant here */
     PQclear(c);
+    if (!counted) { status_only(r, "500 Internal Server Error"); return; }
     const char *pp[3] = {structure, "50", "0"};
     PGresult *people = PQexecPrepared(db, "followed_page", 3, pp, NULL, NULL, 0);
     if (PQresultStatus(people) != PGRES_TUPLES_OK) { PQclear(people); status_only(r, "500 Internal Server Error"); return; }
@@ -409,16 +411,12 @@ static void pro(FCGX_Request *r, PGconn *db, buf *b) {
             puts_(b, "</p>");
         }
         puts_(b, "\n    <dl class=\"summary\">\n");
-        char when[64];
-        buf tmp = {when, 0, sizeof when};
-        dd(b, "Enregistrement au GUDA", PQgetisnull(people, i, p_reg) ? "pas encore enregistré"
-                                                                                                    : PQgetvalue(people, i, p_reg));
+        dd(b, "Enregistrement au GUDA", PQgetisnull(people, i, p_reg) ? "pas encore enregistré" : PQgetvalue(people, i, p_reg));
         if (!PQgetisnull(people, i, p_act)) {
-            tmp.n = 0; date_time(&tmp, PQgetvalue(people, i, p_act)); put(&tmp, "", 1);
-            puts_(b, "      <dt>Espace</dt><dd>activé le "); puts_(b, when); puts_(b, "</dd>\n");
+            puts_(b, "      <dt>Espace</dt><dd>activé le "); date_time(b, PQgetvalue(people, i, p_act)); puts_(b, "</dd>\n");
         } else if (!PQgetisnull(people, i, p_space)) {
-            tmp.n = 0; date_time(&tmp, PQgetvalue(people, i, p_space)); put(&tmp, "", 1);
-            puts_(b, "      <dt>Espace</dt><dd>ouvert le "); puts_(b, when); puts_(b, ", pas encore activé</dd>\n");
+            puts_(b, "      <dt>Espace</dt><dd>ouvert le "); date_time(b, PQgetvalue(people, i, p_space));
+            puts_(b, ", pas encore activé</dd>\n");
         } else {
             dd(b, "Espace", "pas encore ouvert");
         }
@@ -491,6 +489,18 @@ static char *slurp(const char *path, size_t *len) {
     return p;
 }
 
+/* The app's page in PATH, cut around the part built per request: head is everything before FROM,
+ * tail everything from the first UNTIL after it. Exits if either is missing. */
+static void frame(const char *path, const char *from, const char *until, char **head, size_t *head_len, char **tail,
+                  size_t *tail_len) {
+    size_t len;
+    char *page = slurp(path, &len);
+    char *start = strstr(page, from), *end = start ? strstr(start, until) : NULL;
+    if (!end) { fprintf(stderr, "baseline: %s has no %s ... %s\n", path, from, until); exit(1); }
+    *head = page; *head_len = (size_t)(start - page);
+    *tail = end; *tail_len = len - (size_t)(end - page);
+}
+
 int main(int argc, char **argv) {
     if (argc < 6) {
         fprintf(stderr, "usage: %s SOCKET CONNINFO HOME_FILE SPACE_FILE PRO_FILE [THREADS] [IDLE_SECONDS]\n", argv[0]);
@@ -501,18 +511,8 @@ int main(int argc, char **argv) {
     if (threads < 1) threads = 1;
     if (argc > 7) snprintf(idle_seconds, sizeof idle_seconds, "%s", argv[7]);
     home = slurp(argv[3], &home_len);
-    size_t space_len;
-    char *page = slurp(argv[4], &space_len);
-    char *h1 = strstr(page, "<h1>"), *end = h1 ? strstr(h1, "</main>") : NULL;
-    if (!end) { fprintf(stderr, "baseline: %s has no <h1> ... </main>\n", argv[4]); return 1; }
-    space_head = page; space_head_len = (size_t)(h1 - page);
-    space_tail = end; space_tail_len = space_len - (size_t)(end - page);
-    size_t pro_len;
-    char *list = slurp(argv[5], &pro_len);
-    char *ul = strstr(list, "<ul class=\"followed\">"), *nav = ul ? strstr(ul, "<nav class=\"pagination\"") : NULL;
-    if (!nav) { fprintf(stderr, "baseline: %s has no <ul class=\"followed\"> ... pagination\n", argv[5]); return 1; }
-    pro_head = list; pro_head_len = (size_t)(ul - list);
-    pro_tail = nav; pro_tail_len = pro_len - (size_t)(nav - list);
+    frame(argv[4], "<h1>", "</main>", &space_head, &space_head_len, &space_tail, &space_tail_len);
+    frame(argv[5], "<ul class=\"followed\">", "<nav class=\"pagination\"", &pro_head, &pro_head_len, &pro_tail, &pro_tail_len);
     if (sodium_init() < 0) return 1;
     signal(SIGPIPE, SIG_IGN);
 

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Dates as people read them, in Paris time (the procedure's legal clock), in their language.
 public enum DisplayFormat {
     static let paris = TimeZone(identifier: "Europe/Paris")!
@@ -30,10 +34,12 @@ public enum DisplayFormat {
 
     static let rememberedTexts = 4096
 
+    /// The calling thread's cache, through a pthread key: `Thread.current.threadDictionary`
+    /// bridged its key to an `NSString` on every call (5% of the dashboard, a lookup per date).
     private static func threadCache() -> FormatterCache {
-        if let c = Thread.current.threadDictionary[cacheKey] as? FormatterCache { return c }
+        if let p = pthread_getspecific(cacheKey) { return Unmanaged<FormatterCache>.fromOpaque(p).takeUnretainedValue() }
         let cache = FormatterCache()
-        Thread.current.threadDictionary[cacheKey] = cache
+        pthread_setspecific(cacheKey, Unmanaged.passRetained(cache).toOpaque())
         return cache
     }
 
@@ -54,7 +60,16 @@ public enum DisplayFormat {
         return f
     }
 
-    private static let cacheKey = "AsylumPortal.DisplayFormat.formatters"
+    /// The key of each thread's `FormatterCache`, released when its thread ends.
+    private static let cacheKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key) { pointer in
+            let held: UnsafeMutableRawPointer? = pointer
+            if let held { Unmanaged<FormatterCache>.fromOpaque(held).release() }
+        }
+        precondition(created == 0, "pthread_key_create failed")
+        return key
+    }()
 }
 
 /// One thread's formatters and texts; only ever touched by the thread whose dictionary holds it.

@@ -35,6 +35,27 @@ struct FollowedPersonView: PageModel {
         }
     }
 
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "name": PageValues.text(self.name)
+        case "agdref": PageValues.text(agdref)
+        case "registered": PageValues.text(registered)
+        case "space": PageValues.text(space)
+        case "lastLogin": PageValues.text(lastLogin)
+        case "hasPhone": PageValues.text(hasPhone)
+        case "hasEmail": PageValues.text(hasEmail)
+        case "flags": flags
+        case "hasFlags": !flags.isEmpty
+        case "documents": documents
+        case "hasDocuments": !documents.isEmpty
+        default: nil
+        }
+    }
+}
+
+extension FollowedPersonView {
+    /// The person's texts in the request's language (the memberwise init stays for tests).
     init(_ p: FollowedPerson, now: Date, _ ctx: RequestContext) {
         let a = p.applicant
         func when(_ d: Date?) -> String { d.map { DisplayFormat.dateTime($0, ctx.language) } ?? "—" }
@@ -62,24 +83,6 @@ struct FollowedPersonView: PageModel {
             return Document(
                 category: ctx.text("pro.categories.\(d.category.rawValue)"), deposited: when(d.depositedAt), notified: notified,
                 interview: d.interview.map { "\(VaultText.day($0.date, ctx)) \($0.time.hhmm)" } ?? "")
-        }
-    }
-
-    func child(named name: String) -> Any? {
-        switch name {
-        case "id": id
-        case "name": PageValues.text(self.name)
-        case "agdref": PageValues.text(agdref)
-        case "registered": PageValues.text(registered)
-        case "space": PageValues.text(space)
-        case "lastLogin": PageValues.text(lastLogin)
-        case "hasPhone": PageValues.text(hasPhone)
-        case "hasEmail": PageValues.text(hasEmail)
-        case "flags": flags
-        case "hasFlags": !flags.isEmpty
-        case "documents": documents
-        case "hasDocuments": !documents.isEmpty
-        default: nil
         }
     }
 }
