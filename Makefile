@@ -5,12 +5,13 @@
 #   make bench  pages vs a C baseline (bench/baseline/, built in .build-baseline/), outbox drain,
 #               worker kill figures (stack in .run-bench/, port 8090); BENCH_ONLY=pages: pages only
 #   make soak   the pages for SOAK_SECONDS (600), RSS every minute; FAIL if it grows (stack in .run-bench/)
+#   make i18n-check  the catalogues against Views/ and Sources/ (make test runs it too)
 #   make format  swift-format over Sources, Tests and Package.swift (make test lints the same)
 #   make fuzz   libFuzzer over the parsers, FUZZ_SECONDS (60) per target (builds in .fuzz/)
 #   make clean  stop everything, delete .run .run-test .run-bench (keeps .build)
 SHELL := /bin/bash
 
-.PHONY: all deps build build-debug run stop test bench soak fuzz format clean
+.PHONY: all deps build build-debug run stop test bench soak fuzz format i18n-check clean
 
 all: build
 
@@ -38,6 +39,10 @@ bench: build
 
 soak: build
 	@scripts/soak.sh
+
+i18n-check:
+	swift build --product asylum-admin
+	.build/debug/asylum-admin i18n-check
 
 format:
 	swift-format format --in-place --recursive --parallel Sources Tests Package.swift

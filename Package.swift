@@ -33,26 +33,28 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Security", dependencies: ["CSodium"]),
         .target(name: "Domain"),
+        // The language registry, CLDR plurals and the catalogues pages and messages share.
+        .target(name: "I18n"),
         .target(name: "PDF", dependencies: ["CHaru"]),
         // Reading uploaded PDFs with qpdf: a C++ shim (qpdf's C API can only decode a stream whole)
         // and the Swift wrapper that turns its report into Domain's PDFCheck.Findings.
         .target(name: "QPDFScan", dependencies: ["CQPDF"]),
         .target(name: "PDFValidation", dependencies: ["QPDFScan", "Domain"]),
         // Periodic work the worker process runs (reminders): plain SQL over the app's tables.
-        .target(name: "Jobs", dependencies: ["Postgres", "Outbox", "Domain", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Jobs", dependencies: ["Postgres", "Outbox", "Domain", "I18n", .product(name: "Logging", package: "swift-log")]),
         // libcurl's setopt is variadic (not importable): a tiny C target wraps the calls we need.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(
             name: "Outbox",
             dependencies: [
-                "Postgres", "CCurl", "Domain",
+                "Postgres", "CCurl", "Domain", "I18n",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Web",
             dependencies: [
-                "HTTP", "Postgres", "Security", "Domain", "Outbox", "PDF", "PDFValidation",
+                "HTTP", "Postgres", "Security", "Domain", "I18n", "Outbox", "PDF", "PDFValidation",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "asylum-admin",
             dependencies: [
-                "Web", "Postgres", "Security", "Domain", "PDF",
+                "Web", "Postgres", "Security", "Domain", "I18n", "PDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -83,12 +85,12 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "HTTP", "Domain", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"),
+                "HTTP", "Domain", "I18n", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/UnitTests"),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres"], path: "Tests/OutboxTests"),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres", "I18n"], path: "Tests/OutboxTests"),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain"],
+            name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain", "I18n"],
             path: "Tests/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6],

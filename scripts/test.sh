@@ -14,6 +14,8 @@ PG_PORT=${ASYLUM_TEST_PG_PORT:-5545}
 
 # The code's layout is swift-format's (.swift-format); `make format` fixes what this refuses.
 swift-format lint --strict --recursive --parallel Sources Tests Package.swift
+# The catalogues: nothing missing in a reviewed language, nothing unused, no undeclared key family.
+.build/debug/asylum-admin i18n-check
 
 scripts/services.sh stop "$RUN" >/dev/null 2>&1 || true
 rm -rf "$RUN"

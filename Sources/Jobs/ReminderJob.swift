@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import Logging
 import Outbox
 import Postgres
@@ -121,5 +122,6 @@ public struct ReminderJob {
         return recipient
     }
 
-    static func messageLanguage(_ code: String) -> String { ["fr", "en", "ar"].contains(code) ? code : "fr" }
+    /// The registry's code (the worker falls back to French for a message a language lacks).
+    static func messageLanguage(_ code: String) -> String { Language.orFrench(code).code }
 }

@@ -48,6 +48,7 @@ public enum AccessMatrix {
         "GET /usager/coordonnees": .applicant,
         "POST /usager/coordonnees/telephone": .applicant,
         "POST /usager/coordonnees/email": .applicant,
+        "POST /usager/coordonnees/langue": .applicant,
         "GET /usager/coordonnees/verifier/:id": Route.Rule(.applicant, .ownRecord),
         "POST /usager/coordonnees/verifier/:id": Route.Rule(.applicant, .ownRecord),
         "GET /usager/compte": .applicant,

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import I18n
 import Logging
 import Postgres
 
@@ -106,8 +107,10 @@ public final class AppHandler: RequestHandler {
             // First visit: the pre-login binding the page's tokens were made with.
             r.cookies.append(Cookie(name: ctx.cookieNames.csrf, value: fresh, secure: ctx.request.isSecure))
         }
-        if let code = ctx.request.query["lang"], Language.named(code) != nil {
-            var c = Cookie(name: ctx.cookieNames.language, value: code.lowercased(), maxAge: 365 * 86_400, secure: ctx.request.isSecure)
+        if let code = ctx.request.query["lang"], let chosen = Language.named(code) {
+            // A session cookie: on a shared kiosk the next person starts from their own
+            // browser's language, not the last reader's.
+            var c = Cookie(name: ctx.cookieNames.language, value: chosen.code, secure: ctx.request.isSecure)
             c.httpOnly = true
             r.cookies.append(c)
         }

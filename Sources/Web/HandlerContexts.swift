@@ -28,6 +28,7 @@ extension IdentifiedContext {
     }
     public func errorPage(_ status: Int) -> Response { base.errorPage(status) }
     public func text(_ key: String, _ args: [String: String] = [:]) -> String { base.text(key, args) }
+    public func text(_ key: String, count: Int, _ args: [String: String] = [:]) -> String { base.text(key, count: count, args) }
     public func form() throws -> FormData { try base.form() }
     public func multipart() throws -> [MultipartPart] { try base.multipart() }
     func throttledPage(_ template: String, title: String, _ form: FormView, field: String, seconds: Int) -> Response {

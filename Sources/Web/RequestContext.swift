@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import I18n
 import Logging
 import Postgres
 import Security
@@ -78,9 +79,14 @@ public final class RequestContext {
         catalogue.text(key, args)
     }
 
-    /// "Wait N minute(s)" for a throttled form, rounded up to whole minutes.
+    /// The form of `key` for `count` (CLDR plural categories of the page's language).
+    public func text(_ key: String, count: Int, _ args: [String: String] = [:]) -> String {
+        catalogue.text(key, count: count, args)
+    }
+
+    /// "Wait N minutes" for a throttled form, rounded up to whole minutes.
     func waitMessage(seconds: Int) -> String {
-        text("usager.wait", ["minutes": String(max(1, (seconds + 59) / 60))])
+        text("usager.wait", count: max(1, (seconds + 59) / 60))
     }
 
     /// A throttled form, the same for every credential form: the message next to `field`,

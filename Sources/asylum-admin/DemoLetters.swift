@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import PDF
 import Web
 

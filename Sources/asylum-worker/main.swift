@@ -54,7 +54,7 @@ struct Worker: ParsableCommand {
         let templates: MessageTemplates
         do {
             env = try WorkerEnvironment()
-            templates = try MessageTemplates(directory: env.templatesDirectory)
+            templates = try MessageTemplates(directory: env.templatesDirectory, locales: env.localesDirectory)
         } catch {
             // EX_CONFIG (78), as the app: supervise.sh and systemd (RestartPreventExitStatus)
             // then stop instead of restarting a worker that cannot start.
@@ -97,7 +97,8 @@ struct Worker: ParsableCommand {
             conninfo: env.databaseURL, workerID: env.workerID, lease: lease,
             progress: worker.progress, stop: stop
         ).start()
-        // A long ASYLUM_PUBLIC_URL can push an SMS over one segment (70 characters in Arabic).
+        // A long ASYLUM_PUBLIC_URL can push an SMS over one segment (70 UCS-2 units in Arabic,
+        // Dari…): each language's SMS of each message is checked with realistic params.
         for sms in (try? templates.smsLengths(portalURL: env.publicURL)) ?? [] where !sms.length.fitsOneSegment {
             logger.warning(
                 "SMS \(sms.language)/\(sms.template) takes \(sms.length.segments) segments (\(sms.length.units) \(sms.length.encoding.rawValue) units)"

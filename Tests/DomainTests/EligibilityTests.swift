@@ -87,16 +87,17 @@ final class EligibilityTests: XCTestCase {
     }
 
     func testReasonCodesAreStableAndDistinct() {
+        // Stored in applicants.eligibility (the schema lists the same codes): never renamed.
         let codes: [ExclusionReason: String] = [
-            .alreadyProtected: "eligibility.already_protected",
-            .unaccompaniedMinor: "eligibility.minor",
-            .overseas: "eligibility.overseas",
-            .unknownSite: "eligibility.unknown_site",
-            .dublinNotRequalified: "eligibility.dublin",
-            .siteNotYetInScope(from: generalStart): "eligibility.site_not_yet_in_scope",
-            .requalifiedBeforeSiteStart(from: generalStart): "eligibility.requalified_before_site_start",
+            .alreadyProtected: "already_protected",
+            .unaccompaniedMinor: "unaccompanied_minor",
+            .overseas: "overseas",
+            .unknownSite: "unknown_site",
+            .dublinNotRequalified: "dublin_not_requalified",
+            .siteNotYetInScope(from: generalStart): "site_not_yet_in_scope",
+            .requalifiedBeforeSiteStart(from: generalStart): "requalified_before_site_start",
         ]
-        for (reason, code) in codes { XCTAssertEqual(reason.code, code) }
+        for (reason, code) in codes { XCTAssertEqual(reason.code.rawValue, code) }
         XCTAssertEqual(Set(codes.values).count, codes.count)
     }
 

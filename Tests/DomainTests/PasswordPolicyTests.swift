@@ -62,11 +62,8 @@ final class PasswordPolicyTests: XCTestCase {
 
     func testViolationCodes() {
         XCTAssertEqual(
-            PasswordViolation.allCases.map(\.code),
-            [
-                "password.too_short", "password.too_long", "password.common", "password.contains_identifier",
-                "password.is_connection_key",
-            ])
+            PasswordViolation.allCases.map(\.rawValue),
+            ["too_short", "too_long", "common", "contains_identifier", "is_connection_key"])
     }
 
     func testCommonPasswordListShape() {

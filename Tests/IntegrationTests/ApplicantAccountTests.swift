@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import Outbox
 import Postgres
 import Security
@@ -162,5 +163,26 @@ final class ApplicantAccountTests: IntegrationTestCase {
         try browserA.get("/usager/coordonnees")
         let path = try XCTUnwrap(browserA.post("/usager/coordonnees/email", ["email": "a@example.org"]).location)
         XCTAssertEqual(try browserB.get(path).status, 404)
+    }
+
+    /// The language of the person's messages is theirs: changed by a form on the contacts page
+    /// (never by the switcher's link), stored, and used for the next message.
+    func testTheContactsPageChangesTheLanguageOfTheNextMessages() throws {
+        let (person, key) = try Fixtures.applicant(db, phone: nil)
+        let b = Browser(app: app)
+        try activate(b, person, key: key)
+        XCTAssertTrue(try b.get("/usager/coordonnees").html.contains(#"<option value="ru" lang="ru" dir="ltr">Русский</option>"#))
+        XCTAssertEqual(b.post("/usager/coordonnees/langue", ["language": "xx"]).status, 422)
+        _ = try b.get("/usager/coordonnees?lang=ps")
+        XCTAssertEqual(try Applicants.find(id: person.id, db: db)?.language, person.language, "a link changes only the page")
+        XCTAssertEqual(b.post("/usager/coordonnees/langue", ["language": "ru"]).location, "/usager/coordonnees?notice=language_saved")
+        XCTAssertEqual(try Applicants.find(id: person.id, db: db)?.language, "ru")
+        let page = try b.get("/usager/coordonnees?notice=language_saved&lang=fr")
+        XCTAssertTrue(page.html.contains(fr("notices.language_saved")))
+        XCTAssertTrue(page.html.contains(#"<span lang="ru" dir="ltr">Русский</span>"#))
+        _ = b.post("/usager/coordonnees/email", ["email": "langue-\(person.id)@example.org"])
+        let queued = try Outbox.messages(subjectRef: "applicant:\(person.id)", db)
+        XCTAssertEqual(queued.last?.template, "contact_code")
+        XCTAssertEqual(queued.last?.language, "ru")
     }
 }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import I18n
 import Postgres
 import XCTest
 

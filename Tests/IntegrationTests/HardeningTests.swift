@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import Postgres
 import Security
 import XCTest

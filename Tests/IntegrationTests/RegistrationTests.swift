@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import Postgres
 import Security
 import XCTest
@@ -84,9 +85,9 @@ final class RegistrationTests: IntegrationTestCase {
                 "procedure": "normal", "minor": "1", "print_token": Page.printToken(form.html) ?? "",
             ])
         XCTAssertEqual(r.status, 200)
-        XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text("eligibility.minor"))))
+        XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text("eligibility.unaccompanied_minor"))))
         let stored = try XCTUnwrap(Applicants.find(id: id, db: db))
-        XCTAssertEqual(stored.eligibility, "eligibility.minor")
+        XCTAssertEqual(stored.eligibility, "unaccompanied_minor")
         XCTAssertNil(try Applicants.credentials(id: id, db: db).keyHash)
     }
 

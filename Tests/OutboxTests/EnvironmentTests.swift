@@ -12,6 +12,7 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(env.smsTransport, .spool)
         XCTAssertEqual(env.spoolDirectory, "/srv/asylum/.run/spool")
         XCTAssertEqual(env.templatesDirectory, "/srv/asylum/Views/messages")
+        XCTAssertEqual(env.localesDirectory, "/srv/asylum/Locales")
         XCTAssertTrue(env.workerID.hasSuffix(":\(getpid())"))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 import Outbox
 import Postgres
 import XCTest
@@ -91,8 +92,31 @@ final class RecordingTransport: Transport, @unchecked Sendable {
     }
 }
 
+/// Locales/*.json. French, English and Arabic must load; another language whose file is
+/// absent (or being written) is left out, as if it had no texts: its messages go out in French.
+let sharedCatalogues: Catalogues = {
+    do {
+        if let all = try? Catalogues(directory: projectRoot + "/Locales") { return all }
+        func read(_ language: Language) -> Data? { FileManager.default.contents(atPath: projectRoot + "/Locales/\(language.code).json") }
+        guard let frenchJSON = read(.french) else { fatalError("no Locales/fr.json") }
+        let french = try Catalogue(language: .french, json: frenchJSON)
+        var byCode = ["fr": french]
+        for language in Language.all where language != .french {
+            guard let json = read(language) else { continue }
+            if [.english, .arabic].contains(language) {
+                byCode[language.code] = try Catalogue(language: language, json: json, fallback: french)
+            } else {
+                byCode[language.code] = try? Catalogue(language: language, json: json, fallback: french)
+            }
+        }
+        return Catalogues(byCode)
+    } catch {
+        fatalError("catalogues: \(error)")
+    }
+}()
+
 let sharedTemplates: MessageTemplates = {
-    do { return try MessageTemplates(directory: projectRoot + "/Views/messages") } catch {
+    do { return try MessageTemplates(directory: projectRoot + "/Views/messages", catalogues: sharedCatalogues) } catch {
         fatalError("templates: \(error)")
     }
 }()

@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 import XCTest
 
 @testable import Web
@@ -26,8 +27,8 @@ final class DisplayFormatTests: XCTestCase {
     ]
 
     func testFormatsAsBeforeInEachLanguage() {
-        for language in Language.supported {
-            let want = Self.expected[language.code]!
+        for language in Language.all {
+            guard let want = Self.expected[language.code] else { continue }
             for (i, d) in Self.dates.enumerated() {
                 XCTAssertEqual(DisplayFormat.dateTime(d, language), want.dateTime[i], "\(language.code) dateTime \(i)")
                 XCTAssertEqual(DisplayFormat.date(d, language), want.date[i], "\(language.code) date \(i)")
@@ -57,7 +58,8 @@ final class DisplayFormatTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             var bad = 0
             for round in 0..<200 {
-                let language = Language.supported[(worker + round) % Language.supported.count]
+                let checked = Language.all.filter { Self.expected[$0.code] != nil }
+                let language = checked[(worker + round) % checked.count]
                 let want = Self.expected[language.code]!
                 let i = round % Self.dates.count
                 if DisplayFormat.dateTime(Self.dates[i], language) != want.dateTime[i] { bad += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 import Mustache
 import XCTest
 
@@ -49,7 +50,7 @@ final class TemplateEscapingTests: XCTestCase {
                 let compiled = views.render(name, context, language: language)
                 // What the compiled templates no longer need from the request.
                 context["t"] = cats[language].tree
-                context["lang"] = ["code": language.code, "dir": language.dir]
+                context["lang"] = ["code": language.code, "dir": language.dir, "beta": language.isBeta]
                 context["languages"] = Language.supported.map { ["code": $0.code, "name": $0.nativeName, "current": $0 == language] }
                 XCTAssertEqual(compiled, dynamic.render(context, withTemplate: name), "\(name) in \(language.code)")
             }
@@ -73,9 +74,11 @@ final class TemplateEscapingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("t.app.nope"), "\(error)")
         }
         XCTAssertThrowsError(try ViewLibrary.compile("{{#t.app}}{{name}}{{/t.app}}", name: "x", catalogue: french))
-        // Placeholders with single braces inside a text are fine.
-        let placeholder = try Catalogue(language: .french, json: Data(#"{"a": {"b": "wait {minutes} min"}}"#.utf8))
-        XCTAssertEqual(try compiled("{{t.a.b}}", placeholder), "wait {minutes} min")
+        // A text with a {{placeholder}} is the code's to fill: a template may not show it raw.
+        let placeholder = try Catalogue(language: .french, json: Data(#"{"a": {"b": "wait {{count}} min"}}"#.utf8))
+        XCTAssertThrowsError(try compiled("{{t.a.b}}", placeholder))
+        let braces = try Catalogue(language: .french, json: Data(#"{"a": {"b": "a {single} brace"}}"#.utf8))
+        XCTAssertEqual(try compiled("{{t.a.b}}", braces), "a {single} brace")
     }
 
     func testStartUpRefusesACatalogueTextThatInjectsMustache() throws {

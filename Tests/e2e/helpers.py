@@ -27,8 +27,24 @@ import requests
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-LANGUAGES = ("fr", "en", "ar")
-RTL_LANGUAGES = {"ar"}
+def _registry() -> list[dict]:
+    """The language registry (Sources/I18n/Language.swift), as `asylum-admin languages` prints it:
+    the tests read the same list as the app instead of keeping their own."""
+    root = Path(os.environ.get("ASYLUM_ROOT", str(Path(__file__).resolve().parents[2])))
+    for build in ("debug", "release"):
+        admin = root / ".build" / build / "asylum-admin"
+        if admin.exists():
+            return json.loads(subprocess.run([str(admin), "languages"], check=True, capture_output=True, text=True).stdout)
+    raise RuntimeError("no .build/*/asylum-admin: run `make build-debug` (make test does)")
+
+
+REGISTRY = _registry()
+LANGUAGES = tuple(entry["code"] for entry in REGISTRY)
+RTL_LANGUAGES = {entry["code"] for entry in REGISTRY if entry["dir"] == "rtl"}
+BETA_LANGUAGES = {entry["code"] for entry in REGISTRY if entry["status"] == "beta"}
+# Accessibility by layout and direction (issue 11): every page in one left-to-right and one
+# right-to-left language; every language on the pages that show its script (test_accessibility).
+AXE_LANGUAGES = ("fr", "ar")
 SPACES = ("usager", "pro", "agents", "anef")
 
 # Demo accounts created by `asylum-admin seed-demo` (Sources/asylum-admin/SeedDemo.swift).
@@ -118,10 +134,11 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 
 def load_catalogues(root: Path) -> dict[str, dict[str, str]]:
-    return {
-        lang: flatten(json.loads((root / "Locales" / f"{lang}.json").read_text(encoding="utf-8")))
-        for lang in LANGUAGES
-    }
+    """Each language's texts as the app shows them: its own, French where a beta language has none."""
+    def read(lang: str) -> dict[str, str]:
+        return flatten(json.loads((root / "Locales" / f"{lang}.json").read_text(encoding="utf-8")))
+    french = read("fr")
+    return {lang: {**french, **{k: v for k, v in read(lang).items() if v}} for lang in LANGUAGES}
 
 
 def page_title(catalogue: dict[str, str], title_key: str) -> str:

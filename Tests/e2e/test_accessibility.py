@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 import helpers
-from helpers import (ADMIN_EMAIL, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, GUDA_EMAIL, LANGUAGES, OFPRA_EMAIL,
+from helpers import (ADMIN_EMAIL, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, GUDA_EMAIL, AXE_LANGUAGES, LANGUAGES, OFPRA_EMAIL,
                      SPADA_EMAIL, Person)
 
 
@@ -222,7 +222,10 @@ PAGES = [
     AuditedPage("demo-messages", "/demo/messages", staff=True),   # needs ASYLUM_DEMO_MESSAGES=1 (else 404)
 ]
 
-CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in LANGUAGES]
+# Every page in one LTR and one RTL language; every language on the public pages below.
+CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in AXE_LANGUAGES]
+EVERY_LANGUAGE = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES[:2] for lang in LANGUAGES
+                  if lang not in AXE_LANGUAGES]
 
 FAILING_IMPACTS = {"serious", "critical"}
 
@@ -261,7 +264,7 @@ def axe() -> Axe:
     return Axe()
 
 
-@pytest.mark.parametrize("audited,lang", CASES)
+@pytest.mark.parametrize("audited,lang", CASES + EVERY_LANGUAGE)
 def test_page_has_no_serious_accessibility_violations(context, base_url, axe, audited, lang):
     page = open_audited_page(context, base_url, audited, lang)
     violations = axe.run(page).response["violations"]
@@ -292,3 +295,36 @@ def test_page_has_one_h1_a_main_landmark_and_a_working_skip_link(context, base_u
     page.keyboard.press("Enter")
     in_main = page.evaluate("() => !!document.activeElement.closest('main')")
     assert in_main, "after the skip link, the keyboard focus is not in the main content"
+
+
+# ---------------------------------------------------------------------------------------------
+# Small screens and scripts: a cracked phone 360 px wide, right to left and Ethiopic
+# ---------------------------------------------------------------------------------------------
+
+GLYPHS_RENDERED = """(text) => {
+    // A script without a font draws every letter as the same box: the text is as wide as
+    // the same number of unassigned code points.
+    const c = document.createElement('canvas').getContext('2d');
+    c.font = getComputedStyle(document.body).fontSize + ' ' + getComputedStyle(document.body).fontFamily;
+    const boxes = c.measureText('\\u{10FFFD}'.repeat([...text].length)).width;
+    return Math.abs(c.measureText(text).width - boxes) > 1;
+}"""
+
+
+@pytest.mark.parametrize("lang,path", [("prs", "/"), ("prs", "/usager/connexion"), ("ti", "/"), ("ti", "/usager")])
+def test_rtl_and_ethiopic_pages_fit_360_pixels_and_show_their_script(new_context, base_url, settings, catalogues, lang, path):
+    context = new_context(viewport={"width": 360, "height": 740})
+    helpers.set_language(context, base_url, lang)
+    page = context.new_page()
+    assert page.goto(path).status == 200
+    html = page.locator("html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == (lang, "rtl" if lang in helpers.RTL_LANGUAGES else "ltr")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} in {lang} is {overflow} px wider than a 360 px screen"
+    name = next(e["name"] for e in helpers.REGISTRY if e["code"] == lang)
+    assert page.evaluate(GLYPHS_RENDERED, name), f"{name}: the browser has no font for this script (boxes)"
+    assert page.evaluate(GLYPHS_RENDERED, catalogues[lang]["layout.skip"])
+    if settings.rundir:
+        shots = settings.rundir / "screenshots"
+        shots.mkdir(exist_ok=True)
+        page.screenshot(path=str(shots / f"{lang}{path.replace('/', '_')}.png"), full_page=True)

@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 import helpers
-from helpers import (ADMIN_EMAIL, LANGUAGES, OFII_EMAIL, OFPRA_EMAIL, SPADA_EMAIL, Person, browser_applicant_login,
+from helpers import (ADMIN_EMAIL, AXE_LANGUAGES, OFII_EMAIL, OFPRA_EMAIL, SPADA_EMAIL, Person, browser_applicant_login,
                      minimal_pdf)
 from test_accessibility import FAILING_IMPACTS, AuditedPage, describe, open_audited_page
 
@@ -244,7 +244,7 @@ PAGES = [
                 prepare=_show_account_in_paper_mode),
 ]
 
-CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in LANGUAGES]
+CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in AXE_LANGUAGES]
 
 
 @pytest.fixture(scope="module")

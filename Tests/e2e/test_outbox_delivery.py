@@ -184,7 +184,8 @@ def test_arabic_email_subject_decodes_and_html_escapes_params(delivery, smtp_sin
     message = parsed(mail)
     assert message["Subject"] == "مفتاح الاتصال الجديد لمساحتك لدى OFPRA"
     assert message["Subject"].isascii() is False and mail.data.isascii(), "encoded on the wire, decoded here"
-    assert "مفتاحك الجديد: 7KQ2-<M9XD>" in message.get_body(preferencelist=("plain",)).get_content()
+    # The key is a block of its own (a "code:" block of the layout), under its sentence.
+    assert "مفتاحك الجديد:\n\n7KQ2-<M9XD>" in message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert 'dir="rtl"' in html
     assert "7KQ2-&lt;M9XD&gt;" in html and "<M9XD>" not in html

@@ -100,11 +100,40 @@ def test_language_switcher_changes_language_and_the_choice_sticks(page, base_url
     expect(page.locator("h1")).to_have_text(en["staff.login.title"])
 
 
+@pytest.mark.parametrize("lang,script", [("prs", (0x600, 0x6FF)), ("ps", (0x600, 0x6FF)), ("ti", (0x1200, 0x137F))])
+def test_dari_and_pashto_read_right_to_left_and_tigrinya_in_ethiopic(http, base_url, catalogues, lang, script):
+    r = get(http, f"{base_url}/?lang={lang}")
+    page = parse_html(r.text)
+    assert (page.lang, page.dir) == (lang, "rtl" if lang in RTL_LANGUAGES else "ltr")
+    heading = page.h1[0]
+    assert heading == catalogues[lang]["home.heading"]
+    assert any(script[0] <= ord(c) <= script[1] for c in heading), f"{lang}: the heading is not in its script: {heading}"
+
+
+def test_the_switcher_lists_every_language_in_its_own_script_and_beta_ones_say_french_prevails(http, base_url):
+    r = get(http, f"{base_url}/?lang=fr")
+    links = re.findall(r'<a href="[^"]*lang=([a-z]+)" lang="([a-z]+)" hreflang="[a-z]+"[^>]*>([^<]+)</a>', r.text)
+    assert [(code, name) for code, _, name in links] == [(e["code"], e["name"]) for e in helpers.REGISTRY]
+    assert len(links) == 10 and all(code == lang for code, lang, _ in links), links
+    assert "beta-notice" not in r.text, "French is the reference: no notice"
+    for lang in sorted(helpers.BETA_LANGUAGES):
+        beta = get(http, f"{base_url}/?lang={lang}")
+        assert 'class="beta-notice"' in beta.text and 'hreflang="fr"' in beta.text, f"{lang}: no notice that French prevails"
+
+
+def test_the_language_cookie_lasts_for_the_session_only(base_url):
+    # On a shared kiosk, the next person must not inherit the last reader's language.
+    r = requests.get(f"{base_url}/?lang=ti", timeout=HTTP_TIMEOUT)
+    cookie = next(c for c in r.raw.headers.getlist("Set-Cookie") if "lang=ti;" in c)
+    assert "max-age" not in cookie.lower() and "expires" not in cookie.lower(), cookie
+
+
 @pytest.mark.parametrize("header,expected", [
     ("en-GB,en;q=0.9", "en"),
     ("ar-SY", "ar"),
     ("fr;q=0.3, en;q=0.8", "en"),     # q-values are honoured
     ("de-DE,de;q=0.9", "fr"),         # nothing offered: French, the language of the procedure
+    ("fa-AF,fa;q=0.9", "prs"),        # a Persian browser reads Dari
 ])
 def test_accept_language_chooses_the_language_without_a_cookie(base_url, catalogues, header, expected):
     r = requests.get(base_url + "/", headers={"Accept-Language": header}, timeout=HTTP_TIMEOUT)
@@ -284,7 +313,7 @@ def test_oversized_body_gives_the_translated_413_page(base_url, catalogues):
         assert_translated_error_page(r, 413, catalogues["en"], "en")
     else:
         sections = set(re.findall(r'<(?:section|div)[^>]*\blang="(\w+)"', r.text))
-        assert sections >= set(LANGUAGES) and 'dir="rtl"' in r.text, \
+        assert sections >= {"fr", "en", "ar"} and 'dir="rtl"' in r.text, \
             f"the 413 page is neither translated nor trilingual:\n{r.text[:400]}"
         assert "no-store" in r.headers.get("Cache-Control", "")
 

@@ -25,14 +25,12 @@ public enum PasswordPolicy {
     }
 }
 
+/// Raw values are stable codes; the web layer words them.
 public enum PasswordViolation: String, CaseIterable, Sendable {
-    case tooShort = "password.too_short"
-    case tooLong = "password.too_long"
-    case common = "password.common"
-    case containsIdentifier = "password.contains_identifier"
+    case tooShort = "too_short"
+    case tooLong = "too_long"
+    case common = "common"
+    case containsIdentifier = "contains_identifier"
     /// The key stays a one-time credential: it must never become the password.
-    case isConnectionKey = "password.is_connection_key"
-
-    /// Stable message key for the web layer's catalogues.
-    public var code: String { rawValue }
+    case isConnectionKey = "is_connection_key"
 }

@@ -49,16 +49,27 @@ public enum ExclusionReason: Hashable, Sendable {
     /// Requalified out of Dublin before the site joined the scheme.
     case requalifiedBeforeSiteStart(from: CivilDate)
 
-    /// Stable message key for the web layer's catalogues.
-    public var code: String {
+    /// What is stored (`applicants.eligibility`, checked by the schema) and logged: the reason
+    /// without its date. The web layer words it.
+    public enum Code: String, Sendable, CaseIterable {
+        case alreadyProtected = "already_protected"
+        case unaccompaniedMinor = "unaccompanied_minor"
+        case overseas
+        case unknownSite = "unknown_site"
+        case dublinNotRequalified = "dublin_not_requalified"
+        case siteNotYetInScope = "site_not_yet_in_scope"
+        case requalifiedBeforeSiteStart = "requalified_before_site_start"
+    }
+
+    public var code: Code {
         switch self {
-        case .alreadyProtected: "eligibility.already_protected"
-        case .unaccompaniedMinor: "eligibility.minor"
-        case .overseas: "eligibility.overseas"
-        case .unknownSite: "eligibility.unknown_site"
-        case .dublinNotRequalified: "eligibility.dublin"
-        case .siteNotYetInScope: "eligibility.site_not_yet_in_scope"
-        case .requalifiedBeforeSiteStart: "eligibility.requalified_before_site_start"
+        case .alreadyProtected: .alreadyProtected
+        case .unaccompaniedMinor: .unaccompaniedMinor
+        case .overseas: .overseas
+        case .unknownSite: .unknownSite
+        case .dublinNotRequalified: .dublinNotRequalified
+        case .siteNotYetInScope: .siteNotYetInScope
+        case .requalifiedBeforeSiteStart: .requalifiedBeforeSiteStart
         }
     }
 }

@@ -7,16 +7,17 @@ public enum PDFCheck {
     /// size; a Flate bomb (1 MiB → 1 GiB) is stopped here, before anything is inflated in full.
     public static let maximumDecodedBytes: UInt64 = 64 * 1024 * 1024
 
+    /// Raw values are stable codes (logs, tests); the web layer words them.
     public enum Problem: String, Sendable, CaseIterable {
-        case empty = "documents.upload.empty"
-        case tooLarge = "documents.upload.too_large"
-        case notPDF = "documents.upload.not_pdf"
-        case polyglot = "documents.upload.polyglot"
-        case damaged = "documents.upload.damaged"
-        case encrypted = "documents.upload.encrypted"
-        case activeContent = "documents.upload.active_content"
-        case attachments = "documents.upload.attachments"
-        case tooExpanded = "documents.upload.too_expanded"
+        case empty = "empty"
+        case tooLarge = "too_large"
+        case notPDF = "not_pdf"
+        case polyglot = "polyglot"
+        case damaged = "damaged"
+        case encrypted = "encrypted"
+        case activeContent = "active_content"
+        case attachments = "attachments"
+        case tooExpanded = "too_expanded"
     }
 
     /// Names that make a viewer run code, act on its own, or carry another file. Looked for as

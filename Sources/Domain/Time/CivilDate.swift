@@ -29,8 +29,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// A date as people type it: the browser's `yyyy-MM-dd`, or day, month, year separated by
     /// `/`, `.` or `-` (one kind, where date inputs are plain text). Day and month have one or
     /// two ASCII digits, the year exactly four, so `12/x/03/2026`, `+1/+2/2026` and `1/2/26`
-    /// are refused rather than guessed (12 March, 1 February, the year 26).
-    public init?(typed text: String) {
+    /// are refused rather than guessed (12 March, 1 February, the year 26). Digits typed in
+    /// another script (Persian ۱۲, Arabic-Indic ١٢, Bengali ১২) read as the same digits.
+    public init?(typed input: String) {
+        let text = TypedInput.asciiDigits(input)
         if let d = CivilDate(iso: text) {
             self = d
             return

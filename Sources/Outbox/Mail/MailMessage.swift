@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 
 /// An RFC 5322 message with a UTF-8 text part and an optional HTML alternative: the bytes the
 /// spool writes as .eml and the SMTP transport uploads.

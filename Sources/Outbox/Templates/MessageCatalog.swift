@@ -1,5 +1,6 @@
 /// The message templates the code may queue, with the parameters each one needs.
-/// Views/messages/<lang>/<template>.*.mustache must match this list (a test checks it).
+/// Views/messages/<template>.{sms,email}.mustache and the `messages.<template>` section of the
+/// catalogues must match this list (the worker checks it when it starts).
 ///
 /// Parameters never carry document content: a deposit message says that a document exists,
 /// nothing about what it says.
@@ -16,8 +17,16 @@ public enum MessageCatalog {
         "test_message": [],
     ]
 
-    /// Added by the worker to every render: the portal's address and the text direction.
-    public static let workerParams: Set<String> = ["portal_url", "lang", "dir"]
+    /// The param that is a count, per template: texts of its section that depend on it are
+    /// plural keys (`waiting_one`, `waiting_other`…) and read it as `{{count}}`.
+    public static let countParams: [String: String] = [
+        "document_reminder": "days",
+        "login_reminder": "days",
+    ]
+
+    /// Added by the worker to every render: the portal's address. (The e-mail shell also gets
+    /// the language and its direction, which layouts do not use.)
+    public static let workerParams: Set<String> = ["portal_url"]
 
     /// Params removed from the row once the message is sent: secrets have no reason to stay
     /// in the database after they reached the person.

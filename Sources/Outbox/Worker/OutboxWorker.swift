@@ -364,7 +364,9 @@ public final class OutboxWorker {
             try MessageValidation.checkRecipient(message.recipient, channel: message.channel)
             rendered = RenderedMessage(
                 outboxID: message.id, recipient: message.recipient,
-                language: templates.language(for: message.language), content: try render(message),
+                // The language the message is written in: French when its own lacks a text of it.
+                language: templates.language(for: message.language, template: message.template).code,
+                content: try render(message),
                 queuedAt: message.queuedAt)
         } catch {
             report.failed += 1

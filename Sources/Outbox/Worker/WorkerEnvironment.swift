@@ -24,6 +24,8 @@ public struct WorkerEnvironment: Sendable {
 
     public var isProduction: Bool { environment == "production" }
     public var templatesDirectory: String { root + "/Views/messages" }
+    /// The catalogues the messages take their words from (`<code>.json`).
+    public var localesDirectory: String { root + "/Locales" }
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String

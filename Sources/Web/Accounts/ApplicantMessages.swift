@@ -1,17 +1,20 @@
+import I18n
 import Outbox
 import Postgres
 
-/// Queues a message to an applicant on every verified channel, in their language (French when
-/// no message templates exist for it). Runs in the caller's transaction, like every enqueue.
+/// Queues a message to an applicant on every verified channel, in their language (the worker
+/// sends French when that language lacks the message's texts). Runs in the caller's
+/// transaction, like every enqueue.
 enum ApplicantMessages {
-    static let templateLanguages: Set<String> = ["fr", "en", "ar"]
+    /// The registry's code for what the account stores (unknown codes read as French).
+    static func language(of person: Applicant) -> String { Language.orFrench(person.language).code }
 
     @discardableResult
     static func send(
         _ template: String, to person: Applicant, params: [String: String] = [:],
         channels: [Channel] = [.sms, .email], dedupKey: String? = nil, db: PGConnection
     ) throws -> Int {
-        let language = templateLanguages.contains(person.language) ? person.language : "fr"
+        let language = language(of: person)
         var sent = 0
         for channel in channels {
             let recipient = channel == .sms ? person.verifiedPhone : person.verifiedEmail

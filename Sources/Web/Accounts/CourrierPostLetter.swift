@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import I18n
 import PDF
 
 /// The COURRIER_POST letter: it tells the person that OFPRA's letters now come by post, to

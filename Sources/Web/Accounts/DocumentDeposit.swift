@@ -43,7 +43,7 @@ enum DocumentNotices {
         _ template: String, for document: DocumentRecord, to person: Applicant, channels: [Channel],
         step: String, db: PGConnection
     ) throws {
-        let language = ApplicantMessages.templateLanguages.contains(person.language) ? person.language : "fr"
+        let language = ApplicantMessages.language(of: person)
         for channel in channels {
             guard let recipient = channel == .sms ? person.verifiedPhone : person.verifiedEmail else { continue }
             try Outbox.enqueue(

@@ -174,6 +174,11 @@ public enum Applicants {
         ).affectedRows == 1
     }
 
+    /// The language of the person's messages (a registry code).
+    public static func setLanguage(id: Int64, _ code: String, db: PGConnection) throws {
+        try db.query("UPDATE applicants SET language = $2 WHERE id = $1", [id, code])
+    }
+
     public static func setOfpraNumber(id: Int64, _ number: String, db: PGConnection) throws {
         try db.query("UPDATE applicants SET ofpra_number = $2 WHERE id = $1", [id, number])
     }

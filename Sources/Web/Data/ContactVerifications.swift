@@ -76,7 +76,7 @@ enum ContactVerifications {
     static func send(applicant: Applicant, channel: Channel, target: String, secret: [UInt8], db: PGConnection) throws -> Int64 {
         let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
         let id = try create(applicant: applicant.id, channel: channel.rawValue, target: target, code: code, secret: secret, db: db)
-        let language = ApplicantMessages.templateLanguages.contains(applicant.language) ? applicant.language : "fr"
+        let language = ApplicantMessages.language(of: applicant)
         try Outbox.enqueue(
             OutboxMessage(
                 channel: channel, recipient: target, template: "contact_code", language: language,

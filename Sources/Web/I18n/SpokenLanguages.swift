@@ -1,3 +1,5 @@
+import I18n
+
 /// Languages applicants speak (for the notice, messages and interpreters), named in their own
 /// script. Wider than the interface's languages: a message in an unsupported one falls back to French.
 public enum SpokenLanguages {

@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +53,7 @@ public enum DisplayFormat {
         let key = FormatterCache.Key(language: language.code, date: date.rawValue, time: time.rawValue)
         if let f = cache.formatters[key] { return f }
         let f = DateFormatter()
-        f.locale = Locale(identifier: language.code == "ar" ? "ar-u-nu-latn" : language.code + "_FR")
+        f.locale = Locale(identifier: language.dateLocale)
         f.timeZone = paris
         f.dateStyle = date
         f.timeStyle = time

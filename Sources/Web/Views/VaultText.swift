@@ -25,7 +25,7 @@ enum VaultText {
         return Deadlines.for(kind: d.kind, notifiedOn: notifiedOn, overseas: overseas, today: today).map { dl in
             let left: String
             switch dl.state {
-            case .running: left = ctx.text("documents.deadline.days_left", ["n": String(dl.daysLeft)])
+            case .running: left = ctx.text("documents.deadline.days_left", count: dl.daysLeft)
             case .lastDay: left = ctx.text("documents.deadline.last_day")
             case .passed: left = ctx.text("documents.deadline.passed")
             }
@@ -44,7 +44,7 @@ enum VaultText {
             "day": day(i.date, ctx), "time": i.time.hhmm, "place": i.place, "address": i.address,
             "interpreter": i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name } ?? "",
             "daysLeft": i.daysLeft(today: today) >= 0
-                ? ctx.text("documents.deadline.days_left", ["n": String(i.daysLeft(today: today))]) : "",
+                ? ctx.text("documents.deadline.days_left", count: i.daysLeft(today: today)) : "",
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import I18n
 import Mustache
 
 /// Every page template under `Views/` (except `messages/`, which belong to the worker),
@@ -87,7 +88,7 @@ public struct ViewLibrary: Sendable {
     /// escaped as the tag says; everything else stays for the request.
     static func compile(_ text: String, name: String, catalogue: Catalogue) throws -> String {
         var pieces = try MustacheTags.split(text, name: name)
-        trimStandalone(&pieces) { ($0.name == "languages" || $0.name == "current") && [.section, .inverted, .close].contains($0.kind) }
+        trimStandalone(&pieces) { compileTimeSections.contains($0.name) && [.section, .inverted, .close].contains($0.kind) }
         // Values escaped by our own escaper (same output, one pass over the bytes); a pragma
         // on its own line is standalone, so it adds no text.
         var out = "{{%CONTENT_TYPE:\(PageHTML.name)}}\n"
@@ -95,6 +96,10 @@ public struct ViewLibrary: Sendable {
         try emit(pieces[...], name: name, catalogue: catalogue, entry: nil, into: &out)
         return out
     }
+
+    /// Sections resolved when the template is compiled: the switcher, its current entry, and
+    /// `lang.beta` (the page's language is not reviewed yet: its notice that French prevails).
+    static let compileTimeSections: Set<String> = ["languages", "current", "lang.beta"]
 
     /// Compile-time values of the page's language and, inside the switcher, of one entry.
     static func constant(_ tagName: String, catalogue: Catalogue, entry: Language?) -> String? {
@@ -118,14 +123,20 @@ public struct ViewLibrary: Sendable {
                 continue
             }
             let switcher = entry == nil && tag.kind == .section && tag.name == "languages"
-            let current = entry != nil && (tag.kind == .section || tag.kind == .inverted) && tag.name == "current"
-            if switcher || current {
+            let conditional = tag.kind == .section || tag.kind == .inverted
+            let current = entry != nil && conditional && tag.name == "current"
+            let beta = conditional && tag.name == "lang.beta"
+            if switcher || current || beta {
                 let close = try matchingClose(pieces, from: i, tag: tag, template: name)
                 let body = pieces[i..<close]
                 i = close + 1
                 if switcher {
                     for language in Language.supported {
                         try emit(body, name: name, catalogue: catalogue, entry: language, into: &out)
+                    }
+                } else if beta {
+                    if catalogue.language.isBeta == (tag.kind == .section) {
+                        try emit(body, name: name, catalogue: catalogue, entry: entry, into: &out)
                     }
                 } else if (entry == catalogue.language) == (tag.kind == .section) {
                     try emit(body, name: name, catalogue: catalogue, entry: entry, into: &out)

@@ -41,7 +41,10 @@ enum GudaRoutes {
                 "agdref": try r.get("agdref", as: String.self), "inScope": canReprint,
                 "activated": eligibility == Applicants.inScope && activated,
                 "token": canReprint ? try PrintTokens.forForm(.gudaReprint, staff: ctx.staff.id, applicant: id, db: ctx.db) : "",
-                "outcome": ctx.text(eligibility == Applicants.inScope ? "guda.in_scope" : eligibility),
+                // The schema only lets `in_scope` or a reason code in.
+                "outcome": ctx.text(
+                    eligibility == Applicants.inScope
+                        ? "guda.in_scope" : ExclusionReason.Code(rawValue: eligibility).map(DomainText.key) ?? eligibility),
             ]
         }
         return ctx.page(
@@ -133,11 +136,9 @@ enum GudaRoutes {
             site: site, registeredOn: registeredOn, procedure: procedure,
             unaccompaniedMinor: v["minor"] != nil, overseas: v["overseas"] != nil,
             alreadyProtected: false)
-        let code: String
-        switch result {
-        case .inScope: code = Applicants.inScope
-        case .outOfScope(let reason): code = reason.code
-        }
+        var reason: ExclusionReason.Code?
+        if case .outOfScope(let r) = result { reason = r.code }
+        let code = reason?.rawValue ?? Applicants.inScope
         let registration = Applicants.Registration(
             agdref: agdref, gudaSite: site, registeredOn: registeredOn.iso, procedure: choice.rawValue,
             requalifiedOn: procedure.requalifiedOn?.iso, unaccompaniedMinor: v["minor"] != nil,
@@ -159,7 +160,7 @@ enum GudaRoutes {
                     return ctx.page(
                         "agents/guda-out-of-scope", title: "guda.out_title",
                         [
-                            "name": registered.fullName, "agdref": agdref, "reason": ctx.text(code),
+                            "name": registered.fullName, "agdref": agdref, "reason": reason.map { ctx.text(DomainText.key($0)) } ?? "",
                             "reasonCode": code,
                             "from": outOfScopeDate(result).map { DisplayFormat.date(ParisCalendar.startOfDay($0), ctx.language) } ?? "",
                         ])

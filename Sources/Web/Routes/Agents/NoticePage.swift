@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import I18n
 import Postgres
 
 /// The printable notice handed over at the GUDA (or by the structure after a key recovery):

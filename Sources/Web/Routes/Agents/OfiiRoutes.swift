@@ -133,7 +133,7 @@ enum OfiiRoutes {
         let file = parts.first { $0.name == "form_file" && $0.filename != nil }
         if let problem = PDFValidator.problem(in: file?.body ?? []) {
             ctx.logger.notice("signed opt-out form \(o.id) refused: \(problem)")
-            f.fail("form_file", problem.rawValue)
+            f.fail("form_file", DomainText.key(problem))
         }
         guard f.isValid, let day, let file else {
             var convocation = convocationForm()

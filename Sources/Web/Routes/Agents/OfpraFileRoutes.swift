@@ -135,7 +135,7 @@ enum OfpraFileRoutes {
         let file = parts.first { $0.name == "file" && $0.filename != nil }
         if let problem = PDFValidator.problem(in: file?.body ?? []) {
             ctx.logger.notice("deposit for applicant \(p.id) refused: \(problem)")
-            form.fail("file", problem.rawValue)
+            form.fail("file", DomainText.key(problem))
         }
         let kind = DocumentKind(rawValue: form.values["kind"] ?? "").flatMap { $0 == .courrierPost ? nil : $0 }
         if kind == nil { form.fail("kind", "form.choose") }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import I18n
 
 /// OFPRA decides on the signed opt-out forms OFII sent. Acceptance deposits the COURRIER_POST
 /// letter (the opt-out takes effect then); a refusal says why, to the person and their SPADA.

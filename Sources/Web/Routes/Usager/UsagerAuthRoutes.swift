@@ -140,7 +140,7 @@ enum UsagerAuthRoutes {
         validateNewPassword(&form, password, confirmation: submitted["confirmation"] ?? "", person: person, key: nil)
         // The key was typed on the previous page: compare with its stored hash instead.
         if form.isValid, try KeyIssuer.matches(password, applicant: person.id, secret: ctx.app.config.secret, db: ctx.db) {
-            form.fail("password", PasswordViolation.isConnectionKey.code)
+            form.fail("password", DomainText.key(PasswordViolation.isConnectionKey))
         }
         guard form.isValid else {
             return ctx.page("usager/new-password", title: "usager.new_password_title", form.context(ctx), status: 422)
@@ -168,7 +168,7 @@ enum UsagerAuthRoutes {
         let violations = PasswordPolicy.violations(
             of: password, agdref: person.agdref.flatMap(AGDREFNumber.init),
             connectionKey: key)
-        if let first = violations.first { form.fail("password", first.code) }
+        if let first = violations.first { form.fail("password", DomainText.key(first)) }
         if password != confirmation { form.fail("confirmation", "usager.passwords_differ") }
     }
 

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import I18n
 import PDF
 import Postgres
 import Security

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import I18n
 import Outbox
 import Postgres
 import Security
@@ -14,6 +15,7 @@ enum UsagerSpaceRoutes {
             g.get("/coordonnees", contacts)
             g.post("/coordonnees/telephone") { try requestCode($0, channel: .sms) }
             g.post("/coordonnees/email") { try requestCode($0, channel: .email) }
+            g.post("/coordonnees/langue", saveLanguage)
             g.get("/coordonnees/verifier/:id", showVerify)
             g.post("/coordonnees/verifier/:id", submitVerify)
             g.get("/compte", account)
@@ -57,6 +59,10 @@ enum UsagerSpaceRoutes {
             "emailForm": emailForm.context(ctx),
             "afterLogin": ctx.request.query["apres"] != nil,
         ]
+        // The language of every SMS, e-mail and reminder: the account's, not the page's.
+        let stored = Language.orFrench(a.language)
+        data["messageLanguage"] = ["code": stored.code, "dir": stored.dir, "name": stored.nativeName]
+        data["messageLanguages"] = Language.all.map { ["code": $0.code, "dir": $0.dir, "name": $0.nativeName, "selected": $0 == stored] }
         if let summary = phoneForm.context(ctx)["errorSummary"] ?? emailForm.context(ctx)["errorSummary"] {
             data["errorSummary"] = summary
         }
@@ -102,7 +108,7 @@ enum UsagerSpaceRoutes {
             let id = try ContactVerifications.create(
                 applicant: a.id, channel: channel.rawValue, target: target, code: code,
                 secret: ctx.app.config.secret, db: tx)
-            let language = ApplicantMessages.templateLanguages.contains(a.language) ? a.language : "fr"
+            let language = ApplicantMessages.language(of: a)
             try Outbox.enqueue(
                 OutboxMessage(
                     channel: channel, recipient: target, template: "contact_code", language: language,
@@ -167,6 +173,23 @@ enum UsagerSpaceRoutes {
                 detail: p.channel, db: tx)
         }
         return .redirect(to: "/usager/coordonnees?notice=contact_updated")
+    }
+
+    /// Stores the language messages are written in. A POST with its CSRF token, never the
+    /// switcher's link: a link from elsewhere must not be able to make someone's letters
+    /// arrive in a language they cannot read.
+    static func saveLanguage(_ ctx: ApplicantContext) throws -> Response {
+        let a = ctx.applicant
+        guard let chosen = try ctx.form()["language"].flatMap(Language.named) else {
+            return ctx.page("usager/contacts", title: "usager.contacts.title", try contactForms(ctx), status: 422)
+        }
+        try ctx.db.transaction { tx in
+            try Applicants.setLanguage(id: a.id, chosen.code, db: tx)
+            try AuthEvents.record(
+                "language_changed", applicant: a.id, by: .applicant(a.id), address: ctx.request.remoteAddress,
+                detail: chosen.code, db: tx)
+        }
+        return .redirect(to: "/usager/coordonnees?notice=language_saved")
     }
 
     // MARK: history

@@ -1,0 +1,9 @@
+import Domain
+
+/// The words for Domain's typed outcomes: Domain names a reason, only the web layer says it.
+/// Each mapping is a key family `make i18n-check` expands over the type's cases.
+enum DomainText {
+    static func key(_ problem: PDFCheck.Problem) -> String { "documents.upload.\(problem.rawValue)" }
+    static func key(_ violation: PasswordViolation) -> String { "password.\(violation.rawValue)" }
+    static func key(_ reason: ExclusionReason.Code) -> String { "eligibility.\(reason.rawValue)" }
+}
