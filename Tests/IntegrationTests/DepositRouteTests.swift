@@ -51,7 +51,8 @@ final class DepositRouteTests: IntegrationTestCase {
         for (pdf, problem) in cases {
             let r = deposit(b, person, pdf)
             XCTAssertEqual(r.status, 422, "\(problem)")
-            XCTAssertTrue(r.html.contains(escapedHTML(app.catalogues[.french].text(problem.rawValue))), "\(problem): the agent is told why")
+            XCTAssertTrue(
+                r.html.contains(escapedHTML(app.catalogues[.french].text(DomainText.key(problem)))), "\(problem): the agent is told why")
         }
         XCTAssertEqual(try stored(person).documents, 0)
     }

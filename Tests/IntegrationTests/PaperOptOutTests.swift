@@ -331,7 +331,7 @@ final class PaperOptOutTests: XCTestCase {
         for (bytes, problem) in cases {
             let r = ofii.postFile("/agents/ofii/renonciations/\(id)/formulaire", ["signed_on": today], file: "form_file", bytes)
             XCTAssertEqual(r.status, 422, "\(problem)")
-            XCTAssertTrue(r.html.contains(text(problem.rawValue)), "\(problem): the agent is told why")
+            XCTAssertTrue(r.html.contains(text(DomainText.key(problem))), "\(problem): the agent is told why")
         }
         XCTAssertEqual(try latest(p).step, .convoked, "nothing forwarded to OFPRA")
         XCTAssertNil(try PaperOptOuts.signedForm(id: id, db: db), "nothing stored")

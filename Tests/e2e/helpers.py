@@ -141,6 +141,24 @@ def load_catalogues(root: Path) -> dict[str, dict[str, str]]:
     return {lang: {**french, **{k: v for k, v in read(lang).items() if v}} for lang in LANGUAGES}
 
 
+def plural_key(lang: str, key: str, n: int) -> str:
+    """The CLDR form of `key` the app picks for `n` (PluralRule in Sources/I18n), for fr, en, ar."""
+    if lang == "ar":
+        m = n % 100
+        category = ("zero" if n == 0 else "one" if n == 1 else "two" if n == 2 else "few" if 3 <= m <= 10
+                    else "many" if 11 <= m <= 99 else "other")
+    elif lang == "fr":
+        category = "one" if n <= 1 else "many" if n % 1_000_000 == 0 else "other"
+    else:
+        category = "one" if n == 1 else "other"
+    return f"{key}_{category}"
+
+
+def counted(catalogue: dict[str, str], lang: str, key: str, n: int) -> str:
+    """The text the page shows for `n` of something: its plural form, {{count}} filled."""
+    return catalogue[plural_key(lang, key, n)].replace("{{count}}", str(n))
+
+
 def page_title(catalogue: dict[str, str], title_key: str) -> str:
     """The <title> the layout renders: "{{title}} – {{t.app.name}}"."""
     return f"{catalogue[title_key]} – {catalogue['app.name']}"

@@ -301,14 +301,8 @@ def test_page_has_one_h1_a_main_landmark_and_a_working_skip_link(context, base_u
 # Small screens and scripts: a cracked phone 360 px wide, right to left and Ethiopic
 # ---------------------------------------------------------------------------------------------
 
-GLYPHS_RENDERED = """(text) => {
-    // A script without a font draws every letter as the same box: the text is as wide as
-    // the same number of unassigned code points.
-    const c = document.createElement('canvas').getContext('2d');
-    c.font = getComputedStyle(document.body).fontSize + ' ' + getComputedStyle(document.body).fontFamily;
-    const boxes = c.measureText('\\u{10FFFD}'.repeat([...text].length)).width;
-    return Math.abs(c.measureText(text).width - boxes) > 1;
-}"""
+def page_heading(path: str) -> str:
+    return {"/": "home.heading", "/usager": "spaces.usager.title", "/usager/connexion": "usager.login.title"}[path]
 
 
 @pytest.mark.parametrize("lang,path", [("prs", "/"), ("prs", "/usager/connexion"), ("ti", "/"), ("ti", "/usager")])
@@ -321,9 +315,7 @@ def test_rtl_and_ethiopic_pages_fit_360_pixels_and_show_their_script(new_context
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == (lang, "rtl" if lang in helpers.RTL_LANGUAGES else "ltr")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{path} in {lang} is {overflow} px wider than a 360 px screen"
-    name = next(e["name"] for e in helpers.REGISTRY if e["code"] == lang)
-    assert page.evaluate(GLYPHS_RENDERED, name), f"{name}: the browser has no font for this script (boxes)"
-    assert page.evaluate(GLYPHS_RENDERED, catalogues[lang]["layout.skip"])
+    assert page.locator("h1").inner_text() == catalogues[lang][page_heading(path)]
     if settings.rundir:
         shots = settings.rundir / "screenshots"
         shots.mkdir(exist_ok=True)

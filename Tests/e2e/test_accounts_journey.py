@@ -22,9 +22,9 @@ from helpers import (ADMIN_EMAIL, GUDA_EMAIL, KEY_PATTERN, OFPRA_EMAIL, SPADA_EM
 
 
 def fill(template: str, **values) -> str:
-    """A catalogue message with its `{placeholders}` filled, as the app's Catalogue.text does."""
+    """A catalogue message with its `{{placeholders}}` filled, as the app's Catalogue.text does."""
     for name, value in values.items():
-        template = template.replace("{" + name + "}", str(value))
+        template = template.replace("{{" + name + "}}", str(value))
     return template
 
 
@@ -399,7 +399,7 @@ def test_applicant_login_slows_down_after_5_failures_and_locks_after_20_until_th
     assert status == 429
     assert answer.value.headers.get("retry-after", "").isdigit()
     assert fr["usager.throttled"] in error
-    expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait"], minutes=1))
+    expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait_one"], count=1))
     assert "/usager/espace" not in page.url
 
     # Failures 6 to 20, each once the delay has passed.
@@ -474,7 +474,7 @@ def test_staff_login_slows_down_after_5_failures_and_locks_after_20_until_the_co
     pin_last_failure(database_url, "staff-password")
     assert attempt(password)[0] == 429
     expect(page.locator("#f-email-error")).to_contain_text(fr["usager.throttled"])
-    expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait"], minutes=1))
+    expect(page.locator("main p.warning")).to_have_text(fill(fr["usager.wait_one"], count=1))
     assert not page.url.endswith("/espace")
 
     for _ in range(LOCK_AT - 5):

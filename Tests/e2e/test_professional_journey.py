@@ -33,9 +33,9 @@ ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "ماي
 # ---------------------------------------------------------------------------------------------
 
 def fill(template: str, **values) -> str:
-    """A catalogue message with its `{placeholders}` filled, as the app's Catalogue.text does."""
+    """A catalogue message with its `{{placeholders}}` filled, as the app's Catalogue.text does."""
     for name, value in values.items():
-        template = template.replace("{" + name + "}", str(value))
+        template = template.replace("{{" + name + "}}", str(value))
     return template
 
 
@@ -81,8 +81,8 @@ def table_rows(table: Locator) -> list[list[str]]:
 
 
 def message_with_date(template: str, day) -> re.Pattern:
-    """The catalogue message `template` with a French date (and maybe a time) on `day` for {date}."""
-    before, after = template.split("{date}")
+    """The catalogue message `template` with a French date (and maybe a time) on `day` for {{date}}."""
+    before, after = template.split("{{date}}")
     return re.compile(re.escape(before) + re.escape(french_date(day)) + r"[^.]*?" + re.escape(after))
 
 
@@ -282,7 +282,7 @@ def test_opt_out_refused_keeps_the_person_digital_and_the_spada_sees_why(new_con
     assert state[fr["optout.state"]] == fr["optout.states.refused"], state
     assert state[fr["optout.refusal_reason"]] == refusal, state
     assert state[fr["optout.reason"]] == fr["optout.reasons.vulnerability"], state
-    assert fr["optout.panel.paper_since"].split("{date}")[0] not in panel.inner_text()
+    assert fr["optout.panel.paper_since"].split("{{date}}")[0] not in panel.inner_text()
     expect(panel.locator("form")).to_have_count(1)
 
     # The CADA that accommodates the person sees the outcome, never the (vulnerability) reason.
@@ -366,7 +366,7 @@ def test_spada_gives_a_new_key_to_a_person_without_contact_details_only_when_pre
     expect(spada.locator("article.notice-sheet")).to_have_count(0)
     # The same day, a fresh form: one recovery a day.
     spada.goto(f"/pro/personnes/{person.id}")
-    expect(spada.locator("main")).to_contain_text(fr["pro.key.recent"].split("{date}")[0])
+    expect(spada.locator("main")).to_contain_text(fr["pro.key.recent"].split("{{date}}")[0])
     attestation(person.surname)
     spada.locator("#f-present").check()
     assert submit(spada, form) == 429

@@ -29,7 +29,7 @@ DARI = "prs"
 
 def fill(template: str, **values) -> str:
     for name, value in values.items():
-        template = template.replace("{" + name + "}", str(value))
+        template = template.replace("{{" + name + "}}", str(value))
     return template
 
 
@@ -41,8 +41,8 @@ def submit(page: Page, form: str = "main form") -> int:
 
 def shows_message_with_date(text: str, template: str, day) -> bool:
     """True when `text` holds the catalogue message `template` with a date on `day` (in French,
-    as DisplayFormat writes it) in place of `{date}`."""
-    before, after = template.split("{date}")
+    as DisplayFormat writes it) in place of `{{date}}`."""
+    before, after = template.split("{{date}}")
     pattern = re.escape(before) + re.escape(french_date(day)) + r"[^.]*?" + re.escape(after)
     return re.search(pattern, text) is not None
 
@@ -141,7 +141,7 @@ def test_convocation_is_announced_by_sms_shown_as_new_notified_when_opened_and_e
     expect(main).to_contain_text("09:30")
     expect(main).to_contain_text(INTERVIEW_ADDRESS)
     expect(main).to_contain_text("Dari")
-    expect(main).to_contain_text(fill(fr["documents.deadline.days_left"], n=10))
+    expect(main).to_contain_text(helpers.counted(fr, "fr", "documents.deadline.days_left", 10))
 
     with person.expect_response(lambda r: r.url.endswith(f"/usager/documents/{document}/pdf")) as answer:
         person.get_by_role("link", name=fr["documents.open"], exact=True).click()
@@ -378,7 +378,7 @@ def test_rejection_shows_the_appeal_and_legal_aid_deadlines_once_opened(new_cont
         (fr["documents.deadline.legal_aid_request.title"], legal_aid_until),
     ]
     for (title, until), item in zip(expected, deadlines.all()):
-        line = f"{title} : {french_full_date(until)} — {fill(fr['documents.deadline.days_left'], n=(until - today).days)}"
+        line = f"{title} : {french_full_date(until)} — {helpers.counted(fr, 'fr', 'documents.deadline.days_left', (until - today).days)}"
         expect(item).to_contain_text(line)
 
     # Arabic: right to left, the Arabic titles and days left.
@@ -387,7 +387,7 @@ def test_rejection_shows_the_appeal_and_legal_aid_deadlines_once_opened(new_cont
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     titles = page.locator("li.deadline strong")
     expect(titles).to_have_text([ar["documents.deadline.cnda_appeal.title"], ar["documents.deadline.legal_aid_request.title"]])
-    expect(page.locator("li.deadline").nth(0)).to_contain_text(fill(ar["documents.deadline.days_left"],
-                                                                    n=(appeal_until - today).days))
-    expect(page.locator("li.deadline").nth(1)).to_contain_text(fill(ar["documents.deadline.days_left"], n=15))
+    expect(page.locator("li.deadline").nth(0)).to_contain_text(helpers.counted(
+        ar, "ar", "documents.deadline.days_left", (appeal_until - today).days))
+    expect(page.locator("li.deadline").nth(1)).to_contain_text(helpers.counted(ar, "ar", "documents.deadline.days_left", 15))
     expect(page.locator("main h2", has_text=ar["documents.deadline.title"])).to_be_visible()
