@@ -181,7 +181,10 @@ enum UsagerSpaceRoutes {
     static func saveLanguage(_ ctx: ApplicantContext) throws -> Response {
         let a = ctx.applicant
         guard let chosen = try ctx.form()["language"].flatMap(Language.named) else {
-            return ctx.page("usager/contacts", title: "usager.contacts.title", try contactForms(ctx), status: 422)
+            // Only a tampered form gets here (the select lists the registry): said, not ignored.
+            var data = try contactForms(ctx)
+            data["languageError"] = ctx.text("form.choose")
+            return ctx.page("usager/contacts", title: "usager.contacts.title", data, status: 422)
         }
         try ctx.db.transaction { tx in
             try Applicants.setLanguage(id: a.id, chosen.code, db: tx)
