@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Methods, statuses and header fields as types (no dependencies of its own).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // ECDSA P-256 signatures of the attestations' 2D-Doc barcodes.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
@@ -24,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
 
         .target(
             name: "HTTP",
@@ -31,11 +35,15 @@ let package = Package(
                 "CFastCGI", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .target(name: "Postgres", dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Security", dependencies: ["CSodium"]),
+        .target(name: "Security", dependencies: ["CSodium", "Domain", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Domain"),
         // The language registry, CLDR plurals and the catalogues pages and messages share.
         .target(name: "I18n"),
         .target(name: "PDF", dependencies: ["CHaru"]),
+        // QR codes (libqrencode) for the attestations' signed barcodes.
+        .target(name: "Barcode", dependencies: ["CQRencode"]),
+        // Uploaded photos and scans decoded and re-encoded by libgd (metadata dropped).
+        .target(name: "ImageCheck", dependencies: ["CGD", "Domain"]),
         // Reading uploaded PDFs with qpdf: a C++ shim (qpdf's C API can only decode a stream whole)
         // and the Swift wrapper that turns its report into Domain's PDFCheck.Findings.
         .target(name: "QPDFScan", dependencies: ["CQPDF"]),
@@ -54,7 +62,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "HTTP", "Postgres", "Security", "Domain", "I18n", "Outbox", "PDF", "PDFValidation",
+                "HTTP", "Postgres", "Security", "Domain", "I18n", "Outbox", "PDF", "PDFValidation", "Barcode", "ImageCheck",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -82,6 +90,8 @@ let package = Package(
 
         .testTarget(name: "PDFTests", dependencies: ["PDF", "PDFValidation", "Domain"], path: "Tests/PDFTests"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
+        .testTarget(name: "ImageCheckTests", dependencies: ["ImageCheck", "CGD", "Domain"], path: "Tests/ImageCheckTests"),
+        .testTarget(name: "AttestationTests", dependencies: ["Security", "Barcode", "Domain"], path: "Tests/AttestationTests"),
         .testTarget(
             name: "UnitTests",
             dependencies: [

@@ -98,12 +98,15 @@ start_all() {
         mv "$RUN/secret.tmp" "$RUN/secret"
     fi
     chmod 0600 "$RUN/secret"
+    # The key that signs attestations: made once per stack, kept with its data.
+    [ -s "$RUN/signing-key.pem" ] || "$BIN/asylum-admin" signing-key "$RUN/signing-key.pem" >/dev/null
 
     export ASYLUM_DATABASE_URL="host=$RUN/pg-socket port=$pg_port dbname=asylum user=asylum"
     export ASYLUM_SOCKET=$RUN/app.sock
     export ASYLUM_THREADS=${ASYLUM_THREADS:-4}
     export ASYLUM_ROOT=$ROOT
     export ASYLUM_SECRET_FILE=$RUN/secret
+    export ASYLUM_SIGNING_KEY_FILE=$RUN/signing-key.pem
     export ASYLUM_ENV=${ASYLUM_ENV:-development}
     export ASYLUM_SPOOL_DIR=$RUN/spool
     export ASYLUM_EMAIL_TRANSPORT=${ASYLUM_EMAIL_TRANSPORT:-spool}
@@ -112,7 +115,7 @@ start_all() {
     export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-http://127.0.0.1:$http_port}
     {
         echo "# Written by scripts/services.sh start: the app's environment."
-        for v in ASYLUM_DATABASE_URL ASYLUM_SOCKET ASYLUM_THREADS ASYLUM_ROOT ASYLUM_SECRET_FILE \
+        for v in ASYLUM_DATABASE_URL ASYLUM_SOCKET ASYLUM_THREADS ASYLUM_ROOT ASYLUM_SECRET_FILE ASYLUM_SIGNING_KEY_FILE \
                  ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_EMAIL_TRANSPORT ASYLUM_SMS_TRANSPORT ASYLUM_PUBLIC_URL; do
             printf 'export %s=%q\n' "$v" "${!v}"
         done

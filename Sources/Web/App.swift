@@ -3,6 +3,7 @@ import HTTP
 import I18n
 import Logging
 import Postgres
+import Security
 
 /// Everything shared by all server threads, loaded once and immutable afterwards.
 public final class App: Sendable {
@@ -13,12 +14,20 @@ public final class App: Sendable {
     public let sessions: SessionStore
     public let csrf: CSRF
     public let logger: Logger
+    public let signingKey: DocumentSigningKey
 
     public init(config: Config, logger: Logger = Logger(label: "app")) throws {
         // Also here, not only in fromEnvironment: a Config built in code gets the same check.
         try config.checkDemoFeatures()
         self.config = config
         self.logger = logger
+        if let pem = config.signingKeyPEM {
+            signingKey = try DocumentSigningKey(pemRepresentation: pem)
+        } else {
+            guard config.environment != .production else { throw Config.ConfigError(description: "no signing key in production") }
+            signingKey = DocumentSigningKey.generate()
+            logger.notice("attestations signed with a key made at start-up (set ASYLUM_SIGNING_KEY_FILE to keep one)")
+        }
         // A reviewed language missing a text stops here; a beta one shows French in its place.
         catalogues = try Catalogues(directory: config.root + "/Locales")
         for language in Language.all where language.isBeta {

@@ -80,7 +80,8 @@ public final class AppHandler: RequestHandler {
                 ctx.applicant = try Applicants.find(id: session.subjectId, db: db)
                     .flatMap { $0.closedAt == nil && $0.spaceAvailableAt != nil ? $0 : nil }
             case .activation: ctx.activatingApplicantId = session.subjectId
-            case .anef: break
+            // Only a finished sign-up (both contacts proven) makes a logged-in ANEF account.
+            case .anef: ctx.anefAccount = try AnefAccounts.find(id: session.subjectId, db: db).flatMap { $0.isOpen ? $0 : nil }
             }
         } else {
             ctx.pendingCookies.append(.expired(ctx.cookieNames.session, secure: ctx.request.isSecure))

@@ -12,6 +12,8 @@ enum Authorization {
             return ctx.staff == nil ? askToLogIn(ctx) : nil
         case .applicant:
             return ctx.applicant == nil ? askToLogIn(ctx, at: "/usager/connexion") : nil
+        case .anefAccount:
+            return ctx.anefAccount == nil ? askToLogIn(ctx, at: "/anef/connexion") : nil
         case .activation:
             return ctx.activatingApplicantId == nil ? askToLogIn(ctx, at: "/usager/activation") : nil
         case .staff(let roles):

@@ -20,6 +20,10 @@ public struct Config: Sendable {
     public var sessionAbsoluteSeconds: Int = 12 * 3600
     /// ASYLUM_DEMO_MESSAGES=1: the administrator's demo viewer of spooled messages (keys included).
     public var demoMessages: Bool = false
+    /// The private key that signs attestations' 2D-Doc barcodes (PEM, from ASYLUM_SIGNING_KEY_FILE).
+    /// Required in production; elsewhere a key made at start-up stands in (its documents stop
+    /// verifying at the next restart, which is fine for a throw-away stack).
+    public var signingKeyPEM: String?
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         let root = env["ASYLUM_ROOT"] ?? FileManager.default.currentDirectoryPath
@@ -34,6 +38,14 @@ public struct Config: Sendable {
             maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024,
             publicURL: env["ASYLUM_PUBLIC_URL"] ?? "http://127.0.0.1:8080")
         config.demoMessages = try flag(env, "ASYLUM_DEMO_MESSAGES")
+        if let file = env["ASYLUM_SIGNING_KEY_FILE"] {
+            guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConfigError(description: "cannot read ASYLUM_SIGNING_KEY_FILE \(file)")
+            }
+            config.signingKeyPEM = pem
+        } else if config.environment == .production {
+            throw ConfigError(description: "set ASYLUM_SIGNING_KEY_FILE (asylum-admin signing-key writes one)")
+        }
         try config.checkDemoFeatures()
         return config
     }

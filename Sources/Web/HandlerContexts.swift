@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import HTTP
 import Logging
 import Postgres
@@ -52,7 +53,7 @@ public struct StaffContext: IdentifiedContext {
     public static func isGuaranteed(by access: Route.Access) -> Bool {
         switch access {
         case .staff, .anyStaff: return true
-        case .anyone, .applicant, .activation, .testOnly, .documentOwner: return false
+        case .anyone, .applicant, .activation, .testOnly, .documentOwner, .anefAccount: return false
         }
     }
 
@@ -73,6 +74,30 @@ public struct ApplicantContext: IdentifiedContext {
     public static func isGuaranteed(by access: Route.Access) -> Bool { access == .applicant }
 
     public subscript<T>(dynamicMember keyPath: KeyPath<RequestContext, T>) -> T { base[keyPath: keyPath] }
+}
+
+/// A handler's context behind the `.anefAccount` rule: `ctx.account` is the logged-in ANEF
+/// account (sign-up finished), never nil.
+@dynamicMemberLookup
+public struct AnefContext: IdentifiedContext {
+    public let base: RequestContext
+    public let account: AnefAccount
+
+    public static func narrow(_ base: RequestContext) -> AnefContext? {
+        base.anefAccount.map { AnefContext(base: base, account: $0) }
+    }
+
+    public static func isGuaranteed(by access: Route.Access) -> Bool { access == .anefAccount }
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<RequestContext, T>) -> T { base[keyPath: keyPath] }
+}
+
+/// A public record id in a path (a document's or file's UUID): anything else is a 404.
+extension UUID: PathParameter {
+    public init?(pathSegment: String) {
+        guard pathSegment.count == 36, let id = UUID(uuidString: pathSegment) else { return nil }
+        self = id
+    }
 }
 
 /// A path parameter read with one type's rules before the handler runs: a value that does not
@@ -190,6 +215,11 @@ extension Router where Route == Web.Route {
 
     /// Staff handlers: each gets a `StaffContext`; each route's rule must be a staff rule.
     mutating func staff(_ prefix: String = "", _ body: (inout RouteGroup<StaffContext>) -> Void) {
+        group(prefix, body)
+    }
+
+    /// ANEF account handlers: each gets an `AnefContext`; each route's rule must be `.anefAccount`.
+    mutating func anef(_ prefix: String = "", _ body: (inout RouteGroup<AnefContext>) -> Void) {
         group(prefix, body)
     }
 

@@ -19,6 +19,8 @@ public final class RequestContext {
     public var staff: StaffAccount?
     /// The logged-in applicant (session subject `applicant`).
     public var applicant: Applicant?
+    /// The logged-in ANEF account (session subject `anef`, sign-up finished).
+    public var anefAccount: AnefAccount?
     /// The applicant who proved their key and must choose a password (subject `activation`).
     public var activatingApplicantId: Int64?
     /// Cookies to add to whatever response the handler returns.
@@ -119,6 +121,7 @@ public final class RequestContext {
         staff = nil
         applicant = nil
         activatingApplicantId = nil
+        anefAccount = nil
         pendingCookies.append(.expired(cookieNames.session, secure: request.isSecure))
     }
 
@@ -159,6 +162,8 @@ public final class RequestContext {
             context["user"] = ["displayName": staff.displayName, "role": text("roles.\(staff.role.rawValue)")]
         } else if let applicant {
             context["user"] = ["displayName": applicant.fullName, "role": text("roles.applicant")]
+        } else if let anefAccount {
+            context["user"] = ["displayName": anefAccount.fullName, "role": text("roles.anef")]
         }
         if let notice = request.query["notice"], catalogue.flat["notices.\(notice)"] != nil {
             context["notice"] = text("notices.\(notice)")

@@ -14,6 +14,8 @@ public struct Route: Sendable {
         case applicant
         /// Someone who proved their connection key and must now choose a password.
         case activation
+        /// A logged-in ANEF account (a protected person or a family member) whose sign-up is finished.
+        case anefAccount
         /// Only when ASYLUM_ENV=test (hooks for the end-to-end suite).
         case testOnly
         /// Anyone may ask; the handler serves the document only to the applicant it belongs to
@@ -54,6 +56,7 @@ public struct Route: Sendable {
         public static let applicant = Rule(.applicant)
         public static let activation = Rule(.activation)
         public static let testOnly = Rule(.testOnly)
+        public static let anefAccount = Rule(.anefAccount)
         public static let documentOwner = Rule(.documentOwner, .ownRecord)
         public static func staff(_ roles: Set<Role>, _ scope: RecordScope = .none) -> Rule { Rule(.staff(roles), scope) }
     }
@@ -102,6 +105,12 @@ public enum RouteTable {
         OfiiRoutes.register(&routes)
         OfpraOptOutRoutes.register(&routes)
         PostalRoutes.register(&routes)
+        OfpraProtectionRoutes.register(&routes)
+        AnefSpaceRoutes.register(&routes)
+        AnefAccountRoutes.register(&routes)
+        AnefRequestRoutes.register(&routes)
+        AnefFileRoutes.register(&routes)
+        VerifierRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

@@ -120,6 +120,33 @@ struct SeedDemo: ParsableCommand {
             _ = try KeyIssuer.issue(for: silent, event: "key_issued", by: .system, address: nil, db: db)
         }
         print("  no contact details  1000000004 (key recovery by the SPADA: /pro/personnes)")
+        // Protected people, for the ANEF side: a refugee who can create an account, a stateless person who cannot.
+        for (agdref, ofpra, e, kind) in [
+            (
+                "1000000005", "OF10000005",
+                person("Ghebre", "Amanuel", "1992-05-14", "érythréenne", "ti", phone: "+33644556677", email: "amanuel.g@example.org"),
+                "refugee"
+            ),
+            (
+                "1000000006", "OF10000006",
+                person("Vasquez", "Elena", "1985-09-03", "—", "ru", phone: "+33655667788", email: "elena.v@example.org"), "stateless"
+            ),
+        ] {
+            guard let p = try demo(agdref, e, registeredOn: today, open: true, db: db, spadaStaff: spadaStaff, gudaStaff: gudaStaff) else {
+                continue
+            }
+            if p.ofpraNumber == nil { try Applicants.setOfpraNumber(id: p.id, ofpra, db: db) }
+            try db.query(
+                """
+                INSERT INTO protections (applicant_id, ofpra_number, foreigner_number, kind, granted_by, granted_on, surnames,
+                                         given_names, birth_date, birth_place, nationality)
+                SELECT id, $2, agdref, $3, 'ofpra', current_date, surname, given_names, birth_date, 'Asmara',
+                       CASE WHEN $3 = 'stateless' THEN NULL ELSE nationality END
+                FROM applicants WHERE id = $1 ON CONFLICT DO NOTHING
+                """, [p.id, p.ofpraNumber ?? ofpra, kind])
+        }
+        print("  ANEF (refugee)      1000000005 Amanuel GHEBRE, born 14/05/1992: /anef/creer-un-compte")
+        print("  ANEF (stateless)    1000000006 Elena VASQUEZ, born 03/09/1985 (files at the prefecture)")
         if let activated {
             try FollowLinks.open(
                 applicant: activated.id, structure: s.cada.id, kind: .accommodation,

@@ -15,12 +15,14 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         case anonymous
         case applicant(Int64)
         case activating(Int64)
+        case anef(Int64)
         case staff(StaffAccount)
         var description: String {
             switch self {
             case .anonymous: "anonymous"
             case .applicant: "applicant"
             case .activating: "activating applicant"
+            case .anef: "ANEF account"
             case .staff(let s): s.role.rawValue
             }
         }
@@ -34,6 +36,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         case .anonymous: subject = nil
         case .applicant(let id): subject = (.applicant, id)
         case .activating(let id): subject = (.activation, id)
+        case .anef(let id): subject = (.anef, id)
         case .staff(let s): subject = (.staff, s.id)
         }
         if let (kind, id) = subject {
@@ -70,7 +73,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     func isRefused(_ r: Response) -> Bool {
         if r.status == 403 { return true }
         guard r.status == 303, let to = r.location else { return false }
-        return ["/connexion?", "/usager/connexion?", "/usager/activation?"].contains { to.hasPrefix($0) }
+        return ["/connexion?", "/usager/connexion?", "/usager/activation?", "/anef/connexion?"].contains { to.hasPrefix($0) }
     }
 
     func testEveryRouteWithEveryActorMatchesTheMatrix() throws {
@@ -80,7 +83,9 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             .convocationCancellation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
             interview: nil, for: owner, by: nil, db: db
         ).document
-        let actors: [Actor] = [.anonymous, .applicant(other.id), .activating(other.id)] + (try staffWithStructures()).map { .staff($0) }
+        let anef = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db))
+        let actors: [Actor] =
+            [.anonymous, .applicant(other.id), .activating(other.id), .anef(anef.id)] + (try staffWithStructures()).map { .staff($0) }
         var checked = 0
         let registered = app.routes.all
         XCTAssertEqual(registered.count, AccessMatrix.rules.count, "every rule matches a registered route")
@@ -100,6 +105,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 case .staff(let roles): if case .staff(let s) = actor { allowed = roles.contains(s.role) } else { allowed = false }
                 case .applicant: if case .applicant = actor { allowed = true } else { allowed = false }
                 case .activation: if case .activating = actor { allowed = true } else { allowed = false }
+                case .anefAccount: if case .anef = actor { allowed = true } else { allowed = false }
                 case .documentOwner:
                     // Nobody here owns the document: refused, and never served.
                     XCTAssertTrue([403, 404].contains(r.status), "\(method) \(pattern) as \(actor): \(r.status)")
@@ -141,7 +147,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             if case .staff(let r) = rule.access { roles = r } else { roles = [] }
             switch rule.scope {
             case .none: break
-            case .ownRecord: XCTAssertTrue(rule.access == .applicant || rule.access == .documentOwner, key)
+            case .ownRecord: XCTAssertTrue([.applicant, .documentOwner, .anefAccount].contains(rule.access), key)
             case .followedByOwnStructure: XCTAssertTrue(!roles.isEmpty && roles.isSubset(of: [.spadaStaff, .cadaStaff, .hudaStaff]), key)
             case .ownGudaSite: XCTAssertEqual(roles, [.gudaAgent], key)
             case .ownOfiiOffice: XCTAssertEqual(roles, [.ofiiAgent], key)
@@ -301,6 +307,15 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 }
             }
             return Scenario(path: path(id), right: .staff(try account(.administrator, nil)))
+        case .ownRecord where pattern.hasPrefix("/anef/"):
+            // Another account's child, file or attestation: not found, nothing changed.
+            let owner = try AnefFixtures.filled(db)
+            let other = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db))
+            let id: String =
+                pattern.hasPrefix("/anef/pieces/")
+                ? owner.fileId.uuidString.lowercased()
+                : pattern.hasPrefix("/anef/attestations/") ? owner.attestationId.uuidString.lowercased() : String(owner.childId)
+            return Scenario(path: path(id), right: .anef(owner.account.id), wrong: .anef(other.id))
         case .ownRecord:
             let (owner, _) = try Fixtures.applicant(db)
             let (other, _) = try Fixtures.applicant(db)
@@ -329,7 +344,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     func snapshot() throws -> String {
         let tables = [
             "applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
-            "contact_verifications", "print_tokens",
+            "contact_verifications", "print_tokens", "anef_children", "anef_files", "anef_requests", "anef_events",
         ]
         var parts = try tables.map { t in
             try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get(

@@ -142,6 +142,7 @@ final class HardeningTests: IntegrationTestCase {
 
     func testTheLanguageSwitcherWorksOnEveryPageAPostAnswers() throws {
         let (other, _) = try Fixtures.applicant(db)
+        let anef = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db))
         var staffByRole: [Role: StaffAccount] = [:]
         func staff(_ role: Role) throws -> StaffAccount {
             if let s = staffByRole[role] { return s }
@@ -156,6 +157,7 @@ final class HardeningTests: IntegrationTestCase {
             case .anyone: try b.get("/connexion")
             case .applicant: try session(b, .applicant, other.id)
             case .activation: try session(b, .activation, other.id)
+            case .anefAccount: try session(b, .anef, anef.id)
             case .anyStaff: try session(b, .staff, try staff(.administrator).id)
             case .staff(let roles): try session(b, .staff, try staff(roles.sorted { $0.rawValue < $1.rawValue }[0]).id)
             case .testOnly, .documentOwner: continue

@@ -15,6 +15,9 @@ public enum MessageCatalog {
         "document_reminder": ["days"],
         "login_reminder": ["days"],
         "test_message": [],
+        // ANEF: sign-up and lost-password codes; the attestation is ready (never its content).
+        "anef_code": ["code"],
+        "anef_attestation_ready": [],
     ]
 
     /// The param that is a count, per template: texts of its section that depend on it are

@@ -23,6 +23,11 @@ public enum DocumentDeposit {
                 applicantId: person.id, kind: kind, pdf: pdf, interview: interview,
                 unannounced: channels.isEmpty, by: staffId, db: tx)
             try PostalDispatches.queueIfPaperMode(document: document, person: person, db: tx)
+            // A decision granting a status is what the ANEF side reads (the interconnection):
+            // recorded with the deposit, so the person can request their permit at once.
+            if let granted = ProtectionKind(decision: kind) {
+                try Protections.recordFromDecision(granted, for: person, on: ParisCalendar.civilDate(of: Date()), db: tx)
+            }
             try DocumentNotices.enqueue("document_deposited", for: document, to: person, channels: channels, step: "deposit", db: tx)
             try record(document, tx)
             return Outcome(document: document, unannounced: channels.isEmpty)

@@ -41,5 +41,23 @@ public enum RuntimeKeys {
         .init("errors.", nil, suffix: ".body"),
         .init("audit.actions.", nil),
         .init("ofpra.closure.reasons.", nil),
+        // ANEF: the request's parts, the files' problems and the verifier's answers.
+        .init("anef.photo_problems.", ImageProblem.allCases.map(\.rawValue)),
+        .init("anef.scan_problems.", ImageProblem.allCases.map(\.rawValue)),
+        .init("anef.signup.differs.", IdentityMatch.Field.allCases.map(\.rawValue)),
+        .init("anef.marital.", MaritalStatus.allCases.map(\.rawValue)),
+        .init("anef.address_kinds.", AddressKind.allCases.map(\.rawValue)),
+        .init("anef.file_kinds.", PermitFileKind.allCases.map(\.rawValue)),
+        .init("anef.relationships.", FamilyRelationship.allCases.map(\.rawValue)),
+        .init("anef.standings.", AttestationStanding.allCases.map(\.rawValue)),
+        .init("anef.steps.", RequestStep.allCases.map(\.rawValue)),
+        .init("anef.protection_kinds.", ProtectionKind.allCases.map(\.rawValue)),
+        .init("anef.events.", nil),
+        .init("anef.actors.", ["person", "system", "staff"]),
+        .init("anef.file_hints.", PermitFileKind.allCases.map(\.rawValue)),
+        .init("anef.address.kind_hints.", AddressKind.allCases.map(\.rawValue)),
+        .init("anef.address.files_explain.", AddressKind.allCases.map(\.rawValue)),
+        .init("verifier.problems.", VerifierRoutes.Problem.allCases.map(\.rawValue)),
+        .init("verifier.status.", AttestationStatus.allCases.map(\.rawValue)),
     ]
 }

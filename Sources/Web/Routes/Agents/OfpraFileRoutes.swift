@@ -120,6 +120,17 @@ enum OfpraFileRoutes {
             ["what": ctx.text("history.\(e.event)"), "when": DisplayFormat.dateTime(e.at, ctx.language), "structure": e.structure ?? ""]
         }
         data["personId"] = p.id
+        if let protection = try Protections.find(applicantId: p.id, db: ctx.db) {
+            data["protection"] = [
+                "kind": ctx.text("anef.protection_kinds.\(protection.kind.rawValue)"),
+                "by": protection.grantedBy.rawValue.uppercased(), "on": VaultText.day(protection.grantedOn, ctx),
+                "birthPlace": protection.birthPlace,
+            ]
+        }
+        data["protectionKinds"] = ProtectionKind.allCases.map {
+            ["value": $0.rawValue, "label": ctx.text("anef.protection_kinds.\($0.rawValue)")]
+        }
+        data["canRecordProtection"] = p.ofpraNumber != nil && p.closedAt == nil
         data["canDeposit"] = p.isInScope && p.spaceAvailableAt != nil && p.closedAt == nil
         data["canClose"] = p.isInScope && p.closedAt == nil
         data["closureReasons"] = closureReasons.map { ["value": $0, "label": ctx.text("ofpra.closure.reasons.\($0)")] }

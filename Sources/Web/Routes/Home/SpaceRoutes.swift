@@ -5,7 +5,8 @@ enum SpaceRoutes {
     static let spaces = ["usager", "pro", "agents", "anef"]
 
     static func register(_ routes: inout Routes) {
-        for space in spaces {
+        // `/anef` is AnefSpaceRoutes': the landing for visitors, the request for a logged-in account.
+        for space in spaces where space != "anef" {
             routes.add(.get, "/" + space) { ctx in landing(space, ctx) }
         }
     }
@@ -27,6 +28,7 @@ enum SpaceRoutes {
                 "help": ctx.text("spaces.\(space).help"),
                 "staffLogin": staffLogin,
                 "applicantLogin": space == "usager",
+                "anefLogin": space == "anef",
             ])
     }
 }

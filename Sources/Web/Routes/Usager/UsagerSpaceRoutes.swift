@@ -24,9 +24,17 @@ enum UsagerSpaceRoutes {
 
     static func home(_ ctx: ApplicantContext) throws -> Response {
         let a = ctx.applicant
+        // Once OFPRA granted a status: how to request the residence permit (no copy of the
+        // decision is asked for: the ANEF side reads OFPRA's record).
+        var extra: [String: Any] = [:]
+        if let p = try Protections.find(applicantId: a.id, db: ctx.db) {
+            extra["protection"] = [
+                "kind": ctx.text("anef.protection_kinds.\(p.kind.rawValue)"), "online": p.kind.filesOnline, "ofpraNumber": p.ofpraNumber,
+            ]
+        }
         return ctx.page(
-            "usager/home", title: "usager.home.title",
-            ApplicantSpacePage(
+            "usager/home", title: "usager.home.title", extra,
+            over: ApplicantSpacePage(
                 name: a.fullName,
                 agdref: a.agdref ?? "",
                 lastLogin: a.lastLoginAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",

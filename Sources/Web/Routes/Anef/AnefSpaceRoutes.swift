@@ -1,0 +1,74 @@
+import Domain
+import Foundation
+import HTTP
+
+/// `/anef`: for a visitor, who the service is for and the ways in; for a logged-in account, the
+/// request, its state and dated history, the files sent, the documents to download and, in
+/// plain words, what the person has to do next.
+enum AnefSpaceRoutes {
+    static func register(_ routes: inout Routes) {
+        routes.add(.get, "/anef") { ctx in
+            guard let account = ctx.anefAccount else { return SpaceRoutes.landing("anef", ctx) }
+            return try space(AnefContext(base: ctx, account: account))
+        }
+    }
+
+    static func space(_ ctx: AnefContext, lateError: String? = nil) throws -> Response {
+        var data: [String: Any] = ["family": ctx.account.role == .family]
+        if let relationship = ctx.account.relationship, let p = try Protections.find(id: ctx.account.protectionId, db: ctx.db) {
+            data["link"] = ctx.text(
+                "anef.space.family_link",
+                ["relationship": ctx.text("anef.relationships.\(relationship.rawValue)"), "number": p.ofpraNumber])
+        }
+        guard let request = try AnefRequests.find(account: ctx.account.id, db: ctx.db) else {
+            data["none"] = true
+            return ctx.page("anef/space", title: "anef.space.title", data)
+        }
+        let files = try AnefFiles.current(request: request.id, db: ctx.db)
+        let today = ParisCalendar.civilDate(of: Date())
+        data["number"] = request.number
+        if request.isDraft {
+            let missing = AnefRequestRoutes.draft(request, files).missingSteps.count
+            data["draft"] = ["left": ctx.text("anef.tasks.left", count: missing)]
+        } else {
+            let attestations = try Attestations.forRequest(request.id, db: ctx.db)
+            let api = attestations.first { $0.kind == .api && $0.status(today: today) == .valid }
+            data["filed"] = [
+                "on": request.filedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                "prefecture": request.department.flatMap { Prefecture(department: $0)?.name } ?? "",
+                "until": api?.validUntil.map { VaultText.day($0, ctx) } ?? "",
+            ]
+            data["attestations"] = attestations.map { a -> [String: Any] in
+                [
+                    "title": ctx.text(a.kind == .api ? "anef.space.api" : "anef.space.receipt"), "number": a.number,
+                    "href": "/anef/attestations/\(a.publicId.uuidString.lowercased())",
+                    "validity": a.validUntil.map {
+                        ctx.text("anef.space.validity", ["from": VaultText.day(a.validFrom, ctx), "until": VaultText.day($0, ctx)])
+                    } ?? "",
+                    "status": ctx.text(DomainText.key(a.status(today: today))),
+                ]
+            }
+            let present = Set(files.map(\.kind))
+            data["late"] = PermitFileKind.allCases.filter(\.mayComeLater).map { k -> [String: Any] in
+                ["value": k.rawValue, "label": ctx.text("anef.file_kinds.\(k.rawValue)"), "sent": present.contains(k)]
+            }
+            if let lateError {
+                data["lateError"] = ctx.text(lateError)
+                data["errorSummary"] = ["items": [["href": "#f-late-file", "text": ctx.text(lateError)]]]
+            }
+        }
+        data["files"] = files.map { f -> [String: Any] in
+            [
+                "label": ctx.text("anef.file_kinds.\(f.kind.rawValue)"), "href": "/anef/pieces/\(f.publicId.uuidString.lowercased())",
+                "when": DisplayFormat.dateTime(f.uploadedAt, ctx.language),
+            ]
+        }
+        data["history"] = try AnefRequests.history(request.id, db: ctx.db).map { e -> [String: Any] in
+            [
+                "when": DisplayFormat.dateTime(e.at, ctx.language), "what": ctx.text("anef.events.\(e.event)"),
+                "who": ctx.text("anef.actors.\(e.actor)"),
+            ]
+        }
+        return ctx.page("anef/space", title: "anef.space.title", data, status: lateError == nil ? 200 : 422)
+    }
+}
