@@ -24,7 +24,7 @@ enum AnefFixtures {
             kind, grantedBy: .ofpra, on: CivilDate(year: 2026, month: 1, day: 5)!, applicantId: nil, ofpraNumber: ofpra,
             foreignerNumber: number(), surnames: surnames, givenNames: "Selam", birthDate: "1993-02-11", birthPlace: "Asmara",
             nationality: kind == .stateless ? nil : "érythréenne", by: nil, db: db)
-        return try XCTUnwrapOrThrow(DatabaseProtectionLookup(db: db).protection(ofpraNumber: ofpra))
+        return try unwrap(DatabaseProtectionLookup(db: db).protection(ofpraNumber: ofpra))
     }
 
     static func account(_ db: PGConnection, protection p: ProtectionRecord, family: Bool = false) throws -> AnefAccount {
@@ -38,7 +38,7 @@ enum AnefFixtures {
         try AnefAccounts.markVerified(id: id, channel: .verifyEmail, db: db)
         try AnefAccounts.markVerified(id: id, channel: .verifyPhone, db: db)
         _ = try AnefAccounts.openIfVerified(id: id, db: db)
-        return try XCTUnwrapOrThrow(AnefAccounts.find(id: id, db: db))
+        return try unwrap(AnefAccounts.find(id: id, db: db))
     }
 
     static func filled(_ db: PGConnection) throws -> Made {
@@ -46,11 +46,11 @@ enum AnefFixtures {
         let a = try account(db, protection: p)
         let r = try AnefRequests.findOrStart(account: a.id, db: db)
         try AnefRequests.addChild(r.id, surnames: "Haile", givenNames: "Lula", birthDate: CivilDate(year: 2020, month: 3, day: 1)!, db: db)
-        let child: Int64 = try XCTUnwrapOrThrow(try AnefRequests.children(r.id, db: db).last?.id)
+        let child: Int64 = try unwrap(try AnefRequests.children(r.id, db: db).last?.id)
         _ = try AnefFiles.store(
             request: r.id, kind: .hostAttestation, contentType: "application/pdf", bytes: Array("%PDF-1.4\n%%EOF\n".utf8),
             afterFiling: false, db: db)
-        let file = try XCTUnwrapOrThrow(try AnefFiles.current(request: r.id, db: db).first?.publicId)
+        let file = try unwrap(try AnefFiles.current(request: r.id, db: db).first?.publicId)
         try SigningKeys.publish(certificateId: "TEST", publicKeyPEM: "-", db: db)
         let number = "API-TEST-\(r.id)"
         _ = try Attestations.insert(
@@ -58,12 +58,12 @@ enum AnefFixtures {
             validUntil: CivilDate(year: 2026, month: 7, day: 5)!, certificateId: "TEST", barcode: "DC04",
             pdf: Array("%PDF-1.4\n%%EOF\n".utf8),
             db: db)
-        let attestation = try XCTUnwrapOrThrow(try Attestations.find(number: number, db: db)?.publicId)
+        let attestation = try unwrap(try Attestations.find(number: number, db: db)?.publicId)
         return Made(protection: p, account: a, request: r, childId: child, fileId: file, attestationId: attestation)
     }
 
     struct Missing: Error {}
-    static func XCTUnwrapOrThrow<T>(_ value: T?) throws -> T {
+    static func unwrap<T>(_ value: T?) throws -> T {
         guard let value else { throw Missing() }
         return value
     }

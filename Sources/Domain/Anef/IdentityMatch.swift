@@ -5,7 +5,9 @@ import Foundation
 /// accents are forgiven (phones and keyboards differ), letters and their order are not.
 public enum IdentityMatch {
     public enum Field: String, Sendable, CaseIterable {
-        case surnames, givenNames = "given_names", birthDate = "birth_date"
+        case surnames
+        case givenNames = "given_names"
+        case birthDate = "birth_date"
     }
 
     /// The fields that differ, in form order; empty when everything matches.

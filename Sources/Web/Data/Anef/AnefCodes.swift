@@ -6,7 +6,11 @@ import Security
 /// Six-digit codes of the ANEF accounts: proving the e-mail and the phone at sign-up, and
 /// choosing a new password. Stored as an HMAC under the server secret; five tries, ten minutes.
 enum AnefCodes {
-    enum Purpose: String { case verifyEmail = "verify_email", verifyPhone = "verify_phone", resetPassword = "reset_password" }
+    enum Purpose: String {
+        case verifyEmail = "verify_email"
+        case verifyPhone = "verify_phone"
+        case resetPassword = "reset_password"
+    }
 
     enum Check: Equatable { case valid, wrong, expired }
 

@@ -16,7 +16,10 @@ enum VerifierRoutes {
 
     /// Why a text is refused (all say "do not accept this document"; the reason helps support).
     enum Problem: String, CaseIterable {
-        case unreadable, unknownKey = "unknown_key", badSignature = "bad_signature", unknownDocument = "unknown_document"
+        case unreadable
+        case unknownKey = "unknown_key"
+        case badSignature = "bad_signature"
+        case unknownDocument = "unknown_document"
     }
 
     static func show(_ ctx: RequestContext) throws -> Response {
