@@ -18,6 +18,7 @@ final class RequestSideTests: IntegrationTestCase {
     func testEveryStaffAndApplicantRuleHandsItsHandlerThePerson() {
         var staff = 0
         var applicant = 0
+        var anef = 0
         for (method, pattern, route) in app.routes.all {
             let what = "\(method) \(pattern)"
             if StaffContext.isGuaranteed(by: route.access) {
@@ -26,13 +27,17 @@ final class RequestSideTests: IntegrationTestCase {
             } else if ApplicantContext.isGuaranteed(by: route.access) {
                 XCTAssertEqual(route.context, "ApplicantContext", what)
                 applicant += 1
+            } else if AnefContext.isGuaranteed(by: route.access) {
+                XCTAssertEqual(route.context, "AnefContext", what)
+                anef += 1
             } else {
                 XCTAssertEqual(route.context, "RequestContext", what)
             }
         }
         XCTAssertEqual(staff, AccessMatrix.rules.values.filter { StaffContext.isGuaranteed(by: $0.access) }.count)
         XCTAssertEqual(applicant, AccessMatrix.rules.values.filter { $0.access == .applicant }.count)
-        XCTAssertGreaterThan(staff * applicant, 0)
+        XCTAssertEqual(anef, AccessMatrix.rules.values.filter { $0.access == .anefAccount }.count)
+        XCTAssertGreaterThan(staff * applicant * anef, 0)
     }
 
     func testOnlyStaffRulesGuaranteeAStaffMemberAndOnlyTheApplicantRuleAnApplicant() {

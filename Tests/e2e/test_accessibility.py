@@ -16,6 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+import anef
 import helpers
 from helpers import (ADMIN_EMAIL, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, GUDA_EMAIL, AXE_LANGUAGES, LANGUAGES, OFPRA_EMAIL,
                      SPADA_EMAIL, Person)
@@ -81,6 +82,23 @@ def _as_staff(email: str) -> Callable[[Page], None]:
         helpers.browser_login(page, email)
         assert page.url.endswith("/espace"), f"login as {email} landed on {page.url}"
     return login
+
+
+def _as_anef(state: str) -> Callable[[Page], None]:
+    def login(page: Page) -> None:
+        anef.browser_anef_login(page, anef.audited_account(_settings().base_url, state))
+    return login
+
+
+def _show_anef_mismatch(page: Page) -> int:
+    """The sign-up form after a name that differs from OFPRA's (the demo refugee, a wrong surname)."""
+    helpers.clear_address_throttle(helpers.require_database_url("throttle"), "anef-signup")
+    page.goto("/anef/creer-un-compte")
+    for field, value in {"identifier": "1000000005", "surnames": "Ghebreab", "given_names": "Amanuel", "birth_date": "1992-05-14",
+                         "email": "audit@example.org", "phone": "06 11 22 33 44", "password": anef.PASSWORD,
+                         "confirmation": anef.PASSWORD}.items():
+        page.locator(f"#f-{field}").fill(value)
+    return _submit(page)
 
 
 def _as_demo_applicant(page: Page) -> None:
@@ -220,6 +238,23 @@ PAGES = [
     AuditedPage("admin-personnel", "/admin/personnel", staff=True),
     AuditedPage("admin-messages", "/admin/messages", staff=True),
     AuditedPage("demo-messages", "/demo/messages", staff=True),   # needs ASYLUM_DEMO_MESSAGES=1 (else 404)
+    # ANEF: the ways in, the request's steps (a draft), the space of a filed request, the verifier.
+    AuditedPage("anef-signup", "/anef/creer-un-compte"),
+    AuditedPage("anef-signup-mismatch", "/anef/creer-un-compte", status=422, prepare=_show_anef_mismatch),
+    AuditedPage("anef-signup-family", "/anef/creer-un-compte/famille"),
+    AuditedPage("anef-login", "/anef/connexion"),
+    AuditedPage("anef-lost-password", "/anef/mot-de-passe-oublie"),
+    AuditedPage("anef-tasks", "/anef/demande", login=_as_anef("draft")),
+    AuditedPage("anef-civil-status", "/anef/demande/etat-civil", login=_as_anef("draft")),
+    AuditedPage("anef-family", "/anef/demande/famille", login=_as_anef("draft")),
+    AuditedPage("anef-address", "/anef/demande/adresse", login=_as_anef("draft")),
+    AuditedPage("anef-contacts", "/anef/demande/coordonnees", login=_as_anef("draft")),
+    AuditedPage("anef-photo", "/anef/demande/photo", login=_as_anef("draft")),
+    AuditedPage("anef-declarations", "/anef/demande/declarations", login=_as_anef("draft")),
+    AuditedPage("anef-summary", "/anef/demande/recapitulatif", login=_as_anef("draft")),
+    AuditedPage("anef-space-filed", "/anef", login=_as_anef("filed")),
+    AuditedPage("verifier", "/verifier"),
+    AuditedPage("verifier-keys", "/verifier/cles"),
 ]
 
 # Every page in one LTR and one RTL language; every language on the public pages below.

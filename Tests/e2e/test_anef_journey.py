@@ -10,13 +10,10 @@ wording, and nobody reaching another account's files or attestations.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import struct
 import subprocess
 import urllib.parse
-import zlib
 from pathlib import Path
 
 import pytest
@@ -25,91 +22,8 @@ from playwright.sync_api import Page, expect
 
 import helpers
 import twoddoc
+from anef import PASSWORD, code_sent_to, file_request_over_http, granted_person, http_account, png, rundir, signup_fields, spooled_now
 from helpers import HTTP_TIMEOUT, OFPRA_EMAIL, parse_html, post_form, psql
-
-PASSWORD = "riviere-sous-les-tilleuls-7"
-
-
-# ---------------------------------------------------------------------------------------------
-# Files a person sends
-# ---------------------------------------------------------------------------------------------
-
-def png(width: int, height: int, rgb=(200, 180, 160)) -> bytes:
-    """A plain PNG made with the standard library (a photo-sized image, or a scan)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    row = b"\x00" + bytes(rgb) * width
-    raw = zlib.compress(row * height, 9)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
-
-
-def rundir() -> Path:
-    return Path(os.environ["ASYLUM_TEST_RUNDIR"])
-
-
-def code_sent_to(recipient: str, exclude: set[str]) -> str:
-    """The 6-digit code spooled to `recipient` since `exclude` was taken."""
-    sent = helpers.wait_for_spooled(rundir(), recipient=recipient, exclude=exclude,
-                                    match=lambda m: re.search(r"\b\d{6}\b", m.text) is not None)
-    return re.search(r"\b(\d{6})\b", sent.text).group(1)
-
-
-def spooled_now() -> set[str]:
-    return helpers.spool_names(rundir())
-
-
-def granted_person(base_url: str, database_url: str, kind: str = "decision_refugee_status") -> helpers.Person:
-    """A person through the OFPRA space whose decision granting protection OFPRA deposits."""
-    person = helpers.new_person(base_url, email=helpers.unique_email(), activate=True)
-    helpers.deposit_document(base_url, database_url, person.id, kind, helpers.minimal_pdf("Decision"))
-    return person
-
-
-def signup_fields(person: helpers.Person, email: str, phone: str) -> dict:
-    return {"identifier": person.agdref, "surnames": person.surname, "given_names": person.given_names,
-            "birth_date": "1992-05-17", "email": email, "phone": phone, "password": PASSWORD, "confirmation": PASSWORD}
-
-
-def http_account(base_url: str, fields: dict, path: str = "/anef/creer-un-compte") -> requests.Session:
-    """Signs up over HTTP and types back both codes; returns the logged-in session."""
-    s = helpers.http_session()
-    before = spooled_now()
-    r = post_form(s, base_url, path, path, fields)
-    assert r.status_code == 303 and r.headers["Location"] == "/anef/creer-un-compte/codes", \
-        f"sign-up refused: {r.status_code} {parse_html(r.text).text[:600]}"
-    phone_e164 = "+33" + re.sub(r"\D", "", fields["phone"])[1:]
-    codes = {"email_code": code_sent_to(fields["email"], before), "sms_code": code_sent_to(phone_e164, before)}
-    r = post_form(s, base_url, "/anef/creer-un-compte/codes", "/anef/creer-un-compte/codes", codes)
-    assert r.status_code == 303 and r.headers["Location"].startswith("/anef?notice=anef_account_opened"), \
-        f"codes refused: {r.status_code} {parse_html(r.text).text[:400]}"
-    return s
-
-
-def file_request_over_http(base_url: str, s: requests.Session, *, married: bool = False) -> None:
-    """Every step of the request, as the forms post them, then filing."""
-    def post(page, action, data, files=None, expect_to="/anef/demande"):
-        r = post_form(s, base_url, page, action, data, files=files)
-        assert r.status_code == 303 and r.headers["Location"].startswith(expect_to), \
-            f"{action}: {r.status_code} {r.headers.get('Location')} {parse_html(r.text).text[:400]}"
-    assert s.get(base_url + "/anef/demande", timeout=HTTP_TIMEOUT).status_code == 200
-    post("/anef/demande/etat-civil", "/anef/demande/etat-civil", {})
-    post("/anef/demande/famille", "/anef/demande/famille",
-         {"marital_status": "married", "spouse_surnames": "Haile", "spouse_given_names": "Ruth"} if married
-         else {"marital_status": "single"})
-    post("/anef/demande/adresse", "/anef/demande/adresse",
-         {"address_kind": "domiciliation", "domiciliation_org": "Secours Catholique", "address_line": "5 rue Hoche",
-          "postcode": "35000", "city": "Rennes"}, expect_to="/anef/demande/justificatifs")
-    post("/anef/demande/justificatifs", "/anef/demande/justificatifs", {"kind": "domiciliation_attestation"},
-         files={"file": ("domiciliation.pdf", helpers.minimal_pdf("Attestation de domiciliation"), "application/pdf")},
-         expect_to="/anef/demande/justificatifs")
-    post("/anef/demande/coordonnees", "/anef/demande/coordonnees", {"spoken": ["ti", "en"], "message_language": "en"})
-    post("/anef/demande/photo", "/anef/demande/photo", {"method": "file"},
-         files={"file": ("photo.png", png(450, 580), "image/png")})
-    post("/anef/demande/declarations", "/anef/demande/declarations",
-         {"truthful": "1", **({"not_polygamous": "1"} if married else {})}, expect_to="/anef/demande/recapitulatif")
-    post("/anef/demande/recapitulatif", "/anef/demande/deposer", {}, expect_to="/anef?notice=anef_filed")
-
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     path = tmp_path / name
@@ -377,9 +291,16 @@ def test_a_photo_that_is_not_an_image_and_a_file_over_10_mb_are_refused_with_a_c
     rows = psql(database_url, "SELECT count(*) FROM anef_files f JOIN anef_requests q ON q.id = f.request_id "
                               "JOIN anef_accounts a ON a.id = q.account_id WHERE a.foreigner_number = '%s'" % int(person.agdref))
     assert rows == [["0"]]
-    # The photo booth's code instead, in the wrong shape, then right.
+    # The photo booth's code instead, in the wrong shape.
     r = post_form(s, base_url, "/anef/demande/photo", "/anef/demande/photo", {"method": "code", "photo_code": "ABC"})
     assert r.status_code == 422 and catalogue["anef.photo.code_invalid"] in parse_html(r.text).text
+    # A mistake in OFPRA's civil status, reported from the request, reaches OFPRA's page of the person.
+    report = "Mon prénom s'écrit avec deux n"
+    r = post_form(s, base_url, "/anef/demande/etat-civil", "/anef/demande/etat-civil/erreur", {"report": report})
+    assert r.status_code == 303
+    ofpra_page = helpers.staff_session(base_url, OFPRA_EMAIL).get(
+        base_url + f"/agents/ofpra/personnes/{person.id}", timeout=HTTP_TIMEOUT).text
+    assert "Mon prénom s&#39;écrit avec deux n" in ofpra_page or report in parse_html(ofpra_page).text
 
 
 def test_a_family_member_files_their_own_request_with_the_family_wording(base_url, catalogue, granted, tmp_path):

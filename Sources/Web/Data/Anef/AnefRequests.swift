@@ -96,6 +96,20 @@ enum AnefRequests {
         }
     }
 
+    /// What a protected person reported as wrong in OFPRA's civil status, for OFPRA's page of
+    /// that person (OFPRA corrects its record; the ANEF side reads the corrected one).
+    static func civilStatusReports(applicant: Int64, db: PGConnection) throws -> [(text: String, at: Date)] {
+        try db.query(
+            """
+            SELECT e.detail, e.at FROM anef_events e
+            JOIN anef_requests q ON q.id = e.request_id JOIN anef_accounts a ON a.id = q.account_id
+            JOIN protections p ON p.id = a.protection_id
+            WHERE p.applicant_id = $1 AND a.role = 'protected' AND e.event = 'civil_status_error_reported'
+            ORDER BY e.at DESC
+            """, [applicant]
+        ).rows.map { (try $0.optional("detail") ?? "", try $0.get("at")) }
+    }
+
     static func children(_ request: Int64, db: PGConnection) throws -> [PermitChild] {
         try db.query(
             "SELECT id, surnames, given_names, birth_date::text AS birth_date FROM anef_children WHERE request_id = $1 ORDER BY id",

@@ -127,6 +127,9 @@ enum OfpraFileRoutes {
                 "birthPlace": protection.birthPlace,
             ]
         }
+        data["civilStatusReports"] = try AnefRequests.civilStatusReports(applicant: p.id, db: ctx.db).map {
+            ["text": $0.text, "when": DisplayFormat.dateTime($0.at, ctx.language)]
+        }
         data["protectionKinds"] = ProtectionKind.allCases.map {
             ["value": $0.rawValue, "label": ctx.text("anef.protection_kinds.\($0.rawValue)")]
         }

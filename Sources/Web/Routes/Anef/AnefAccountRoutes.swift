@@ -201,8 +201,13 @@ enum AnefAccountRoutes {
 
     static func codesForm() -> FormView {
         FormView([
-            .init(name: "email_code", labelKey: "anef.codes.email_code", autocomplete: "one-time-code", hintKey: "anef.codes.email_hint"),
-            .init(name: "sms_code", labelKey: "anef.codes.sms_code", autocomplete: "one-time-code", hintKey: "anef.codes.sms_hint"),
+            // Not `required`: a contact already proven has no field; what is left is asked below.
+            .init(
+                name: "email_code", labelKey: "anef.codes.email_code", autocomplete: "one-time-code", hintKey: "anef.codes.email_hint",
+                required: false),
+            .init(
+                name: "sms_code", labelKey: "anef.codes.sms_code", autocomplete: "one-time-code", hintKey: "anef.codes.sms_hint",
+                required: false),
         ])
     }
 
