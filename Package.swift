@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CDmtx", pkgConfig: "libdmtx", providers: [.apt(["libdmtx-dev"])]),
 
         .target(
             name: "HTTP",
@@ -40,8 +41,8 @@ let package = Package(
         // The language registry, CLDR plurals and the catalogues pages and messages share.
         .target(name: "I18n"),
         .target(name: "PDF", dependencies: ["CHaru"]),
-        // QR codes (libqrencode) for the attestations' signed barcodes.
-        .target(name: "Barcode", dependencies: ["CQRencode"]),
+        // QR codes (libqrencode) and DataMatrix symbols (libdmtx) for the attestations' signed barcodes.
+        .target(name: "Barcode", dependencies: ["CQRencode", "CDmtx"]),
         // Uploaded photos and scans decoded and re-encoded by libgd (metadata dropped).
         .target(name: "ImageCheck", dependencies: ["CGD", "Domain"]),
         // Reading uploaded PDFs with qpdf: a C++ shim (qpdf's C API can only decode a stream whole)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # fonts-noto-core: Ethiopic, Bengali, Georgian and Arabic-script glyphs for the headless browser
 # (the 360 px screenshot test fails on boxes where a script has no font).
-PACKAGES=(libfcgi-dev libpq-dev libsodium-dev libcurl4-openssl-dev libhpdf-dev libqrencode-dev libgd-dev zbar-tools fonts-dejavu-core postgresql nginx-light
+PACKAGES=(libfcgi-dev libpq-dev libsodium-dev libcurl4-openssl-dev libhpdf-dev libqrencode-dev libdmtx-dev dmtx-utils libgd-dev zbar-tools fonts-dejavu-core postgresql nginx-light
           chromium wrk poppler-utils libqpdf-dev qpdf fonts-noto-core)
 REQUIREMENTS=Tests/e2e/requirements.txt
 

@@ -168,6 +168,44 @@ final class AnefDocumentTests: XCTestCase {
         XCTAssertEqual(try AnefSamples.scan(bytes), [url])
     }
 
+    func testDataMatrixScansBackBesideTheQRCode() throws {
+        var attestation = AnefSamples.attestation
+        attestation.dataMatrix = AnefSamples.helloDataMatrix
+        var receipt = AnefSamples.receipt
+        receipt.dataMatrix = AnefSamples.helloDataMatrix
+        for bytes in [
+            try AnefDocumentRenderer.attestation(attestation, creationDate: Fixtures.date),
+            try AnefDocumentRenderer.filingReceipt(receipt, creationDate: Fixtures.date),
+        ] {
+            PDFInspection.assertWellFormed(bytes, pages: 1)
+            XCTAssertEqual(try AnefSamples.dmtxread(bytes), Array("HELLO".utf8))
+            // The QR code is untouched: zbar still reads it at 150 dpi and at the 200 dpi of the
+            // end-to-end test.
+            XCTAssertEqual(try AnefSamples.scan(bytes), ["HELLO"])
+            XCTAssertEqual(try AnefSamples.scan(bytes, dpi: 200), ["HELLO"])
+            try AnefSamples.assertInsideTheTextArea(bytes)
+            guard let text = try PDFInspection.text(bytes).map(PDFInspection.flattened) else { return }
+            XCTAssertTrue(text.contains("Vérifiez ce document : portail.example.fr/verifier"), text)
+            XCTAssertTrue(text.contains("Signé électroniquement (2D-Doc)"), text)
+            // The caption under the Data Matrix, besides "Signé électroniquement (2D-Doc)".
+            XCTAssertEqual(text.components(separatedBy: "2D-Doc").count, 3, text)
+        }
+    }
+
+    /// A Data Matrix of 2D-Doc size (`dmtxwrite`, ASCII encodation like the Barcode module) from
+    /// a text with GS and US separators: the exact bytes come back from the page.
+    func testARealTwoDDocDataMatrixScansBack() throws {
+        let text =
+            "DC04AP00ABCD1A2B1A2BA101FRANAPI-2025-000042\u{1D}NMHADDAD\u{1D}PNAMIRA NOUR\u{1D}DN12031990"
+            + "\u{1F}" + String(repeating: "QWERTYUIOPASDFGHJKLZXCVBNM234567", count: 4).prefix(103)
+        var attestation = AnefSamples.attestation
+        attestation.dataMatrix = try AnefSamples.dmtxwrite(Array(text.utf8))
+        XCTAssertGreaterThanOrEqual(attestation.dataMatrix?.size ?? 0, 40)
+        let bytes = try AnefDocumentRenderer.attestation(attestation, creationDate: Fixtures.date)
+        XCTAssertEqual(try AnefSamples.dmtxread(bytes), Array(text.utf8))
+        XCTAssertEqual(try AnefSamples.scan(bytes), ["HELLO"])
+    }
+
     func testBarcodeIsDrawnAsRunsOfDarkModules() {
         let barcode = PDFBarcode(
             size: 4,
@@ -197,6 +235,13 @@ final class AnefDocumentTests: XCTestCase {
             }
             var receipt = AnefSamples.receipt
             receipt.barcode = barcode
+            XCTAssertThrowsError(try AnefDocumentRenderer.filingReceipt(receipt))
+            // The same checks hold for the Data Matrix beside a valid QR code.
+            attestation = AnefSamples.attestation
+            attestation.dataMatrix = barcode
+            XCTAssertThrowsError(try AnefDocumentRenderer.attestation(attestation))
+            receipt = AnefSamples.receipt
+            receipt.dataMatrix = barcode
             XCTAssertThrowsError(try AnefDocumentRenderer.filingReceipt(receipt))
         }
     }
@@ -244,6 +289,26 @@ private enum AnefSamples {
         return PDFBarcode(size: rows.count, modules: rows.flatMap { $0.map { $0 == "X" } })
     }()
 
+    /// 12×12 Data Matrix for "HELLO" (from `dmtxwrite -p`, checked against the Barcode module's
+    /// encoder in AttestationTests); X = dark, top row first.
+    static let helloDataMatrix: PDFBarcode = {
+        let rows = [
+            "X.X.X.X.X.X.",
+            "X.XX.X..X.XX",
+            "X....XX.X...",
+            "XXX..X..X..X",
+            "XX.....X.XX.",
+            "XX...X....XX",
+            "XX.....X.X..",
+            "XX.X..X.XXXX",
+            "XXX.X.XX..X.",
+            "X.X.XX.XXX.X",
+            "X..X.X.XX.X.",
+            "XXXXXXXXXXXX",
+        ]
+        return PDFBarcode(size: rows.count, modules: rows.flatMap { $0.map { $0 == "X" } })
+    }()
+
     static let attestation = ProlongationAttestation(
         number: "API-2025-000042", surnames: "HADDAD", givenNames: "Amira Nour", birthDate: "12/03/1990",
         birthPlace: "Alep (Syrie)", nationality: "syrienne", standing: .refugee, foreignerNumber: "7501234567",
@@ -287,7 +352,7 @@ private enum AnefSamples {
     }
 
     /// The codes zbar finds on the last page rasterised at 150 dpi (a laser printout's worth).
-    static func scan(_ bytes: [UInt8]) throws -> [String] {
+    static func scan(_ bytes: [UInt8], dpi: Int = 150) throws -> [String] {
         for tool in ["pdftoppm", "zbarimg"] where PDFInspection.tool(tool) == nil {
             throw XCTSkip("\(tool) is not installed (poppler-utils, zbar-tools)")
         }
@@ -297,9 +362,41 @@ private enum AnefSamples {
         let pdf = directory.appendingPathComponent("page.pdf")
         try Data(bytes).write(to: pdf)
         let prefix = directory.appendingPathComponent("page").path
-        _ = try run("pdftoppm", ["-r", "150", "-png", "-singlefile", pdf.path, prefix])
+        _ = try run("pdftoppm", ["-r", "\(dpi)", "-png", "-singlefile", pdf.path, prefix])
         let output = try run("zbarimg", ["--quiet", "--raw", prefix + ".png"])
         return output.split(separator: "\n").map(String.init)
+    }
+
+    /// The bytes of the first Data Matrix libdmtx's reader finds on the last page at 300 dpi.
+    static func dmtxread(_ bytes: [UInt8]) throws -> [UInt8] {
+        for tool in ["pdftoppm", "dmtxread"] where PDFInspection.tool(tool) == nil {
+            throw XCTSkip("\(tool) is not installed (poppler-utils, dmtx-utils)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anef-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pdf = directory.appendingPathComponent("page.pdf")
+        try Data(bytes).write(to: pdf)
+        let prefix = directory.appendingPathComponent("page").path
+        _ = try run("pdftoppm", ["-r", "300", "-png", "-singlefile", pdf.path, prefix])
+        // -N1: the first symbol; without -n nor -U the bytes come out as they are (GS, US).
+        return try runData("dmtxread", ["-N1", prefix + ".png"])
+    }
+
+    /// A Data Matrix from the `dmtxwrite` CLI (Debian `dmtx-utils`), read off its `-p` preview
+    /// (4 spaces, then "XX" or two spaces a module), or a skip without it.
+    static func dmtxwrite(_ bytes: [UInt8]) throws -> PDFBarcode {
+        guard PDFInspection.tool("dmtxwrite") != nil else { throw XCTSkip("dmtxwrite is not installed") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("anef-\(UUID()).txt")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let preview = try run("dmtxwrite", ["-e", "a", "-s", "s", "-p", "-o", "/dev/null", file.path])
+        let rows = preview.split(separator: "\n").filter { !$0.isEmpty }.map { line in
+            let cells = Array(line.dropFirst(4))
+            return stride(from: 0, to: cells.count, by: 2).map { cells[$0] == "X" }
+        }
+        XCTAssertTrue(rows.allSatisfy { $0.count == rows.count }, "square preview")
+        return PDFBarcode(size: rows.count, modules: rows.flatMap { $0 })
     }
 
     /// A QR matrix from the `qrencode` CLI (Debian `qrencode`), or a skip without it.
@@ -316,6 +413,11 @@ private enum AnefSamples {
     /// after the arguments, followed by "-" (poppler's "write to stdout").
     @discardableResult
     static func run(_ name: String, _ arguments: [String], input: [UInt8]? = nil) throws -> String {
+        String(decoding: try runData(name, arguments, input: input), as: UTF8.self)
+    }
+
+    /// `run`, with the output as raw bytes.
+    static func runData(_ name: String, _ arguments: [String], input: [UInt8]? = nil) throws -> [UInt8] {
         guard let executable = PDFInspection.tool(name) else { throw XCTSkip("\(name) is not installed") }
         var arguments = arguments
         var inputFile: URL?
@@ -336,6 +438,6 @@ private enum AnefSamples {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, "\(name) \(arguments) failed")
-        return String(decoding: data, as: UTF8.self)
+        return Array(data)
     }
 }

@@ -45,6 +45,19 @@ def qr_payload(pdf: bytes, tmp_path: Path, name: str) -> str:
     return out.stdout.strip()
 
 
+def datamatrix_payload(pdf: bytes, tmp_path: Path, name: str) -> str:
+    """The raw 2D-Doc text of the PDF's DataMatrix (the symbol 2D-Doc readers scan), read by libdmtx."""
+    if not shutil.which("dmtxread"):
+        pytest.fail("dmtxread is needed (scripts/deps.sh installs dmtx-utils)")
+    path = tmp_path / f"{name}-dm.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(path), str(tmp_path / f"{name}-dm")], check=True, capture_output=True)
+    page = sorted(tmp_path.glob(f"{name}-dm*.png"))[-1]
+    out = subprocess.run(["dmtxread", "-N1", str(page)], capture_output=True, timeout=120)
+    assert out.returncode == 0 and out.stdout, f"no DataMatrix read from {name}: {out.stderr[:300]!r}"
+    return out.stdout.decode("ascii")
+
+
 def public_key(base_url: str, certificate: str) -> str:
     page = requests.get(base_url + "/verifier/cles", timeout=HTTP_TIMEOUT).text
     m = re.search(r'id="key-' + certificate + r'".*?<pre[^>]*>(.*?)</pre>', page, re.S)
@@ -180,6 +193,8 @@ def test_refugee_creates_an_account_files_as_a_hosted_person_and_the_attestation
     assert doc["fields"]["NM"] == person.surname.upper()
     assert set(doc["fields"]) <= {"AN", "NM", "PN", "DN", "DD", "DF", "ST", "TR"}, "personal data beyond what a checker needs"
     assert twoddoc.verify(text, public_key(base_url, doc["header"]["certificate"]))
+    # The DataMatrix beside it holds the same signed text, separators included.
+    assert datamatrix_payload(api, tmp_path, "api") == text
 
     page.goto(url)
     expect(page.locator(".verdict")).to_have_attribute("data-status", "valid")

@@ -37,6 +37,7 @@ public enum AnefDocumentRenderer {
     /// Draws the attestation on new pages of `document`.
     public static func draw(_ a: ProlongationAttestation, in document: PDFDocument) throws {
         try a.barcode.validate()
+        try a.dataMatrix?.validate()
         let layout = try PDFLayout(document: document, margins: margins)
         try header(layout, authority: a.prefecture, title: attestationTitle, number: "Attestation n°\u{00A0}\(a.number)")
 
@@ -72,13 +73,14 @@ public enum AnefDocumentRenderer {
             "Attestation n°\u{00A0}\(a.number), délivrée le \(a.issuedOn) par : \(a.prefecture).", size: bodySize,
             lineHeight: bodyLineHeight)
 
-        try barcodeBlock(layout, a.barcode, verificationURL: a.verificationURL)
+        try barcodeBlock(layout, a.barcode, dataMatrix: a.dataMatrix, verificationURL: a.verificationURL)
         try footers(layout, reference: "Attestation n°\u{00A0}\(a.number)")
     }
 
     /// Draws the filing receipt on new pages of `document`.
     public static func draw(_ r: FilingReceipt, in document: PDFDocument) throws {
         try r.barcode.validate()
+        try r.dataMatrix?.validate()
         let layout = try PDFLayout(document: document, margins: margins)
         try header(layout, authority: r.prefecture, title: receiptTitle, number: "Demande n°\u{00A0}\(r.requestNumber)")
 
@@ -105,7 +107,7 @@ public enum AnefDocumentRenderer {
             try statementParagraph(layout, note)
         }
 
-        try barcodeBlock(layout, r.barcode, verificationURL: r.verificationURL)
+        try barcodeBlock(layout, r.barcode, dataMatrix: r.dataMatrix, verificationURL: r.verificationURL)
         try footers(layout, reference: "Récépissé de la demande n°\u{00A0}\(r.requestNumber)")
     }
 
@@ -130,6 +132,12 @@ public enum AnefDocumentRenderer {
     private static let margin = 2 * pointsPerCentimetre
     /// 40 mm, quiet zone included: large enough for phone cameras at arm's length.
     private static let barcodeSide = 4 * pointsPerCentimetre
+    /// Room under the Data Matrix for its caption, inside the barcode band.
+    private static let dataMatrixCaption = 12.0
+    /// The Data Matrix with its quiet zone and caption stands as tall as the QR code. A 2D-Doc
+    /// of 180 to 280 characters makes 48 to 64 modules a side, 0.7 to 0.5 mm each; even 144 (the
+    /// largest) leave 0.24 mm a module, about 3 dots of a 300 dpi printer.
+    private static let dataMatrixSide = barcodeSide - dataMatrixCaption
     /// Text stops above the barcode on every page, so a long page breaks instead of running
     /// under the code.
     private static let margins = PDFMargins(
@@ -197,15 +205,28 @@ public enum AnefDocumentRenderer {
         }
     }
 
-    /// The code in the bottom-right corner of the last page, in the space the margins keep free,
-    /// with its caption right-aligned beside it.
-    private static func barcodeBlock(_ layout: PDFLayout, _ barcode: PDFBarcode, verificationURL: String) throws {
+    /// The QR code in the bottom-right corner of the last page, in the space the margins keep
+    /// free, the Data Matrix (if any) left of it, and the caption right-aligned beside them.
+    private static func barcodeBlock(
+        _ layout: PDFLayout, _ barcode: PDFBarcode, dataMatrix: PDFBarcode?, verificationURL: String
+    ) throws {
         let page = layout.page
         let bottom = margin
         let codeX = layout.right - barcodeSide
         try page.barcode(barcode, origin: PDFPoint(x: codeX, y: bottom), side: barcodeSide)
 
-        let captionRight = codeX - 10
+        var captionRight = codeX - 10
+        if let dataMatrix {
+            // Both white squares carry their own quiet zone: a small gap keeps them apart.
+            let matrixX = codeX - 6 - dataMatrixSide
+            try page.barcode(
+                dataMatrix, origin: PDFPoint(x: matrixX, y: bottom + dataMatrixCaption), side: dataMatrixSide,
+                quietZone: PDFBarcode.dataMatrixQuietZone)
+            try page.text(
+                "2D-Doc", at: PDFPoint(x: matrixX + dataMatrixSide / 2, y: bottom + 2), size: 8, align: .center,
+                color: gray)
+            captionRight = matrixX - 10
+        }
         let captionWidth = captionRight - layout.left
         let document = layout.document
         let lines =

@@ -52,13 +52,16 @@ public struct ProlongationAttestation: Sendable {
     public var barcode: PDFBarcode
     /// Number of the attestation this one renews.
     public var replaces: String?
+    /// The signed 2D-Doc itself as a Data Matrix, which 2D-Doc readers scan, drawn beside the QR
+    /// code (which only links to the verification page).
+    public var dataMatrix: PDFBarcode?
 
     public init(
         number: String, surnames: String, givenNames: String, birthDate: String,
         birthPlace: String, nationality: String, standing: ProtectionStanding,
         foreignerNumber: String, requestNumber: String, address: [String], prefecture: String,
         validFrom: String, validUntil: String, issuedOn: String, verificationURL: String,
-        barcode: PDFBarcode, replaces: String? = nil
+        barcode: PDFBarcode, replaces: String? = nil, dataMatrix: PDFBarcode? = nil
     ) {
         self.number = number
         self.surnames = surnames
@@ -77,6 +80,7 @@ public struct ProlongationAttestation: Sendable {
         self.verificationURL = verificationURL
         self.barcode = barcode
         self.replaces = replaces
+        self.dataMatrix = dataMatrix
     }
 }
 
@@ -93,11 +97,13 @@ public struct FilingReceipt: Sendable {
     public var prefecture: String
     public var verificationURL: String
     public var barcode: PDFBarcode
+    /// The signed 2D-Doc as a Data Matrix, as on the attestation.
+    public var dataMatrix: PDFBarcode?
 
     public init(
         requestNumber: String, surnames: String, givenNames: String, birthDate: String,
         nationalityOrStatus: String, address: [String], foreignerNumber: String, filedOn: String,
-        prefecture: String, verificationURL: String, barcode: PDFBarcode
+        prefecture: String, verificationURL: String, barcode: PDFBarcode, dataMatrix: PDFBarcode? = nil
     ) {
         self.requestNumber = requestNumber
         self.surnames = surnames
@@ -110,5 +116,6 @@ public struct FilingReceipt: Sendable {
         self.prefecture = prefecture
         self.verificationURL = verificationURL
         self.barcode = barcode
+        self.dataMatrix = dataMatrix
     }
 }

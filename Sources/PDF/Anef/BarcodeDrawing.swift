@@ -3,9 +3,11 @@ import Foundation
 extension PDFBarcode {
     /// Modules of white kept round the symbol: scanners need the QR quiet zone of 4.
     public static let quietZone = 4
+    /// Data Matrix needs 1 module of white; 2 leave room for print bleed and a cut edge.
+    public static let dataMatrixQuietZone = 2
 
-    /// QR symbols stop at 177 modules a side; a larger matrix is a caller's mistake, and would
-    /// cost thousands of drawing objects.
+    /// QR symbols stop at 177 modules a side (Data Matrix at 144); a larger matrix is a caller's
+    /// mistake, and would cost thousands of drawing objects.
     static let maximumSize = 200
 
     func validate() throws {
@@ -37,13 +39,16 @@ extension PDFBarcode {
 
 extension PDFPage {
     /// Draws `barcode` as filled black squares inside a white square of `side` points whose
-    /// bottom-left corner is `origin`; the white border is the quiet zone.
-    func barcode(_ barcode: PDFBarcode, origin: PDFPoint, side: Double) throws {
+    /// bottom-left corner is `origin`; the white border, `quietZone` modules wide, is the quiet zone.
+    func barcode(
+        _ barcode: PDFBarcode, origin: PDFPoint, side: Double, quietZone: Int = PDFBarcode.quietZone
+    ) throws {
         try barcode.validate()
         try Self.validate(length: side, "barcode side")
-        let module = side / Double(barcode.size + 2 * PDFBarcode.quietZone)
+        guard quietZone >= 0 else { throw PDFError.invalidArgument("quiet zone of \(quietZone) modules") }
+        let module = side / Double(barcode.size + 2 * quietZone)
         try rectangle(PDFRect(x: origin.x, y: origin.y, width: side, height: side), stroke: nil, fill: .white)
-        let quiet = Double(PDFBarcode.quietZone) * module
+        let quiet = Double(quietZone) * module
         for row in 0..<barcode.size {
             // Row 0 is the top of the symbol, PDF's y grows upwards.
             let y = origin.y + side - quiet - Double(row + 1) * module

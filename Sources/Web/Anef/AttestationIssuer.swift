@@ -56,7 +56,7 @@ struct AttestationIssuer {
                 birthDate: Self.french(birth), nationalityOrStatus: nationalityOrStatus(h, standing),
                 address: addressLines(h.request), foreignerNumber: h.account.foreignerNumber ?? h.protection.foreignerNumber ?? "—",
                 filedOn: Self.french(today), prefecture: h.prefecture.name, verificationURL: receiptCode.url,
-                barcode: receiptCode.barcode))
+                barcode: receiptCode.barcode, dataMatrix: receiptCode.dataMatrix))
         let receipt = try Attestations.insert(
             number: "REC-" + receiptNumber, request: h.request.id, kind: .receipt, validFrom: today, validUntil: nil,
             certificateId: key.certificateId, barcode: receiptCode.text, pdf: receiptPDF, db: db)
@@ -77,17 +77,20 @@ struct AttestationIssuer {
                 standing: Self.pdfStanding(standing), foreignerNumber: h.account.foreignerNumber ?? h.protection.foreignerNumber ?? "—",
                 requestNumber: h.request.number, address: addressLines(h.request), prefecture: h.prefecture.name,
                 validFrom: Self.french(today), validUntil: Self.french(until), issuedOn: Self.french(today),
-                verificationURL: apiCode.url, barcode: apiCode.barcode, replaces: nil))
+                verificationURL: apiCode.url, barcode: apiCode.barcode, replaces: nil, dataMatrix: apiCode.dataMatrix))
         let api = try Attestations.insert(
             number: number, request: h.request.id, kind: .api, validFrom: today, validUntil: until,
             certificateId: key.certificateId, barcode: apiCode.text, pdf: apiPDF, db: db)
         return Issued(receipt: receipt, attestation: api)
     }
 
+    /// The signed text, the link the QR carries, the QR, and the DataMatrix of the raw text (the
+    /// symbol 2D-Doc readers scan).
     struct SignedCode {
         let text: String
         let url: String
         let barcode: PDFBarcode
+        let dataMatrix: PDFBarcode
     }
 
     /// Signs the fields, and draws the QR code of the `/verifier` link that carries them.
@@ -100,7 +103,10 @@ struct AttestationIssuer {
         let text = doc.text(signature: try key.sign(Array(doc.message.utf8)))
         let url = Self.verificationURL(publicURL: publicURL, text: text)
         let qr = try QRCode(encoding: url, correction: .medium)
-        return SignedCode(text: text, url: url, barcode: PDFBarcode(size: qr.size, modules: qr.modules))
+        let matrix = try DataMatrix(encoding: text)
+        return SignedCode(
+            text: text, url: url, barcode: PDFBarcode(size: qr.size, modules: qr.modules),
+            dataMatrix: PDFBarcode(size: matrix.width, modules: matrix.modules))
     }
 
     /// `/verifier?d=…`: the barcode's text percent-encoded (its GS/US separators included).

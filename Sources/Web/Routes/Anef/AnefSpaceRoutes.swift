@@ -64,8 +64,11 @@ enum AnefSpaceRoutes {
             ]
         }
         data["history"] = try AnefRequests.history(request.id, db: ctx.db).map { e -> [String: Any] in
-            [
-                "when": DisplayFormat.dateTime(e.at, ctx.language), "what": ctx.text("anef.events.\(e.event)"),
+            // A file's line says which document; other details (the person's own report) stay off the list.
+            let file = e.event.contains("file") ? e.detail.flatMap(PermitFileKind.init(rawValue:)) : nil
+            return [
+                "when": DisplayFormat.dateTime(e.at, ctx.language),
+                "what": ctx.text("anef.events.\(e.event)") + (file.map { " — " + ctx.text("anef.file_kinds.\($0.rawValue)") } ?? ""),
                 "who": ctx.text("anef.actors.\(e.actor)"),
             ]
         }
