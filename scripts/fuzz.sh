@@ -26,7 +26,16 @@ if [ ! -f "$OUT/lib/Logging.swiftmodule" ] || [ -n "$(find "$LOGGING_SRC" -newer
         -emit-module -emit-library -static -o libLogging.a $(find "$LOGGING_SRC" -name '*.swift'))
 fi
 
-SUBJECTS=("$ROOT"/Sources/HTTP/*.swift "$ROOT/Sources/Web/I18n/Language.swift" "$ROOT/Sources/Web/I18n/Catalogue.swift"
+# swift-http-types (HTTP's methods, statuses and fields), built the same way.
+TYPES_SRC=$ROOT/.build/checkouts/swift-http-types/Sources/HTTPTypes
+if [ ! -f "$OUT/lib/HTTPTypes.swiftmodule" ] || [ -n "$(find "$TYPES_SRC" -newer "$OUT/lib/HTTPTypes.swiftmodule" -name '*.swift' | head -1)" ]; then
+    echo "fuzz: building swift-http-types"
+    (cd "$OUT/lib" && "$SWIFTC" -O -parse-as-library -module-name HTTPTypes -package-name swift_http_types \
+        -emit-module -emit-library -static -o libHTTPTypes.a $(find "$TYPES_SRC" -name '*.swift'))
+fi
+
+# The languages and catalogues moved to Sources/I18n (issue 11); Domain brings the 2D-Doc reader.
+SUBJECTS=("$ROOT"/Sources/HTTP/*.swift "$ROOT"/Sources/I18n/*.swift $(find "$ROOT/Sources/Domain" -name '*.swift')
           "$ROOT/fuzz/shims/Config.swift")
 if [ $# -gt 0 ]; then targets=("$@"); else targets=($(cd fuzz/targets && ls *.swift | sed 's/\.swift$//')); fi
 
@@ -37,7 +46,7 @@ for t in "${targets[@]}"; do
         echo "fuzz: building $t"
         # (ld.gold warns about every ASan helper symbol: the log is shown only on failure.)
         "$SWIFTC" -O -g -sanitize=fuzzer,address -parse-as-library -module-name Fuzz \
-            -I "$ROOT/Sources/CFastCGI" -I "$OUT/lib" -L "$OUT/lib" -lLogging \
+            -I "$ROOT/Sources/CFastCGI" -I "$OUT/lib" -L "$OUT/lib" -lLogging -lHTTPTypes \
             "${SUBJECTS[@]}" "fuzz/targets/$t.swift" -o "$bin" >"$OUT/$t.build.log" 2>&1 \
             || { grep -v 'Cannot export local symbol' "$OUT/$t.build.log" >&2; exit 1; }
     fi
