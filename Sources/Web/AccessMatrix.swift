@@ -15,6 +15,7 @@ public enum AccessMatrix {
     static let professionals: Set<Role> = [.spadaStaff, .cadaStaff, .hudaStaff]
     static let admin: Set<Role> = [.administrator]
     static let ofpra: Set<Role> = [.ofpraAgent]
+    static let prefecture: Set<Role> = [.prefectureInstructor]
 
     public static let rules: [String: Route.Rule] = [
         // Public pages and health.
@@ -93,6 +94,11 @@ public enum AccessMatrix {
         "POST /agents/ofpra/personnes/:id/protection": .staff(ofpra, .national),
         "GET /agents/ofpra/courrier": .staff(ofpra),
         "POST /agents/ofpra/courrier/:id/poste": .staff(ofpra, .national),
+        // Prefecture instructors (ANEF requests of their department).
+        "GET /agents/prefecture": .staff(prefecture),
+        "GET /agents/prefecture/demandes/:id": .staff(prefecture, .ownPrefecture),
+        "POST /agents/prefecture/demandes/:id/instruction": .staff(prefecture, .ownPrefecture),
+        "GET /agents/prefecture/pieces/:id": .staff(prefecture, .ownPrefecture),
         // ANEF: the ways in (public, throttled), then the account's own request and files.
         "GET /anef/creer-un-compte": .anyone,
         "POST /anef/creer-un-compte": .anyone,

@@ -38,6 +38,8 @@ public struct Route: Sendable {
         case ownGudaSite
         /// OFII: opt-out requests addressed to the agent's office.
         case ownOfiiOffice
+        /// Prefecture instructors: ANEF requests of their prefecture's department (and their files).
+        case ownPrefecture
         /// OFPRA: national, every person and request.
         case national
         /// Administrators: every record of the platform (e.g. outbox messages).
@@ -106,6 +108,7 @@ public enum RouteTable {
         OfpraOptOutRoutes.register(&routes)
         PostalRoutes.register(&routes)
         OfpraProtectionRoutes.register(&routes)
+        PrefectureRoutes.register(&routes)
         AnefSpaceRoutes.register(&routes)
         AnefAccountRoutes.register(&routes)
         AnefRequestRoutes.register(&routes)

@@ -23,7 +23,7 @@ struct SeedDemo: ParsableCommand {
         }
     }
 
-    struct DemoStructures { let spada, cada, huda, gudaRennes, gudaLyon, ofii: Structure }
+    struct DemoStructures { let spada, cada, huda, gudaRennes, gudaLyon, ofii, prefecture: Structure }
 
     func structures(_ db: PGConnection) throws -> DemoStructures {
         DemoStructures(
@@ -34,7 +34,10 @@ struct SeedDemo: ParsableCommand {
             huda: try Structures.upsert(kind: .huda, name: "HUDA Lyon Est", city: "Lyon", address: "88 cours Gambetta", db: db),
             gudaRennes: try Structures.upsert(kind: .guda, name: "GUDA Rennes", city: "Rennes", gudaSite: "rennes", db: db),
             gudaLyon: try Structures.upsert(kind: .guda, name: "GUDA Lyon", city: "Lyon", gudaSite: "lyon", db: db),
-            ofii: try Structures.upsert(kind: .ofii, name: "OFII Rennes", city: "Rennes", db: db))
+            ofii: try Structures.upsert(kind: .ofii, name: "OFII Rennes", city: "Rennes", db: db),
+            prefecture: try Structures.upsert(
+                kind: .prefecture, name: "Préfecture d'Ille-et-Vilaine", city: "Rennes", address: "3 avenue de la Préfecture",
+                department: "35", db: db))
     }
 
     func staff(_ s: DemoStructures, _ db: PGConnection) throws {
@@ -46,7 +49,7 @@ struct SeedDemo: ParsableCommand {
             ("huda.lyon@demo.asile.test", "Inès Haddad", .hudaStaff, s.huda),
             ("ofii.rennes@demo.asile.test", "Paul Morel", .ofiiAgent, s.ofii),
             ("ofpra@demo.asile.test", "Léa Bernard", .ofpraAgent, nil),
-            ("prefecture@demo.asile.test", "Marc Petit", .prefectureInstructor, nil),
+            ("prefecture@demo.asile.test", "Marc Petit", .prefectureInstructor, s.prefecture),
         ]
         print("Demo staff (password for all: \(Self.staffPassword)):")
         for (email, name, role, structure) in accounts {

@@ -89,3 +89,22 @@ final class AnefRulesTests: XCTestCase {
         XCTAssertNil(Prefecture(postcode: "3500"))
     }
 }
+
+final class RequestStateTests: XCTestCase {
+    func testEveryStateIsReachedFromDraftAndEndsOnlyWhereItShould() {
+        var seen: Set<PermitRequestState> = [.draft]
+        var frontier: [PermitRequestState] = [.draft]
+        while let s = frontier.popLast() {
+            for n in s.next where !seen.contains(n) {
+                seen.insert(n)
+                frontier.append(n)
+            }
+        }
+        XCTAssertEqual(seen, Set(PermitRequestState.allCases))
+        XCTAssertEqual(Set(PermitRequestState.allCases.filter { $0.next.isEmpty }), [.cardHandedOver, .refused, .closed, .withdrawn])
+        XCTAssertFalse(PermitRequestState.filed.canMove(to: .cardHandedOver))
+        XCTAssertTrue(PermitRequestState.documentsRequested.canMove(to: .underReview))
+        XCTAssertTrue(PermitRequestState.underReview.isOpen)
+        XCTAssertFalse(PermitRequestState.refused.isOpen)
+    }
+}

@@ -52,6 +52,25 @@ final class AnefTests: IntegrationTestCase {
             "the CHECK refuses a filed request without its parts")
     }
 
+    /// A foreigner number someone else already holds (a family member's open account) ends the
+    /// sign-up on the "account exists" page, not in a 500, and nothing is created.
+    func testASignUpWhoseNumberIsAlreadyTakenGetsAPageNotAnError() throws {
+        let p = try AnefFixtures.protection(db)
+        let other = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db), family: true)
+        try db.query("UPDATE anef_accounts SET foreigner_number = $2 WHERE id = $1", [other.id, p.foreignerNumber])
+        let b = Browser(app: app)
+        try b.get("/anef/creer-un-compte")
+        let r = b.post(
+            "/anef/creer-un-compte",
+            [
+                "identifier": p.ofpraNumber, "surnames": "HAILE", "given_names": "selam", "birth_date": "11/02/1993",
+                "email": "taken@example.org", "phone": "06 12 34 56 78", "password": "un-long-chemin-de-pierres-9",
+                "confirmation": "un-long-chemin-de-pierres-9",
+            ])
+        XCTAssertEqual(r.status, 409, r.html)
+        XCTAssertEqual(try db.query("SELECT count(*)::int AS n FROM anef_accounts WHERE protection_id = $1", [p.id]).first?.get("n"), 0)
+    }
+
     /// A complete draft filed through the handler: receipt and attestation issued at once.
     func filed() throws -> (AnefAccount, PermitRequest, IssuedAttestation) {
         let p = try AnefFixtures.protection(db)

@@ -152,6 +152,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             case .ownGudaSite: XCTAssertEqual(roles, [.gudaAgent], key)
             case .ownOfiiOffice: XCTAssertEqual(roles, [.ofiiAgent], key)
             case .national: XCTAssertEqual(roles, [.ofpraAgent], key)
+            case .ownPrefecture: XCTAssertEqual(roles, [.prefectureInstructor], key)
             case .platform: XCTAssertEqual(roles, [.administrator], key)
             }
         }
@@ -269,6 +270,21 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             return Scenario(
                 path: path(optOut.id), right: .staff(try account(.ofiiAgent, own)),
                 wrong: .staff(try account(.ofiiAgent, other)), form: ["convoked_on": today])
+        case .ownPrefecture:
+            // A filed request of Ille-et-Vilaine: its prefecture's instructor, and the Rhône's.
+            let made = try AnefFixtures.filled(db)
+            try db.query(
+                """
+                UPDATE anef_requests SET state = 'filed', filed_at = now(), department = '35', civil_status_checked_at = now(),
+                  marital_status = 'single', address_kind = 'own', postcode = '35000', city = 'Rennes', declared_truthful = true
+                WHERE id = $1
+                """, [made.request.id])
+            let rennes = try Structures.upsert(kind: .prefecture, name: "Matrix 35", city: "Rennes", department: "35", db: db)
+            let lyon = try Structures.upsert(kind: .prefecture, name: "Matrix 69", city: "Lyon", department: "69", db: db)
+            let id = pattern.hasPrefix("/agents/prefecture/pieces/") ? made.fileId.uuidString.lowercased() : String(made.request.id)
+            return Scenario(
+                path: path(id), right: .staff(try account(.prefectureInstructor, rennes)),
+                wrong: .staff(try account(.prefectureInstructor, lyon)))
         case .national:
             let ofpra = Actor.staff(try account(.ofpraAgent, nil))
             if pattern.hasPrefix("/agents/ofpra/renonciations/") {

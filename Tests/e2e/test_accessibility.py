@@ -101,6 +101,15 @@ def _show_anef_mismatch(page: Page) -> int:
     return _submit(page)
 
 
+def _show_prefecture_request(page: Page) -> int:
+    """The instructor's page of a filed request of Ille-et-Vilaine (the audit's filed account)."""
+    anef.audited_account(_settings().base_url, "filed")
+    page.goto("/agents/prefecture")
+    with page.expect_navigation() as nav:
+        page.locator("main table a").first.click()
+    return nav.value.status
+
+
 def _as_demo_applicant(page: Page) -> None:
     helpers.browser_applicant_login(page, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD)
     assert "/usager/coordonnees" in page.url, f"the demo applicant's login landed on {page.url}"
@@ -253,6 +262,10 @@ PAGES = [
     AuditedPage("anef-declarations", "/anef/demande/declarations", login=_as_anef("draft")),
     AuditedPage("anef-summary", "/anef/demande/recapitulatif", login=_as_anef("draft")),
     AuditedPage("anef-space-filed", "/anef", login=_as_anef("filed")),
+    AuditedPage("prefecture-queue", "/agents/prefecture", login=_as_staff("prefecture@demo.asile.test"),
+                prepare=lambda page: (anef.audited_account(_settings().base_url, "filed"), page.goto("/agents/prefecture").status)[1]),
+    AuditedPage("prefecture-request", "/agents/prefecture/demandes/…", login=_as_staff("prefecture@demo.asile.test"),
+                prepare=_show_prefecture_request),
     AuditedPage("verifier", "/verifier"),
     AuditedPage("verifier-keys", "/verifier/cles"),
 ]

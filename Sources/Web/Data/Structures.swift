@@ -9,11 +9,13 @@ public struct Structure: Sendable {
     public let address: String
     public let phone: String
     public let gudaSite: String?
+    /// For a prefecture: the department whose requests it instructs ("35", "2A", "974").
+    public var department: String? = nil
 }
 
 /// SPADA/CADA/HUDA structures, GUDA sites, OFII offices: where staff work and who follows whom.
 public enum Structures {
-    static let columns = "id, kind, name, city, address, phone, guda_site"
+    static let columns = "id, kind, name, city, address, phone, guda_site, department"
 
     public static func all(_ db: PGConnection) throws -> [Structure] {
         try db.query("SELECT \(columns) FROM structures ORDER BY kind, name").rows.map(decode)
@@ -27,15 +29,15 @@ public enum Structures {
     @discardableResult
     public static func upsert(
         kind: Structure.Kind, name: String, city: String, address: String = "", phone: String = "",
-        gudaSite: String? = nil, db: PGConnection
+        gudaSite: String? = nil, department: String? = nil, db: PGConnection
     ) throws -> Structure {
         let row = try db.query(
             """
-            INSERT INTO structures (kind, name, city, address, phone, guda_site) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO structures (kind, name, city, address, phone, guda_site, department) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (kind, name) DO UPDATE SET city = EXCLUDED.city, address = EXCLUDED.address,
-                phone = EXCLUDED.phone, guda_site = EXCLUDED.guda_site
+                phone = EXCLUDED.phone, guda_site = EXCLUDED.guda_site, department = EXCLUDED.department
             RETURNING \(columns)
-            """, [kind.rawValue, name, city, address, phone, gudaSite]
+            """, [kind.rawValue, name, city, address, phone, gudaSite, department]
         ).first
         guard let row else { throw PGError(.query, "structure upsert returned no row") }
         return try decode(row)
@@ -46,6 +48,6 @@ public enum Structures {
         return Structure(
             id: try row.get("id"), kind: kind, name: try row.get("name"), city: try row.get("city"),
             address: try row.get("address"), phone: try row.get("phone"),
-            gudaSite: try row.optional("guda_site"))
+            gudaSite: try row.optional("guda_site"), department: try row.optional("department"))
     }
 }

@@ -53,6 +53,7 @@ public enum RuntimeKeys {
         .init("anef.steps.", RequestStep.allCases.map(\.rawValue)),
         .init("anef.protection_kinds.", ProtectionKind.allCases.map(\.rawValue)),
         .init("anef.events.", nil),
+        .init("anef.states.", PermitRequestState.allCases.map(\.rawValue)),
         .init("anef.actors.", ["person", "system", "staff"]),
         .init("anef.file_hints.", PermitFileKind.allCases.map(\.rawValue)),
         .init("anef.address.kind_hints.", AddressKind.allCases.map(\.rawValue)),

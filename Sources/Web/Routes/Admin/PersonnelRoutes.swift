@@ -26,6 +26,10 @@ enum PersonnelRoutes {
             .init(
                 name: "guda_site", labelKey: "admin.personnel.guda_site", hintKey: "admin.personnel.guda_site_hint",
                 required: false, options: [("", ctx.text("admin.personnel.no_guda_site"))] + GudaSite.all.map { ($0.id, $0.displayName) }),
+            // A prefecture instructs the ANEF requests of one department.
+            .init(
+                name: "department", labelKey: "admin.personnel.department", hintKey: "admin.personnel.department_hint",
+                required: false),
         ])
     }
 
@@ -87,13 +91,16 @@ enum PersonnelRoutes {
         if !(form.values["guda_site"] ?? "").isEmpty && site == nil { form.fail("guda_site", "form.choose") }
         // GUDA agents act only on people of their site: a GUDA and a SPADA must name one.
         if (kind == .guda || kind == .spada) && site == nil { form.fail("guda_site", "admin.personnel.guda_site_required") }
+        let department = Prefecture(department: (form.values["department"] ?? "").uppercased())?.department
+        if kind == .prefecture && department == nil { form.fail("department", "admin.personnel.department_required") }
         guard form.isValid, let kind else {
             return try render(ctx, structureForm: form, staffForm: staffForm(ctx, structures: try Structures.all(ctx.db)), status: 422)
         }
         try Structures.upsert(
             kind: kind, name: form.values["name"]!, city: form.values["city"]!,
             address: form.values["address"] ?? "", phone: form.values["phone"] ?? "",
-            gudaSite: kind == .guda || kind == .spada ? site?.id : nil, db: ctx.db)
+            gudaSite: kind == .guda || kind == .spada ? site?.id : nil, department: kind == .prefecture ? department : nil,
+            db: ctx.db)
         return .redirect(to: "/admin/personnel?notice=structure_saved")
     }
 

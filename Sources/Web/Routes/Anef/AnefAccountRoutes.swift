@@ -186,14 +186,21 @@ enum AnefAccountRoutes {
     /// Creates the pending account and sends both codes, in one transaction; the browser holds
     /// a session of the pending account, good only for the codes page.
     static func startVerification(_ ctx: RequestContext, _ account: AnefAccounts.NewAccount) throws -> Response {
-        let id = try ctx.db.transaction { tx in
-            let id = try AnefAccounts.createPending(account, db: tx)
-            try AnefMessages.sendCodes(
-                account: id, email: account.email, phone: account.phone, language: account.language, ctx: ctx, db: tx)
-            try AnefAccounts.event("signup_started", account: id, address: ctx.request.remoteAddress, db: tx)
-            return id
+        let created: Int64
+        do {
+            created = try ctx.db.transaction { tx in
+                let id = try AnefAccounts.createPending(account, db: tx)
+                try AnefMessages.sendCodes(
+                    account: id, email: account.email, phone: account.phone, language: account.language, ctx: ctx, db: tx)
+                try AnefAccounts.event("signup_started", account: id, address: ctx.request.remoteAddress, db: tx)
+                return id
+            }
+        } catch let e as PGError where e.isUniqueViolation {
+            // The foreigner number already belongs to an open account (someone else's sign-up
+            // as a family member, say): the same page as an existing account, never a 500.
+            return ctx.page("anef/already", title: "anef.already.title", status: 409)
         }
-        try ctx.signIn(.anef, id: id)
+        try ctx.signIn(.anef, id: created)
         return .redirect(to: "/anef/creer-un-compte/codes")
     }
 

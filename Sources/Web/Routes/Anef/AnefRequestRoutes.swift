@@ -186,7 +186,7 @@ enum AnefRequestRoutes {
         data["children"] = try AnefRequests.children(l.request.id, db: ctx.db).map {
             [
                 "id": $0.id, "name": "\($0.givenNames) \($0.surnames.uppercased())",
-                "birth": VaultText.day(CivilDate(iso: $0.birthDate)!, ctx),
+                "birth": CivilDate(iso: $0.birthDate).map { VaultText.day($0, ctx) } ?? $0.birthDate,
             ]
         }
         return ctx.page("anef/family", title: "anef.steps.family", data, status: status)

@@ -27,6 +27,7 @@ enum AnefSpaceRoutes {
         let files = try AnefFiles.current(request: request.id, db: ctx.db)
         let today = ParisCalendar.civilDate(of: Date())
         data["number"] = request.number
+        data["state"] = ctx.text("anef.states.\(request.state)")
         if request.isDraft {
             let missing = AnefRequestRoutes.draft(request, files).missingSteps.count
             data["draft"] = ["left": ctx.text("anef.tasks.left", count: missing)]

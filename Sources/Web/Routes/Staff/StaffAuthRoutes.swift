@@ -112,7 +112,7 @@ enum StaffAuthRoutes {
             ]
         case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title")]
         case .ofiiAgent: [("/agents/ofii/renonciations", "optout.ofii.queue_title")]
-        case .prefectureInstructor: []
+        case .prefectureInstructor: [("/agents/prefecture", "prefecture.queue.title")]
         }
     }
 
