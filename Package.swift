@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "asylum-worker",
             dependencies: [
-                "Outbox", "Postgres", "Jobs",
+                "Outbox", "Postgres", "Jobs", "Web", "Security", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

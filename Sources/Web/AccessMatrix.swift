@@ -99,6 +99,10 @@ public enum AccessMatrix {
         "GET /agents/prefecture/demandes/:id": .staff(prefecture, .ownPrefecture),
         "POST /agents/prefecture/demandes/:id/instruction": .staff(prefecture, .ownPrefecture),
         "GET /agents/prefecture/pieces/:id": .staff(prefecture, .ownPrefecture),
+        "POST /agents/prefecture/demandes/:id/documents": .staff(prefecture, .ownPrefecture),
+        "POST /agents/prefecture/demandes/:id/decision": .staff(prefecture, .ownPrefecture),
+        "POST /agents/prefecture/demandes/:id/carte": .staff(prefecture, .ownPrefecture),
+        "POST /agents/prefecture/demandes/:id/renouvellement": .staff(prefecture, .ownPrefecture),
         // ANEF: the ways in (public, throttled), then the account's own request and files.
         "GET /anef/creer-un-compte": .anyone,
         "POST /anef/creer-un-compte": .anyone,
@@ -133,6 +137,8 @@ public enum AccessMatrix {
         "GET /anef/demande/recapitulatif": .anefAccount,
         "POST /anef/demande/deposer": .anefAccount,
         "POST /anef/pieces": .anefAccount,
+        "POST /anef/demande/reponse": .anefAccount,
+        "GET /anef/carte.ics": .anefAccount,
         "GET /anef/pieces/:id": Route.Rule(.anefAccount, .ownRecord),
         "GET /anef/attestations/:id": Route.Rule(.anefAccount, .ownRecord),
         // Anyone checks an attestation; the public keys are public.

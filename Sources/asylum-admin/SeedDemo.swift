@@ -19,6 +19,8 @@ struct SeedDemo: ParsableCommand {
         try db.transaction { tx in
             let s = try structures(tx)
             try staff(s, tx)
+            try tx.query(
+                "UPDATE structures SET opening_hours = $2 WHERE id = $1", [s.prefecture.id, "du lundi au vendredi, 9 h – 16 h"])
             try applicants(s, tx)
         }
     }

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Jobs
 import Logging
 import Outbox
 import Postgres
+import Security
+import Web
 
 /// Delivers the notifications outbox. Settings come from ASYLUM_* variables (see
 /// WorkerEnvironment); the options below tune one run.
@@ -117,7 +120,7 @@ struct Worker: ParsableCommand {
                 throw ExitCode(1)
             }
         } else {
-            startReminders(conninfo: env.databaseURL, every: reminderInterval, stop: stop)
+            startReminders(conninfo: env.databaseURL, every: reminderInterval, stop: stop, renewals: try renewals(env.publicURL))
             worker.run()
         }
     }
@@ -125,7 +128,18 @@ struct Worker: ParsableCommand {
 
 /// The reminder job on its own thread and connection. An advisory lock lets only one of several
 /// workers run it at a time; the outbox's deduplication keys make a second run harmless anyway.
-func startReminders(conninfo: String, every interval: Double, stop: StopFlag) {
+/// The attestation renewals, when this worker has the signing key (ASYLUM_SIGNING_KEY_FILE):
+/// without it the job is off, and says so, rather than issuing documents nobody can verify.
+func renewals(_ publicURL: String) throws -> AttestationRenewals? {
+    guard let file = ProcessInfo.processInfo.environment["ASYLUM_SIGNING_KEY_FILE"] else {
+        Logger(label: "renewals").warning("ASYLUM_SIGNING_KEY_FILE not set: attestations are not renewed by this worker")
+        return nil
+    }
+    let pem = try String(contentsOfFile: file, encoding: .utf8)
+    return AttestationRenewals(key: try DocumentSigningKey(pemRepresentation: pem), publicURL: publicURL)
+}
+
+func startReminders(conninfo: String, every interval: Double, stop: StopFlag, renewals: AttestationRenewals? = nil) {
     let thread = Thread {
         let logger = Logger(label: "reminders")
         let db = PGConnection(conninfo: conninfo)
@@ -137,6 +151,7 @@ func startReminders(conninfo: String, every interval: Double, stop: StopFlag) {
                     if try db.query("SELECT pg_try_advisory_lock(727275) AS ok").first?.get("ok", as: Bool.self) == true {
                         defer { _ = try? db.query("SELECT pg_advisory_unlock(727275)") }
                         try job.run(db, now: Date())
+                        _ = try renewals?.run(today: ParisCalendar.civilDate(of: Date()), db: db)
                     }
                 } catch {
                     logger.error("reminder run failed: \(error)")

@@ -108,3 +108,29 @@ final class RequestStateTests: XCTestCase {
         XCTAssertFalse(PermitRequestState.refused.isOpen)
     }
 }
+
+final class RenewalPolicyTests: XCTestCase {
+    let until = CivilDate(year: 2027, month: 6, day: 2)!
+
+    func testRenewsFifteenDaysAheadOnlyWhileTheRequestIsOpen() {
+        XCTAssertEqual(
+            RenewalPolicy.decide(state: .underReview, validUntil: until, protectionEnded: false, today: until.adding(days: -16)), .notYet)
+        XCTAssertEqual(
+            RenewalPolicy.decide(state: .underReview, validUntil: until, protectionEnded: false, today: until.adding(days: -10)), .renew)
+        XCTAssertEqual(
+            RenewalPolicy.decide(state: .documentsRequested, validUntil: until, protectionEnded: false, today: until.adding(days: 3)),
+            .renew)
+        XCTAssertEqual(RenewalPolicy.decide(state: .refused, validUntil: until, protectionEnded: false, today: until), .closed)
+        XCTAssertEqual(
+            RenewalPolicy.decide(state: .filed, validUntil: until, protectionEnded: true, today: until.adding(days: -31)), .notYet)
+        XCTAssertEqual(
+            RenewalPolicy.decide(state: .filed, validUntil: until, protectionEnded: true, today: until.adding(days: -30)), .blocked)
+    }
+
+    func testTheNextAttestationLeavesNoGap() {
+        XCTAssertEqual(RenewalPolicy.nextFirstDay(after: until, today: until.adding(days: -10)), until.adding(days: 1))
+        XCTAssertEqual(RenewalPolicy.nextFirstDay(after: until, today: until.adding(days: 5)), until.adding(days: 5))
+        XCTAssertEqual(CardType(standing: .familyOfRefugee), .residentCard10Years)
+        XCTAssertEqual(CardType(standing: .familyOfSubsidiaryProtection), .multiYearCard4Years)
+    }
+}

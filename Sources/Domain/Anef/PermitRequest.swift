@@ -34,6 +34,8 @@ public enum PermitFileKind: String, Sendable, CaseIterable {
     case birthCertificate = "birth_certificate"
     case integrationContract = "integration_contract"
     case marriageCertificate = "marriage_certificate"
+    /// What the person sends in answer to the prefecture's request for documents.
+    case requestedDocument = "requested_document"
 
     /// Documents that often arrive after filing (OFPRA's birth act took 309 days on average in
     /// 2022; the integration contract is signed with OFII later): never a reason to wait.

@@ -18,6 +18,13 @@ public enum MessageCatalog {
         // ANEF: sign-up and lost-password codes; the attestation is ready (never its content).
         "anef_code": ["code"],
         "anef_attestation_ready": [],
+        // ANEF, the prefecture's side: documents asked (by when), a decision waiting in the space,
+        // the card's convocation, renewals and a renewal that could not be made.
+        "anef_documents_requested": ["date"],
+        "anef_decision": [],
+        "anef_card_available": ["date", "time", "address", "hours"],
+        "anef_attestation_renewed": [],
+        "anef_renewal_blocked": [],
     ]
 
     /// The param that is a count, per template: texts of its section that depend on it are
@@ -40,6 +47,10 @@ public enum MessageCatalog {
         "key": "K7CF-MX4R-9TWC-HN3P",  // Domain.ConnectionKey printed form
         "code": "482913",
         "days": "12",
+        "date": "12/01/2027",
+        "time": "09:30",
+        "address": "3 av. de la Préfecture, Rennes",
+        "hours": "lun.-ven. 9h-16h",
     ]
 
     public static func missingParams(template: String, params: [String: String]) -> [String] {

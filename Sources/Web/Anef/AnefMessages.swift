@@ -37,6 +37,21 @@ enum AnefMessages {
         }
     }
 
+    /// A message about the request, to both proven contacts, in the person's language; `dedup`
+    /// makes a repeated run of the same act send it once.
+    static func toPerson(
+        _ account: AnefAccount, _ template: String, params: [String: String] = [:], channels: [Channel] = [.email, .sms],
+        dedup: String, db: PGConnection
+    ) throws {
+        let lang = Language.orFrench(account.language).code
+        for channel in channels {
+            try Outbox.enqueue(
+                OutboxMessage(
+                    channel: channel, recipient: channel == .email ? account.email : account.phone, template: template,
+                    language: lang, params: params, dedupKey: "\(dedup):\(channel.rawValue)", subjectRef: "anef:\(account.id)"), in: db)
+        }
+    }
+
     private static func enqueue(
         _ channel: Channel, to recipient: String, _ template: String, _ language: String, _ params: [String: String],
         account: Int64, db: PGConnection

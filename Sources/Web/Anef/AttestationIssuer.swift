@@ -9,7 +9,7 @@ import Security
 /// Issues the filing receipt and the attestation (API) of a filed request: the signed 2D-Doc
 /// barcode, its QR code (a link to `/verifier`) and the PDF, stored as issued. Runs in the
 /// filing's transaction: a filed request always has both documents.
-struct AttestationIssuer {
+struct AttestationIssuer: Sendable {
     /// Our own certification-authority id in the 2D-Doc header (we hold no government one).
     static let authority = "AP00"
     static let country = "FR"
@@ -41,11 +41,7 @@ struct AttestationIssuer {
             throw HTTPError(409, "no attestation for this protection")
         }
         let birth = CivilDate(iso: h.account.birthDate) ?? h.protection.birthDate
-        let identity: [TwoDDoc.Field] = [
-            .init(id: "NM", value: TwoDDoc.normalizedValue(h.account.surnames)),
-            .init(id: "PN", value: TwoDDoc.normalizedValue(h.account.givenNames)),
-            .init(id: "DN", value: TwoDDoc.date(birth)),
-        ]
+        let identity = identity(h, birth)
 
         let receiptNumber = h.request.number
         let receiptCode = try signed(
@@ -61,27 +57,58 @@ struct AttestationIssuer {
             number: "REC-" + receiptNumber, request: h.request.id, kind: .receipt, validFrom: today, validUntil: nil,
             certificateId: key.certificateId, barcode: receiptCode.text, pdf: receiptPDF, db: db)
 
+        let api = try issueAttestation(
+            h, standing: standing, identity: identity, birth: birth, from: today, today: today, replaces: nil, db: db)
+        return Issued(receipt: receipt, attestation: api)
+    }
+
+    /// A renewal: a new attestation from `from` (the day after the old one's last day), saying
+    /// which one it replaces; the old one is marked replaced in the same transaction.
+    func renew(_ h: Holder, replacing old: IssuedAttestation, from: CivilDate, today: CivilDate, db: PGConnection) throws -> Int64 {
+        try SigningKeys.publish(certificateId: key.certificateId, publicKeyPEM: key.publicKeyPEM, db: db)
+        guard let standing = AttestationStanding(protection: h.protection.kind, familyMember: h.account.role == .family) else {
+            throw HTTPError(409, "no attestation for this protection")
+        }
+        let birth = CivilDate(iso: h.account.birthDate) ?? h.protection.birthDate
+        let id = try issueAttestation(
+            h, standing: standing, identity: identity(h, birth), birth: birth, from: from, today: today, replaces: old.number, db: db)
+        try Attestations.markReplaced(old.id, by: id, db: db)
+        return id
+    }
+
+    func identity(_ h: Holder, _ birth: CivilDate) -> [TwoDDoc.Field] {
+        [
+            .init(id: "NM", value: TwoDDoc.normalizedValue(h.account.surnames)),
+            .init(id: "PN", value: TwoDDoc.normalizedValue(h.account.givenNames)),
+            .init(id: "DN", value: TwoDDoc.date(birth)),
+        ]
+    }
+
+    /// One attestation (API): six months from `from`, signed, drawn and stored.
+    func issueAttestation(
+        _ h: Holder, standing: AttestationStanding, identity: [TwoDDoc.Field], birth: CivilDate, from: CivilDate, today: CivilDate,
+        replaces: String?, db: PGConnection
+    ) throws -> Int64 {
         let number = try Attestations.nextNumber(prefix: "API", db: db)
-        let until = AttestationValidity.lastDay(from: today)
-        let apiCode = try signed(
+        let until = AttestationValidity.lastDay(from: from)
+        let code = try signed(
             .attestation, today: today,
             [.init(id: "AN", value: number)] + identity + [
-                .init(id: "DD", value: TwoDDoc.date(today)), .init(id: "DF", value: TwoDDoc.date(until)),
+                .init(id: "DD", value: TwoDDoc.date(from)), .init(id: "DF", value: TwoDDoc.date(until)),
                 .init(id: "ST", value: standing.barcodeCode), .init(id: "TR", value: "1"),
             ])
-        let apiPDF = try AnefDocumentRenderer.attestation(
+        let pdf = try AnefDocumentRenderer.attestation(
             ProlongationAttestation(
                 number: number, surnames: h.account.surnames, givenNames: h.account.givenNames, birthDate: Self.french(birth),
                 birthPlace: h.account.role == .protected ? h.protection.birthPlace : "",
                 nationality: h.account.role == .protected ? (h.protection.nationality ?? "—") : "—",
                 standing: Self.pdfStanding(standing), foreignerNumber: h.account.foreignerNumber ?? h.protection.foreignerNumber ?? "—",
                 requestNumber: h.request.number, address: addressLines(h.request), prefecture: h.prefecture.name,
-                validFrom: Self.french(today), validUntil: Self.french(until), issuedOn: Self.french(today),
-                verificationURL: apiCode.url, barcode: apiCode.barcode, replaces: nil, dataMatrix: apiCode.dataMatrix))
-        let api = try Attestations.insert(
-            number: number, request: h.request.id, kind: .api, validFrom: today, validUntil: until,
-            certificateId: key.certificateId, barcode: apiCode.text, pdf: apiPDF, db: db)
-        return Issued(receipt: receipt, attestation: api)
+                validFrom: Self.french(from), validUntil: Self.french(until), issuedOn: Self.french(today),
+                verificationURL: code.url, barcode: code.barcode, replaces: replaces, dataMatrix: code.dataMatrix))
+        return try Attestations.insert(
+            number: number, request: h.request.id, kind: .api, validFrom: from, validUntil: until,
+            certificateId: key.certificateId, barcode: code.text, pdf: pdf, db: db)
     }
 
     /// The signed text, the link the QR carries, the QR, and the DataMatrix of the raw text (the

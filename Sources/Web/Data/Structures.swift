@@ -11,11 +11,13 @@ public struct Structure: Sendable {
     public let gudaSite: String?
     /// For a prefecture: the department whose requests it instructs ("35", "2A", "974").
     public var department: String? = nil
+    /// For a prefecture: when its counter is open (said in the card's convocation).
+    public var openingHours: String = ""
 }
 
 /// SPADA/CADA/HUDA structures, GUDA sites, OFII offices: where staff work and who follows whom.
 public enum Structures {
-    static let columns = "id, kind, name, city, address, phone, guda_site, department"
+    static let columns = "id, kind, name, city, address, phone, guda_site, department, opening_hours"
 
     public static func all(_ db: PGConnection) throws -> [Structure] {
         try db.query("SELECT \(columns) FROM structures ORDER BY kind, name").rows.map(decode)
@@ -48,6 +50,7 @@ public enum Structures {
         return Structure(
             id: try row.get("id"), kind: kind, name: try row.get("name"), city: try row.get("city"),
             address: try row.get("address"), phone: try row.get("phone"),
-            gudaSite: try row.optional("guda_site"), department: try row.optional("department"))
+            gudaSite: try row.optional("guda_site"), department: try row.optional("department"),
+            openingHours: try row.get("opening_hours"))
     }
 }

@@ -54,6 +54,7 @@ public enum RuntimeKeys {
         .init("anef.protection_kinds.", ProtectionKind.allCases.map(\.rawValue)),
         .init("anef.events.", nil),
         .init("anef.states.", PermitRequestState.allCases.map(\.rawValue)),
+        .init("anef.card_types.", CardType.allCases.map(\.rawValue)),
         .init("anef.actors.", ["person", "system", "staff"]),
         .init("anef.file_hints.", PermitFileKind.allCases.map(\.rawValue)),
         .init("anef.address.kind_hints.", AddressKind.allCases.map(\.rawValue)),

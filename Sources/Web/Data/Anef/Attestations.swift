@@ -49,6 +49,21 @@ enum Attestations {
         ).first?.get("id") ?? 0
     }
 
+    static func markReplaced(_ id: Int64, by newer: Int64, db: PGConnection) throws {
+        try db.query("UPDATE anef_attestations SET replaced_by = $2 WHERE id = $1 AND replaced_by IS NULL", [id, newer])
+    }
+
+    /// The live attestation of a request (not replaced, not revoked), if any.
+    static func live(request: Int64, db: PGConnection) throws -> IssuedAttestation? {
+        try db.query(
+            """
+            SELECT \(columns) FROM anef_attestations
+            WHERE request_id = $1 AND kind = 'api' AND replaced_by IS NULL AND revoked_at IS NULL
+            ORDER BY valid_until DESC LIMIT 1
+            """, [request]
+        ).first.map(decode)
+    }
+
     static func forRequest(_ request: Int64, db: PGConnection) throws -> [IssuedAttestation] {
         try db.query("SELECT \(columns) FROM anef_attestations WHERE request_id = $1 ORDER BY issued_at DESC, id DESC", [request])
             .rows.map(decode)

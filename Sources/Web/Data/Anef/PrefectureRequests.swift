@@ -11,6 +11,10 @@ struct QueuedRequest: Sendable {
     let family: Bool
     let filedAt: Date?
     let attestationUntil: CivilDate?
+    /// The automatic renewal could not be made: someone must act before it lapses.
+    let incident: Bool
+    /// The documents asked for were due and nothing came (never closed automatically).
+    let overdue: Bool
 }
 
 /// The prefecture side's reads and moves. Every query is limited to the instructor's
@@ -24,10 +28,15 @@ enum PrefectureRequests {
             SELECT q.id, q.number, a.given_names || ' ' || upper(a.surnames) AS name, q.state, a.role = 'family' AS family,
                    q.filed_at,
                    (SELECT max(t.valid_until)::text FROM anef_attestations t
-                    WHERE t.request_id = q.id AND t.kind = 'api' AND t.replaced_by IS NULL AND t.revoked_at IS NULL) AS until
+                    WHERE t.request_id = q.id AND t.kind = 'api' AND t.replaced_by IS NULL AND t.revoked_at IS NULL) AS until,
+                   EXISTS (SELECT 1 FROM anef_events e JOIN anef_attestations t ON t.number = e.detail
+                           WHERE e.request_id = q.id AND e.event = 'renewal_blocked' AND t.replaced_by IS NULL
+                             AND t.revoked_at IS NULL) AS incident,
+                   EXISTS (SELECT 1 FROM anef_document_requests d
+                           WHERE d.request_id = q.id AND d.answered_at IS NULL AND d.due_on < current_date) AS overdue
             FROM anef_requests q JOIN anef_accounts a ON a.id = q.account_id
             WHERE q.department = $1 AND q.state <> 'draft' AND ($2::text IS NULL OR q.state = $2)
-            ORDER BY until ASC NULLS LAST, q.filed_at ASC
+            ORDER BY incident DESC, until ASC NULLS LAST, q.filed_at ASC
             LIMIT 200
             """, [department, state?.rawValue]
         ).rows.map { r in
@@ -35,7 +44,8 @@ enum PrefectureRequests {
                 id: try r.get("id"), number: try r.get("number"), name: try r.get("name"),
                 state: PermitRequestState(rawValue: try r.get("state")) ?? .filed, family: try r.get("family"),
                 filedAt: try r.optional("filed_at"),
-                attestationUntil: try r.optional("until", as: String.self).flatMap(CivilDate.init(iso:)))
+                attestationUntil: try r.optional("until", as: String.self).flatMap(CivilDate.init(iso:)),
+                incident: try r.get("incident"), overdue: try r.get("overdue"))
         }
     }
 
@@ -49,6 +59,13 @@ enum PrefectureRequests {
             let account = try AnefAccounts.find(id: r.accountId, db: db)
         else { return nil }
         return (r, account)
+    }
+
+    /// The request's state, its row locked until the transaction ends: what a decision checks
+    /// before writing the fields its new state needs (the CHECKs want them in place first).
+    static func lockedState(_ id: Int64, db: PGConnection) throws -> PermitRequestState? {
+        try db.query("SELECT state FROM anef_requests WHERE id = $1 FOR UPDATE", [id]).first
+            .flatMap { PermitRequestState(rawValue: try $0.get("state")) }
     }
 
     /// Moves the request from `from` to `to` (the trigger checks the move is allowed) and writes
@@ -81,6 +98,13 @@ enum PrefectureRequests {
             ).first
         else { return nil }
         return (try AnefFiles.decode(r), try r.get("content", as: PGBytes.self).bytes, try r.get("request_id"))
+    }
+
+    /// The prefecture instructing a department (its counter: address, hours), if one is set up.
+    static func office(department: String, db: PGConnection) throws -> Structure? {
+        try db.query(
+            "SELECT \(Structures.columns) FROM structures WHERE kind = 'prefecture' AND department = $1 ORDER BY id LIMIT 1", [department]
+        ).first.map(Structures.decode)
     }
 
     /// The applicant id behind a request (for the audit trail), if OFPRA's file is known.

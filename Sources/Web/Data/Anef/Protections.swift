@@ -51,6 +51,11 @@ enum Protections {
         try db.prepared("protection_by_id", "SELECT \(columns) FROM protections WHERE id = $1", [id]).first.map(decode)
     }
 
+    /// OFPRA ended the protection (cessation, withdrawal): renewals stop being automatic.
+    static func hasEnded(id: Int64, db: PGConnection) throws -> Bool {
+        try db.query("SELECT ended_on IS NOT NULL AS ended FROM protections WHERE id = $1", [id]).first?.get("ended") ?? true
+    }
+
     static func decode(_ r: PGRow) throws -> ProtectionRecord {
         guard let kind = ProtectionKind(rawValue: try r.get("kind")),
             let authority = ProtectionAuthority(rawValue: try r.get("granted_by")),

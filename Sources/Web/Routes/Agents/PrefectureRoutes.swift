@@ -11,6 +11,10 @@ enum PrefectureRoutes {
             g.get("", queue)
             g.get("/demandes/:id", show)
             g.post("/demandes/:id/instruction", startReview)
+            g.post("/demandes/:id/documents", askForDocuments)
+            g.post("/demandes/:id/decision", decide)
+            g.post("/demandes/:id/carte", card)
+            g.post("/demandes/:id/renouvellement", renew)
             g.get("/pieces/:id", file)
         }
     }
@@ -34,7 +38,7 @@ enum PrefectureRoutes {
                 "state": ctx.text("anef.states.\(q.state.rawValue)"), "family": q.family,
                 "filed": q.filedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
                 "until": q.attestationUntil.map { VaultText.day($0, ctx) } ?? "",
-                "urgent": (left ?? Int.max) <= 30,
+                "urgent": (left ?? Int.max) <= 30, "incident": q.incident, "overdue": q.overdue,
             ]
         }
         try Audit.record(ctx, "view_anef_queue", detail: dept)
@@ -56,6 +60,12 @@ enum PrefectureRoutes {
         var data: [String: Any] = [
             "id": r.id, "number": r.number, "state": ctx.text("anef.states.\(r.state)"),
             "canStart": r.state == PermitRequestState.filed.rawValue,
+            "underReview": r.state == PermitRequestState.underReview.rawValue,
+            "documentsRequested": r.state == PermitRequestState.documentsRequested.rawValue,
+            "favourable": r.state == PermitRequestState.favourable.rawValue,
+            "inProduction": r.state == PermitRequestState.cardInProduction.rawValue,
+            "available": r.state == PermitRequestState.cardAvailable.rawValue,
+            "canRenew": PermitRequestState(rawValue: r.state)?.isOpen == true,
             "name": account.fullName, "birth": CivilDate(iso: account.birthDate).map { VaultText.day($0, ctx) } ?? account.birthDate,
             "foreignerNumber": account.foreignerNumber ?? "", "family": family,
             "relationship": account.relationship.map { ctx.text("anef.relationships.\($0.rawValue)") } ?? "",
@@ -92,6 +102,24 @@ enum PrefectureRoutes {
                 "until": a.validUntil.map { VaultText.day($0, ctx) } ?? "", "status": ctx.text(DomainText.key(a.status(today: today))),
             ]
         }
+        data["asks"] = try Instruction.asks(request: r.id, db: ctx.db).map { a -> [String: Any] in
+            [
+                "what": a.what, "why": a.why, "due": VaultText.day(a.dueOn, ctx),
+                "asked": DisplayFormat.dateTime(a.requestedAt, ctx.language),
+                "answered": a.answeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+                "overdue": a.answeredAt == nil && a.dueOn < today,
+            ]
+        }
+        let outcome = try Instruction.outcome(request: r.id, db: ctx.db)
+        data["outcome"] = [
+            "reasons": outcome.reasons ?? "", "card": outcome.card.map { ctx.text("anef.card_types.\($0.rawValue)") } ?? "",
+            "pickup": outcome.pickupOn.map { VaultText.day($0, ctx) + " " + (outcome.pickupTime?.hhmm ?? "") } ?? "",
+        ]
+        data["incident"] =
+            try Attestations.live(request: r.id, db: ctx.db).map {
+                try Instruction.renewalBlockedReported(request: r.id, attestation: $0.number, db: ctx.db)
+            } ?? false
+        data["tomorrow"] = today.adding(days: 1).iso
         // The same lines the person reads, with what they wrote when they reported an error.
         data["history"] = try AnefRequests.history(r.id, db: ctx.db).map { e -> [String: Any] in
             [
@@ -127,4 +155,136 @@ enum PrefectureRoutes {
         r.setHeader(.contentSecurityPolicy, PDFResponse.contentSecurityPolicy)
         return r
     }
+
+    // MARK: instruction
+
+    /// The request in the instructor's department, with the person's account and the audit id.
+    static func scoped(_ ctx: StaffContext, _ id: Int64) throws -> (PermitRequest, AnefAccount, Int64?) {
+        guard let (r, account) = try PrefectureRequests.find(id: id, department: try department(ctx), db: ctx.db) else {
+            throw HTTPError.notFound
+        }
+        return (r, account, try PrefectureRequests.applicantId(protection: account.protectionId, db: ctx.db))
+    }
+
+    static func back(_ r: PermitRequest, _ notice: String) -> Response {
+        .redirect(to: "/agents/prefecture/demandes/\(r.id)?notice=\(notice)#actions")
+    }
+
+    /// Which documents, why, and by when: the person is e-mailed and sees a "to do" in their space.
+    static func askForDocuments(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let (r, account, applicant) = try scoped(ctx, id)
+        let form = try ctx.form()
+        let what = (form["what"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = (form["why"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let today = ParisCalendar.civilDate(of: Date())
+        guard !what.isEmpty, !why.isEmpty, what.count <= 1000, why.count <= 1000,
+            let due = CivilDate(typed: form["due_on"] ?? ""), due > today
+        else { return back(r, "ask_invalid") }
+        let moved = try ctx.db.transaction { tx -> Bool in
+            guard
+                try PrefectureRequests.move(
+                    r.id, from: .underReview, to: .documentsRequested, event: "documents_requested", staff: ctx.staff.id, db: tx)
+            else { return false }
+            try Instruction.ask(request: r.id, what: what, why: why, due: due, staff: ctx.staff.id, db: tx)
+            try AnefMessages.toPerson(
+                account, "anef_documents_requested", params: ["date": AttestationIssuer.french(due)], channels: [.email],
+                dedup: "anef-ask:\(r.id):\(Date().timeIntervalSince1970)", db: tx)
+            try Audit.record(ctx, "ask_anef_documents", applicant: applicant, detail: r.number, db: tx)
+            return true
+        }
+        return back(r, moved ? "documents_asked" : "state_changed")
+    }
+
+    static func decide(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let (r, account, applicant) = try scoped(ctx, id)
+        let form = try ctx.form()
+        let reasons = (form["reasons"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let protection = try Protections.find(id: account.protectionId, db: ctx.db),
+            let standing = AttestationStanding(protection: protection.kind, familyMember: account.role == .family)
+        else { throw HTTPError.notFound }
+        let to: PermitRequestState
+        switch form["decision"] {
+        case "favourable": to = .favourable
+        case "refused": to = .refused
+        case "closed": to = .closed
+        default: return back(r, "decision_invalid")
+        }
+        if to != .favourable && (reasons.isEmpty || reasons.count > 4000) { return back(r, "reasons_required") }
+        let from: [PermitRequestState] = to == .closed ? [.underReview, .documentsRequested] : [.underReview]
+        let moved = try ctx.db.transaction { tx -> Bool in
+            // The fields the new state needs go in first (the CHECKs want them), so the state is
+            // read, row locked, before anything is written.
+            guard let current = try PrefectureRequests.lockedState(r.id, db: tx), from.contains(current) else { return false }
+            try Instruction.recordDecision(
+                request: r.id, reasons: to == .favourable ? nil : reasons, card: to == .favourable ? CardType(standing: standing) : nil,
+                db: tx)
+            let event = to == .favourable ? "decision_favourable" : to == .refused ? "decision_refused" : "decision_closed"
+            guard try PrefectureRequests.move(r.id, from: current, to: to, event: event, staff: ctx.staff.id, db: tx) else { return false }
+            try AnefMessages.toPerson(account, "anef_decision", dedup: "anef-decision:\(r.id)", db: tx)
+            try Audit.record(ctx, "decide_anef_request", applicant: applicant, detail: "\(r.number) \(to.rawValue)", db: tx)
+            return true
+        }
+        return back(r, moved ? "decision_recorded" : "state_changed")
+    }
+
+    /// Card being made → available (with the day and time to come: SMS and e-mail convocation,
+    /// calendar file on the person's page) → handed over.
+    static func card(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let (r, account, applicant) = try scoped(ctx, id)
+        let form = try ctx.form()
+        let today = ParisCalendar.civilDate(of: Date())
+        let step: (PermitRequestState, PermitRequestState, String)
+        switch form["step"] {
+        case "production": step = (.favourable, .cardInProduction, "card_in_production")
+        case "available": step = (.cardInProduction, .cardAvailable, "card_available")
+        case "handed_over": step = (.cardAvailable, .cardHandedOver, "card_handed_over")
+        default: return back(r, "card_invalid")
+        }
+        var pickup: (CivilDate, TimeOfDay)?
+        if step.1 == .cardAvailable {
+            guard let day = CivilDate(typed: form["pickup_on"] ?? ""), day >= today,
+                let time = TimeOfDay(hhmm: String((form["pickup_time"] ?? "").prefix(5)))
+            else { return back(r, "pickup_invalid") }
+            pickup = (day, time)
+        }
+        let office = try ctx.staff.structureId.flatMap { try Structures.find(id: $0, db: ctx.db) }
+        let moved = try ctx.db.transaction { tx -> Bool in
+            guard try PrefectureRequests.lockedState(r.id, db: tx) == step.0 else { return false }
+            // The pickup first: the schema wants it in place before the card counts as available.
+            if let (day, time) = pickup { try Instruction.setPickup(request: r.id, on: day, at: time, db: tx) }
+            guard try PrefectureRequests.move(r.id, from: step.0, to: step.1, event: step.2, staff: ctx.staff.id, db: tx) else {
+                return false
+            }
+            if let (day, time) = pickup {
+                try AnefMessages.toPerson(
+                    account, "anef_card_available",
+                    params: [
+                        "date": AttestationIssuer.french(day), "time": time.hhmm,
+                        // Never empty (a message without its params is refused): the name, a dash.
+                        "address": [office?.address, office?.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+                            .nonEmpty ?? office?.name ?? "-",
+                        "hours": office?.openingHours.nonEmpty ?? "-",
+                    ], channels: [.sms, .email], dedup: "anef-card:\(r.id)", db: tx)
+            }
+            try Audit.record(ctx, "anef_card_step", applicant: applicant, detail: "\(r.number) \(step.1.rawValue)", db: tx)
+            return true
+        }
+        return back(r, moved ? "card_step_recorded" : "state_changed")
+    }
+
+    /// An instructor renews by hand (also when the automatic renewal is blocked).
+    static func renew(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let (r, _, applicant) = try scoped(ctx, id)
+        let renewals = AttestationRenewals(key: ctx.app.signingKey, publicURL: ctx.app.config.publicURL, logger: ctx.logger)
+        let decision = try renewals.renewIfDue(
+            request: r.id, today: ParisCalendar.civilDate(of: Date()), force: true, staff: ctx.staff.id, db: ctx.db)
+        guard decision == .renew else { return back(r, "state_changed") }
+        try Audit.record(ctx, "renew_anef_attestation", applicant: applicant, detail: r.number)
+        return back(r, "attestation_renewed")
+    }
+}
+
+extension String {
+    /// nil for "", so `?? fallback` reads naturally.
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -14,6 +14,7 @@ enum AnefFileRoutes {
             g.get("/demande/photo", showPhoto)
             g.post("/demande/photo", savePhoto)
             g.post("/pieces", uploadLateFile)
+            g.post("/demande/reponse", answerAsk)
             g.get("/pieces/:id", downloadFile)
             g.get("/attestations/:id", downloadAttestation)
         }
@@ -172,6 +173,36 @@ enum AnefFileRoutes {
         case .success(let accepted):
             try store(ctx, l, kind, accepted, late: true)
             return .redirect(to: "/anef?notice=anef_file_saved#documents")
+        }
+    }
+
+    /// What the prefecture asked for: the file lands in the request (dated), the ask is answered
+    /// and the request goes back to the instructor, in one transaction.
+    static func answerAsk(_ ctx: AnefContext) throws -> Response {
+        let l = try AnefRequestRoutes.load(ctx)
+        guard let ask = try Instruction.openAsk(request: l.request.id, db: ctx.db) else {
+            return .redirect(to: "/anef?notice=anef_nothing_asked")
+        }
+        let (_, bytes) = try upload(ctx)
+        guard let bytes else { return try AnefSpaceRoutes.space(ctx, askError: "anef.files.choose") }
+        switch PermitUploads.check(bytes, as: .requestedDocument) {
+        case .failure(let refusal): return try AnefSpaceRoutes.space(ctx, askError: refusal.key)
+        case .success(let accepted):
+            try ctx.db.transaction { tx in
+                _ = try AnefFiles.store(
+                    request: l.request.id, kind: .requestedDocument, contentType: accepted.contentType, bytes: accepted.bytes,
+                    afterFiling: true, db: tx)
+                guard try Instruction.markAnswered(ask.id, db: tx) else { return }
+                let moved =
+                    try tx.query(
+                        "UPDATE anef_requests SET state = 'under_review', updated_at = now() WHERE id = $1 AND state = 'documents_requested'",
+                        [l.request.id]
+                    ).affectedRows == 1
+                try AnefRequests.event(
+                    l.request.id, "documents_sent", actor: "person", detail: PermitFileKind.requestedDocument.rawValue, db: tx)
+                if moved { try AnefRequests.event(l.request.id, "review_resumed", actor: "system", db: tx) }
+            }
+            return .redirect(to: "/anef?notice=anef_answer_sent")
         }
     }
 

@@ -11,9 +11,30 @@ enum AnefSpaceRoutes {
             guard let account = ctx.anefAccount else { return SpaceRoutes.landing("anef", ctx) }
             return try space(AnefContext(base: ctx, account: account))
         }
+        routes.anef("/anef") { g in g.get("/carte.ics", cardCalendar) }
     }
 
-    static func space(_ ctx: AnefContext, lateError: String? = nil) throws -> Response {
+    /// The card's collection, for the phone's calendar.
+    static func cardCalendar(_ ctx: AnefContext) throws -> Response {
+        guard let r = try AnefRequests.find(account: ctx.account.id, db: ctx.db),
+            r.state == PermitRequestState.cardAvailable.rawValue,
+            let day = try Instruction.outcome(request: r.id, db: ctx.db).pickupOn,
+            let time = try Instruction.outcome(request: r.id, db: ctx.db).pickupTime
+        else { throw HTTPError.notFound }
+        let office = try r.department.flatMap { try PrefectureRequests.office(department: $0, db: ctx.db) }
+        let visit = InterviewAppointment(
+            date: day, time: time, place: office?.name ?? "",
+            address: [office?.address, office?.city].compactMap { $0 }.joined(separator: ", "),
+            interpreterLanguage: nil)
+        let ics = InterviewCalendar.ics(
+            uid: "card-\(r.number)", interview: visit, summary: ctx.text("anef.card.calendar_title"), interpreter: nil)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/calendar; charset=utf-8", .contentDisposition: "attachment; filename=\"carte.ics\""],
+            body: Array(ics.utf8))
+    }
+
+    static func space(_ ctx: AnefContext, lateError: String? = nil, askError: String? = nil) throws -> Response {
         var data: [String: Any] = ["family": ctx.account.role == .family]
         if let relationship = ctx.account.relationship, let p = try Protections.find(id: ctx.account.protectionId, db: ctx.db) {
             data["link"] = ctx.text(
@@ -53,6 +74,7 @@ enum AnefSpaceRoutes {
             data["late"] = PermitFileKind.allCases.filter(\.mayComeLater).map { k -> [String: Any] in
                 ["value": k.rawValue, "label": ctx.text("anef.file_kinds.\(k.rawValue)"), "sent": present.contains(k)]
             }
+            try instruction(ctx, request, today: today, askError: askError, into: &data)
             if let lateError {
                 data["lateError"] = ctx.text(lateError)
                 data["errorSummary"] = ["items": [["href": "#f-late-file", "text": ctx.text(lateError)]]]
@@ -73,6 +95,48 @@ enum AnefSpaceRoutes {
                 "who": ctx.text("anef.actors.\(e.actor)"),
             ]
         }
-        return ctx.page("anef/space", title: "anef.space.title", data, status: lateError == nil ? 200 : 422)
+        return ctx.page("anef/space", title: "anef.space.title", data, status: lateError == nil && askError == nil ? 200 : 422)
+    }
+
+    /// What the prefecture asked, decided or issued, in plain words, with what to do next.
+    static func instruction(_ ctx: AnefContext, _ r: PermitRequest, today: CivilDate, askError: String?, into data: inout [String: Any])
+        throws
+    {
+        let state = PermitRequestState(rawValue: r.state) ?? .filed
+        if let ask = try Instruction.openAsk(request: r.id, db: ctx.db) {
+            var a: [String: Any] = [
+                "what": ask.what, "why": ask.why, "due": VaultText.day(ask.dueOn, ctx), "late": ask.dueOn < today,
+            ]
+            if let askError { a["error"] = ctx.text(askError) }
+            data["ask"] = a
+            if let askError { data["errorSummary"] = ["items": [["href": "#f-answer-file", "text": ctx.text(askError)]]] }
+        }
+        let outcome = try Instruction.outcome(request: r.id, db: ctx.db)
+        switch state {
+        case .favourable, .cardInProduction, .cardAvailable, .cardHandedOver:
+            data["favourable"] = ["card": outcome.card.map { ctx.text("anef.card_types.\($0.rawValue)") } ?? ""]
+        case .refused:
+            let appealUntil = outcome.decidedAt.map { ParisCalendar.civilDate(of: $0).adding(months: 2) }
+            data["refused"] = [
+                "reasons": outcome.reasons ?? "", "until": appealUntil.map { VaultText.day($0, ctx) } ?? "",
+            ]
+        case .closed:
+            data["closedOutcome"] = ["reasons": outcome.reasons ?? ""]
+        default: break
+        }
+        if state == .cardAvailable, let day = outcome.pickupOn, let time = outcome.pickupTime {
+            let office = try r.department.flatMap { try PrefectureRequests.office(department: $0, db: ctx.db) }
+            data["pickup"] = [
+                "day": VaultText.day(day, ctx), "time": time.hhmm, "office": office?.name ?? "",
+                "address": [office?.address, office?.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+                "hours": office?.openingHours ?? "",
+            ]
+        }
+        if let live = try Attestations.live(request: r.id, db: ctx.db),
+            try Instruction.renewalBlockedReported(request: r.id, attestation: live.number, db: ctx.db)
+        {
+            let office = try r.department.flatMap { try PrefectureRequests.office(department: $0, db: ctx.db) }
+            data["renewalBlocked"] = ["office": office?.name ?? "", "phone": office?.phone ?? "", "address": office?.address ?? ""]
+        }
     }
 }
