@@ -114,6 +114,7 @@ public enum RouteTable {
         AnefRequestRoutes.register(&routes)
         AnefFileRoutes.register(&routes)
         VerifierRoutes.register(&routes)
+        BlockageRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

@@ -281,10 +281,21 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 """, [made.request.id])
             let rennes = try Structures.upsert(kind: .prefecture, name: "Matrix 35", city: "Rennes", department: "35", db: db)
             let lyon = try Structures.upsert(kind: .prefecture, name: "Matrix 69", city: "Lyon", department: "69", db: db)
-            let id = pattern.hasPrefix("/agents/prefecture/pieces/") ? made.fileId.uuidString.lowercased() : String(made.request.id)
+            var id = pattern.hasPrefix("/agents/prefecture/pieces/") ? made.fileId.uuidString.lowercased() : String(made.request.id)
+            var form: [String: String] = [:]
+            if pattern.hasPrefix("/agents/prefecture/signalements/") {
+                let report = try BlockageReports.create(
+                    .init(
+                        department: "35", name: "Matrix", contact: "matrix@example.org", identifier: nil, tried: "x", saw: "y",
+                        withStructure: nil, screenshot: ("image/png", Array("png".utf8))), db: db)
+                id = try String(
+                    XCTUnwrap(
+                        db.query("SELECT id FROM anef_blockage_reports WHERE public_id = $1", [report]).first?.get("id", as: Int64.self)))
+                form = ["answer": "Venez au guichet."]
+            }
             return Scenario(
                 path: path(id), right: .staff(try account(.prefectureInstructor, rennes)),
-                wrong: .staff(try account(.prefectureInstructor, lyon)))
+                wrong: .staff(try account(.prefectureInstructor, lyon)), form: form)
         case .national:
             let ofpra = Actor.staff(try account(.ofpraAgent, nil))
             if pattern.hasPrefix("/agents/ofpra/renonciations/") {
@@ -361,6 +372,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         let tables = [
             "applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
             "contact_verifications", "print_tokens", "anef_children", "anef_files", "anef_requests", "anef_events",
+            "anef_document_requests", "anef_blockage_reports", "anef_attestations",
         ]
         var parts = try tables.map { t in
             try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get(

@@ -25,6 +25,8 @@ public enum MessageCatalog {
         "anef_card_available": ["date", "time", "address", "hours"],
         "anef_attestation_renewed": [],
         "anef_renewal_blocked": [],
+        // The prefecture's answer to a blockage report, to the contact given (no account needed).
+        "anef_blockage_answered": ["answer"],
     ]
 
     /// The param that is a count, per template: texts of its section that depend on it are
@@ -51,6 +53,7 @@ public enum MessageCatalog {
         "time": "09:30",
         "address": "3 av. de la Préfecture, Rennes",
         "hours": "lun.-ven. 9h-16h",
+        "answer": "Venez au guichet mardi 9h.",
     ]
 
     public static func missingParams(template: String, params: [String: String]) -> [String] {

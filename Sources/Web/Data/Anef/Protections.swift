@@ -51,6 +51,24 @@ enum Protections {
         try db.prepared("protection_by_id", "SELECT \(columns) FROM protections WHERE id = $1", [id]).first.map(decode)
     }
 
+    /// Records OFPRA's birth certificate and tells every filed request of the protected person
+    /// (not family members': theirs is their own document), in the caller's transaction.
+    static func recordBirthAct(_ id: Int64, on day: CivilDate, db: PGConnection) throws {
+        try db.query("UPDATE protections SET birth_act_on = $2 WHERE id = $1", [id, day.iso])
+        try db.query(
+            """
+            INSERT INTO anef_events (request_id, event, actor, detail)
+            SELECT q.id, 'birth_certificate_received', 'system', $2 FROM anef_requests q
+            JOIN anef_accounts a ON a.id = q.account_id
+            WHERE a.protection_id = $1 AND a.role = 'protected' AND q.state <> 'draft'
+            """, [id, day.iso])
+    }
+
+    static func birthActOn(_ id: Int64, db: PGConnection) throws -> CivilDate? {
+        try db.query("SELECT birth_act_on::text AS d FROM protections WHERE id = $1", [id]).first?
+            .optional("d", as: String.self).flatMap(CivilDate.init(iso:))
+    }
+
     /// OFPRA ended the protection (cessation, withdrawal): renewals stop being automatic.
     static func hasEnded(id: Int64, db: PGConnection) throws -> Bool {
         try db.query("SELECT ended_on IS NOT NULL AS ended FROM protections WHERE id = $1", [id]).first?.get("ended") ?? true

@@ -7,7 +7,10 @@ import HTTP
 /// recorded by the deposit of its decision.)
 enum OfpraProtectionRoutes {
     static func register(_ routes: inout Routes) {
-        routes.staff("/agents/ofpra/personnes") { g in g.post("/:id/protection", record) }
+        routes.staff("/agents/ofpra/personnes") { g in
+            g.post("/:id/protection", record)
+            g.post("/:id/acte-de-naissance", recordBirthCertificate)
+        }
     }
 
     static func record(_ ctx: StaffContext, _ id: Int64) throws -> Response {
@@ -30,5 +33,23 @@ enum OfpraProtectionRoutes {
             try Audit.record(ctx, "record_protection", applicant: p.id, detail: "\(kind.rawValue) \(authority.rawValue)", db: tx)
         }
         return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=protection_recorded#protection")
+    }
+
+    /// OFPRA established the person's birth certificate: it reaches their residence-permit
+    /// request through the interconnection (a dated line in the history both sides read); the
+    /// person uploads nothing.
+    static func recordBirthCertificate(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let p = try OfpraFileRoutes.person(ctx, id)
+        guard let protection = try Protections.find(applicantId: p.id, db: ctx.db) else {
+            return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=protection_invalid#protection")
+        }
+        guard let day = CivilDate(typed: try ctx.form()["established_on"] ?? ""), day <= ParisCalendar.civilDate(of: Date()) else {
+            return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=birth_act_invalid#protection")
+        }
+        try ctx.db.transaction { tx in
+            try Protections.recordBirthAct(protection.id, on: day, db: tx)
+            try Audit.record(ctx, "record_birth_certificate", applicant: p.id, detail: day.iso, db: tx)
+        }
+        return .redirect(to: "/agents/ofpra/personnes/\(p.id)?notice=birth_act_recorded#protection")
     }
 }

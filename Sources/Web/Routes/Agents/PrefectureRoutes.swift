@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import Outbox
 
 /// Prefecture instructors (issue 13, first step): the department's queue sorted by urgency,
 /// a request with OFPRA's status, the documents, the family link and the history the person
@@ -15,6 +16,9 @@ enum PrefectureRoutes {
             g.post("/demandes/:id/decision", decide)
             g.post("/demandes/:id/carte", card)
             g.post("/demandes/:id/renouvellement", renew)
+            g.get("/signalements/:id", showReport)
+            g.get("/signalements/:id/capture", reportScreenshot)
+            g.post("/signalements/:id/reponse", answerReport)
             g.get("/pieces/:id", file)
         }
     }
@@ -41,13 +45,20 @@ enum PrefectureRoutes {
                 "urgent": (left ?? Int.max) <= 30, "incident": q.incident, "overdue": q.overdue,
             ]
         }
+        let reports = try BlockageReports.queue(department: dept, db: ctx.db).map { b -> [String: Any] in
+            [
+                "href": "/agents/prefecture/signalements/\(b.id)", "name": b.name,
+                "when": DisplayFormat.dateTime(b.reportedAt, ctx.language),
+                "open": b.answeredAt == nil,
+            ]
+        }
         try Audit.record(ctx, "view_anef_queue", detail: dept)
         let states = PermitRequestState.allCases.filter { $0 != .draft }.map {
             ["value": $0.rawValue, "label": ctx.text("anef.states.\($0.rawValue)"), "selected": $0 == filter]
         }
         return ctx.page(
             "agents/prefecture-queue", title: "prefecture.queue.title",
-            ["rows": rows, "states": states, "prefecture": Prefecture(department: dept)?.name ?? dept])
+            ["rows": rows, "states": states, "prefecture": Prefecture(department: dept)?.name ?? dept, "reports": reports])
     }
 
     static func show(_ ctx: StaffContext, _ id: Int64) throws -> Response {
@@ -76,6 +87,7 @@ enum PrefectureRoutes {
                 "birth": VaultText.day(protection.birthDate, ctx), "place": protection.birthPlace,
                 "nationality": protection.nationality ?? ctx.text("anef.protection_kinds.stateless"),
                 "checked": ctx.text("prefecture.request.checked_now", ["when": DisplayFormat.dateTime(Date(), ctx.language)]),
+                "birthAct": try Protections.birthActOn(protection.id, db: ctx.db).map { VaultText.day($0, ctx) } ?? "",
             ],
             "marital": r.maritalStatus.map { ctx.text("anef.marital.\($0.rawValue)") } ?? "",
             "spouse": [r.spouseGivenNames, r.spouseSurnames?.uppercased()].compactMap { $0 }.joined(separator: " "),
@@ -281,6 +293,58 @@ enum PrefectureRoutes {
         guard decision == .renew else { return back(r, "state_changed") }
         try Audit.record(ctx, "renew_anef_attestation", applicant: applicant, detail: r.number)
         return back(r, "attestation_renewed")
+    }
+
+    // MARK: blockage reports
+
+    static func report(_ ctx: StaffContext, _ id: Int64) throws -> BlockageReport {
+        guard let b = try BlockageReports.find(id: id, department: try department(ctx), db: ctx.db) else { throw HTTPError.notFound }
+        return b
+    }
+
+    static func showReport(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let b = try report(ctx, id)
+        try Audit.record(ctx, "view_blockage_report", detail: String(b.id))
+        return ctx.page(
+            "agents/prefecture-report", title: "prefecture.report.title",
+            [
+                "id": b.id, "name": b.name, "contact": b.contact, "identifier": b.identifier ?? "", "tried": b.tried, "saw": b.saw,
+                "structure": b.withStructure ?? "", "screenshot": b.hasScreenshot,
+                "when": DisplayFormat.dateTime(b.reportedAt, ctx.language),
+                "answer": b.answer ?? "", "counter": b.invitedToCounter,
+                "answered": b.answeredAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
+            ])
+    }
+
+    static func reportScreenshot(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        guard let (type, bytes) = try BlockageReports.screenshot(id: id, department: try department(ctx), db: ctx.db) else {
+            throw HTTPError.notFound
+        }
+        var r = Response(status: .ok, headers: [.contentType: type, .xContentTypeOptions: "nosniff"], body: bytes)
+        r.setHeader(.contentSecurityPolicy, PDFResponse.contentSecurityPolicy)
+        return r
+    }
+
+    /// The answer goes to the contact the person gave (e-mail or SMS), once.
+    static func answerReport(_ ctx: StaffContext, _ id: Int64) throws -> Response {
+        let b = try report(ctx, id)
+        let form = try ctx.form()
+        let text = (form["answer"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 600 else {
+            return .redirect(to: "/agents/prefecture/signalements/\(b.id)?notice=answer_required")
+        }
+        let counter = form["counter"] == "1"
+        let answered = try ctx.db.transaction { tx -> Bool in
+            guard try BlockageReports.answer(id: b.id, text: text, counter: counter, staff: ctx.staff.id, db: tx) else { return false }
+            let channel: Channel = b.contact.contains("@") ? .email : .sms
+            try Outbox.enqueue(
+                OutboxMessage(
+                    channel: channel, recipient: b.contact, template: "anef_blockage_answered", language: ctx.language.code,
+                    params: ["answer": text], dedupKey: "anef-blockage:\(b.id)", subjectRef: "anef-blockage:\(b.id)"), in: tx)
+            try Audit.record(ctx, "answer_blockage_report", detail: String(b.id), db: tx)
+            return true
+        }
+        return .redirect(to: "/agents/prefecture/signalements/\(b.id)?notice=" + (answered ? "report_answered" : "report_already_answered"))
     }
 }
 

@@ -26,6 +26,7 @@ enum AnefRequestRoutes {
             g.post("/declarations", saveDeclarations)
             g.get("/recapitulatif", showSummary)
             g.post("/deposer", file)
+            g.post("/retrait", withdraw)
         }
     }
 
@@ -480,5 +481,24 @@ enum AnefRequestRoutes {
         }
         ctx.logger.info("anef request \(l.request.id) filed by account \(ctx.account.id)")
         return .redirect(to: "/anef?notice=" + (filed ? "anef_filed" : "anef_already_filed"))
+    }
+
+    /// The person withdraws their request (confirmed on the page): dated in the history the
+    /// prefecture reads; the attestation is no longer renewed.
+    static func withdraw(_ ctx: AnefContext) throws -> Response {
+        guard let r = try AnefRequests.find(account: ctx.account.id, db: ctx.db) else { throw HTTPError.notFound }
+        guard try ctx.form()["confirm"] == "1" else { return .redirect(to: "/anef?notice=anef_withdraw_confirm#retrait") }
+        let moved = try ctx.db.transaction { tx -> Bool in
+            guard let current = try PrefectureRequests.lockedState(r.id, db: tx), current.canMove(to: .withdrawn),
+                try tx.query(
+                    "UPDATE anef_requests SET state = 'withdrawn', updated_at = now() WHERE id = $1 AND state = $2",
+                    [r.id, current.rawValue]
+                )
+                .affectedRows == 1
+            else { return false }
+            try AnefRequests.event(r.id, "withdrawn", actor: "person", db: tx)
+            return true
+        }
+        return .redirect(to: "/anef?notice=" + (moved ? "anef_withdrawn" : "anef_cannot_withdraw"))
     }
 }

@@ -49,6 +49,7 @@ enum AnefSpaceRoutes {
         let today = ParisCalendar.civilDate(of: Date())
         data["number"] = request.number
         data["state"] = ctx.text("anef.states.\(request.state)")
+        data["canWithdraw"] = PermitRequestState(rawValue: request.state)?.canMove(to: .withdrawn) == true
         if request.isDraft {
             let missing = AnefRequestRoutes.draft(request, files).missingSteps.count
             data["draft"] = ["left": ctx.text("anef.tasks.left", count: missing)]
