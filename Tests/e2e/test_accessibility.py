@@ -266,6 +266,7 @@ PAGES = [
                 prepare=lambda page: (anef.audited_account(_settings().base_url, "filed"), page.goto("/agents/prefecture").status)[1]),
     AuditedPage("prefecture-request", "/agents/prefecture/demandes/…", login=_as_staff("prefecture@demo.asile.test"),
                 prepare=_show_prefecture_request),
+    AuditedPage("anef-blockage", "/anef/signaler-un-blocage"),
     AuditedPage("verifier", "/verifier"),
     AuditedPage("verifier-keys", "/verifier/cles"),
 ]
