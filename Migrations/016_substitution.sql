@@ -9,7 +9,7 @@ ALTER TABLE anef_events ADD CONSTRAINT anef_events_event_check CHECK (event IN (
     'attestation_issued', 'late_file_uploaded', 'review_started', 'documents_requested', 'documents_sent',
     'review_resumed', 'decision_favourable', 'decision_refused', 'decision_closed', 'card_in_production',
     'card_available', 'card_handed_over', 'attestation_renewed', 'renewal_blocked', 'birth_certificate_received',
-    'withdrawn'));
+    'withdrawn', 'address_corrected'));
 
 -- "I could not do it online": what the person tried and saw, dated, in the queue of the
 -- prefecture of their department until an instructor answers (the answer goes to the contact given).

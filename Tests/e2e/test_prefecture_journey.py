@@ -151,12 +151,18 @@ def test_a_blockage_report_reaches_the_prefecture_and_its_answer_the_person(page
     assert "mardi" in answer.text
 
 
-def test_the_person_withdraws_and_the_prefecture_reads_it(base_url, catalogue):
+def test_the_person_corrects_the_address_then_withdraws(base_url, catalogue):
     database_url = helpers.require_database_url("a request")
     person = anef.granted_person(base_url, database_url)
     helpers.clear_address_throttle(database_url, "anef-signup")
     s = anef.http_account(base_url, anef.signup_fields(person, helpers.unique_email("retrait"), helpers.unique_mobile()[0]))
     anef.file_request_over_http(base_url, s)
+    # After filing, the person corrects their address: dated in the history.
+    r = post_form(s, base_url, "/anef/demande/adresse", "/anef/demande/adresse",
+                  {"address_kind": "hosted", "host_name": "Odile Le Roux", "address_line": "8 rue de Nantes",
+                   "postcode": "35000", "city": "Rennes"})
+    assert r.status_code == 303, parse_html(r.text).text[:300]
+    assert catalogue["anef.events.address_corrected"] in parse_html(s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).text
     r = post_form(s, base_url, "/anef", "/anef/demande/retrait", {})
     assert r.headers["Location"].startswith("/anef?notice=anef_withdraw_confirm"), "a withdrawal is confirmed first"
     r = post_form(s, base_url, "/anef", "/anef/demande/retrait", {"confirm": "1"})

@@ -84,6 +84,18 @@ enum AnefRequests {
         ).affectedRows == 1
     }
 
+    /// A correction after filing, while the request is open (the department stays: a move to
+    /// another department is the prefectures' transfer, not a form).
+    static func correct(id: Int64, _ columnsAndValues: [(String, PGEncodable?)], db: PGConnection) throws -> Bool {
+        let sets = columnsAndValues.enumerated().map { "\($0.element.0) = $\($0.offset + 2)" }.joined(separator: ", ")
+        return try db.query(
+            """
+            UPDATE anef_requests SET \(sets), updated_at = now() WHERE id = $1
+              AND state IN ('filed', 'under_review', 'documents_requested', 'favourable', 'card_in_production', 'card_available')
+            """, [id] + columnsAndValues.map(\.1)
+        ).affectedRows == 1
+    }
+
     static func event(_ request: Int64, _ event: String, actor: String, detail: String? = nil, db: PGConnection) throws {
         try db.prepared(
             "anef_event", "INSERT INTO anef_events (request_id, event, actor, detail) VALUES ($1, $2, $3, $4)",

@@ -56,7 +56,7 @@ enum AnefFileRoutes {
 
     static func showAddressFiles(_ ctx: AnefContext) throws -> Response {
         let l = try AnefRequestRoutes.load(ctx)
-        guard l.request.isDraft else { return AnefRequestRoutes.filedRedirect() }
+        guard l.request.isDraft || AnefRequestRoutes.correctable(l.request) else { return AnefRequestRoutes.filedRedirect() }
         return addressFilesPage(ctx, l)
     }
 
@@ -80,7 +80,7 @@ enum AnefFileRoutes {
 
     static func uploadAddressFile(_ ctx: AnefContext) throws -> Response {
         let l = try AnefRequestRoutes.load(ctx)
-        guard l.request.isDraft else { return AnefRequestRoutes.filedRedirect() }
+        guard l.request.isDraft || AnefRequestRoutes.correctable(l.request) else { return AnefRequestRoutes.filedRedirect() }
         guard let addressKind = l.request.addressKind else { return .redirect(to: "/anef/demande/adresse") }
         let (kind, bytes) = try upload(ctx)
         guard let kind, addressKind.requiredFiles.contains(kind) else { throw HTTPError(400, "file kind not asked for this address") }
@@ -90,7 +90,8 @@ enum AnefFileRoutes {
             ctx.logger.notice("anef file refused: \(refusal.key)")
             return addressFilesPage(ctx, l, error: (kind, refusal.key))
         case .success(let accepted):
-            try store(ctx, l, kind, accepted, late: false)
+            // After filing (a corrected address), the new proof lands dated beside the old one.
+            try store(ctx, l, kind, accepted, late: !l.request.isDraft)
             return .redirect(to: "/anef/demande/justificatifs?notice=anef_file_saved")
         }
     }

@@ -298,9 +298,13 @@ enum AnefRequestRoutes {
         return ctx.page("anef/address", title: "anef.steps.address", data, status: status)
     }
 
+    /// A filed request still being handled: the person may correct their address (issue 13, the
+    /// person keeps control); each correction is a dated line of the history.
+    static func correctable(_ r: PermitRequest) -> Bool { !r.isDraft && PermitRequestState(rawValue: r.state)?.isOpen == true }
+
     static func showAddress(_ ctx: AnefContext) throws -> Response {
         let l = try load(ctx)
-        guard l.request.isDraft else { return filedRedirect() }
+        guard l.request.isDraft || correctable(l.request) else { return filedRedirect() }
         var form = addressForm(ctx)
         let r = l.request
         form.values = [
@@ -313,7 +317,7 @@ enum AnefRequestRoutes {
 
     static func saveAddress(_ ctx: AnefContext) throws -> Response {
         let l = try load(ctx)
-        guard l.request.isDraft else { return filedRedirect() }
+        guard l.request.isDraft || correctable(l.request) else { return filedRedirect() }
         var form = addressForm(ctx)
         form.read(try ctx.form())
         let v = form.values
@@ -325,17 +329,19 @@ enum AnefRequestRoutes {
         if !(v["postcode"] ?? "").isEmpty, Prefecture(postcode: postcode) == nil { form.fail("postcode", "anef.address.postcode_invalid") }
         for (name, value) in v where value.count > 200 { form.fail(name, "form.too_long") }
         guard form.isValid, let kind else { return addressPage(ctx, form, status: 422) }
+        let fields: [(String, PGEncodable?)] = [
+            ("address_kind", kind.rawValue), ("host_name", kind == .hosted ? v["host_name"] : nil),
+            ("domiciliation_org", kind == .domiciliation ? v["domiciliation_org"] : nil), ("address_line", v["address_line"]),
+            ("address_complement", v["address_complement"]), ("postcode", postcode), ("city", v["city"]),
+        ]
+        let filed = !l.request.isDraft
         try ctx.db.transaction { tx in
             guard
-                try AnefRequests.saveDraft(
-                    id: l.request.id,
-                    [
-                        ("address_kind", kind.rawValue), ("host_name", kind == .hosted ? v["host_name"] : nil),
-                        ("domiciliation_org", kind == .domiciliation ? v["domiciliation_org"] : nil), ("address_line", v["address_line"]),
-                        ("address_complement", v["address_complement"]), ("postcode", postcode), ("city", v["city"]),
-                    ], db: tx)
+                try filed
+                    ? AnefRequests.correct(id: l.request.id, fields, db: tx) : AnefRequests.saveDraft(id: l.request.id, fields, db: tx)
             else { return }
-            try AnefRequests.event(l.request.id, "address_saved", actor: "person", detail: kind.rawValue, db: tx)
+            try AnefRequests.event(
+                l.request.id, filed ? "address_corrected" : "address_saved", actor: "person", detail: kind.rawValue, db: tx)
         }
         // The proofs depend on the kind of address: that page comes next.
         return .redirect(to: "/anef/demande/justificatifs")
