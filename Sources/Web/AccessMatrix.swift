@@ -64,6 +64,8 @@ public enum AccessMatrix {
         "GET /pro/inscriptions/:id/coordonnees": .staff([.spadaStaff], .followedByOwnStructure),
         "POST /pro/inscriptions/:id/coordonnees": .staff([.spadaStaff], .followedByOwnStructure),
         "GET /pro/suivi": .staff(professionals),
+        // ANEF requests of people who let the structure follow them (dates only, never documents).
+        "GET /pro/demandes-titre": .staff(professionals),
         "GET /pro/personnes/:id": .staff(professionals, .followedByOwnStructure),
         "POST /pro/personnes/:id/cle": .staff(professionals, .followedByOwnStructure),
         "POST /pro/personnes/:id/hebergement": .staff([.spadaStaff], .followedByOwnStructure),
@@ -143,6 +145,8 @@ public enum AccessMatrix {
         "GET /anef/demande/recapitulatif": .anefAccount,
         "POST /anef/demande/deposer": .anefAccount,
         "POST /anef/demande/retrait": .anefAccount,
+        "POST /anef/mandats": .anefAccount,
+        "POST /anef/mandats/:id/retrait": Route.Rule(.anefAccount, .ownRecord),
         "POST /anef/pieces": .anefAccount,
         "POST /anef/demande/reponse": .anefAccount,
         "GET /anef/carte.ics": .anefAccount,

@@ -115,6 +115,7 @@ public enum RouteTable {
         AnefFileRoutes.register(&routes)
         VerifierRoutes.register(&routes)
         BlockageRoutes.register(&routes)
+        MandateRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

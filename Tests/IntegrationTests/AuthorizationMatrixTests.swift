@@ -338,6 +338,14 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             // Another account's child, file or attestation: not found, nothing changed.
             let owner = try AnefFixtures.filled(db)
             let other = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db))
+            if pattern.hasPrefix("/anef/mandats/") {
+                let spada = try Fixtures.structure(db)
+                try Mandates.grant(account: owner.account.id, structure: spada.id, until: CivilDate(year: 2099, month: 1, day: 1)!, db: db)
+                let mandate: Int64 = try XCTUnwrap(
+                    db.query("SELECT id FROM anef_mandates WHERE account_id = $1 AND revoked_at IS NULL", [owner.account.id]).first?.get(
+                        "id"))
+                return Scenario(path: path(mandate), right: .anef(owner.account.id), wrong: .anef(other.id))
+            }
             let id: String =
                 pattern.hasPrefix("/anef/pieces/")
                 ? owner.fileId.uuidString.lowercased()
@@ -372,7 +380,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         let tables = [
             "applicants", "follow_links", "paper_optouts", "postal_dispatches", "documents", "auth_events",
             "contact_verifications", "print_tokens", "anef_children", "anef_files", "anef_requests", "anef_events",
-            "anef_document_requests", "anef_blockage_reports", "anef_attestations",
+            "anef_document_requests", "anef_blockage_reports", "anef_attestations", "anef_mandates",
         ]
         var parts = try tables.map { t in
             try db.query("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS h FROM \(t) x").first?.get(

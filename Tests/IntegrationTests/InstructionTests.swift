@@ -158,6 +158,11 @@ final class InstructionTests: IntegrationTestCase {
         let first = try XCTUnwrap(queue.range(of: "/agents/prefecture/demandes/"))
         XCTAssertTrue(queue[first.upperBound...].hasPrefix("\(r.id)\""), "the incident comes first")
         XCTAssertTrue(try person.get("/anef").html.contains(escapedHTML(app.catalogues[.french].text("anef.renewal.blocked_title"))))
+        // A structure the person lets follow them sees the incident too (dates only).
+        let spada = try Fixtures.structure(db)
+        try Mandates.grant(account: account.id, structure: spada.id, until: CivilDate(year: 2099, month: 1, day: 1)!, db: db)
+        let followed = try XCTUnwrap(Mandates.followed(structure: spada.id, db: db).first { $0.number == r.number })
+        XCTAssertTrue(followed.renewalBlocked)
         // The instructor renews by hand.
         XCTAssertEqual(
             try instructor().post("/agents/prefecture/demandes/\(r.id)/renouvellement", [:]).location,

@@ -267,6 +267,7 @@ PAGES = [
     AuditedPage("prefecture-request", "/agents/prefecture/demandes/…", login=_as_staff("prefecture@demo.asile.test"),
                 prepare=_show_prefecture_request),
     AuditedPage("anef-blockage", "/anef/signaler-un-blocage"),
+    AuditedPage("pro-anef-followed", "/pro/demandes-titre", login=_as_staff(SPADA_EMAIL)),
     AuditedPage("verifier", "/verifier"),
     AuditedPage("verifier-keys", "/verifier/cles"),
 ]

@@ -170,3 +170,30 @@ def test_the_person_corrects_the_address_then_withdraws(base_url, catalogue):
     space = s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text
     assert catalogue["anef.states.withdrawn"] in parse_html(space).text
     assert catalogue["anef.events.withdrawn"] in parse_html(space).text
+
+
+def test_a_structure_follows_a_request_only_with_the_persons_consent_and_never_sees_documents(base_url, catalogue):
+    database_url = helpers.require_database_url("a request")
+    person = anef.granted_person(base_url, database_url)
+    helpers.clear_address_throttle(database_url, "anef-signup")
+    s = anef.http_account(base_url, anef.signup_fields(person, helpers.unique_email("mandat"), helpers.unique_mobile()[0]))
+    anef.file_request_over_http(base_url, s)
+    number = re.search(r"ANEF-\d{4}-\d{6}", s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).group(0)
+    spada = helpers.staff_session(base_url, helpers.SPADA_EMAIL)
+    assert number not in spada.get(base_url + "/pro/demandes-titre", timeout=HTTP_TIMEOUT).text, "no consent, nothing shown"
+    space = s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text
+    structure = re.search(r'<option value="(\d+)">SPADA Rennes', space).group(1)
+    r = post_form(s, base_url, "/anef", "/anef/mandats", {"structure": structure, "months": "6"})
+    assert r.headers["Location"].startswith("/anef?notice=anef_mandate_granted")
+    listed = spada.get(base_url + "/pro/demandes-titre", timeout=HTTP_TIMEOUT).text
+    assert number in listed and catalogue["anef.states.filed"] in parse_html(listed).text
+    assert "/anef/pieces/" not in listed and "/anef/attestations/" not in listed, "never the documents"
+    # Another structure sees nothing; the person stops it, and it is gone, journaled.
+    cada = helpers.staff_session(base_url, "cada.rennes@demo.asile.test")
+    assert number not in cada.get(base_url + "/pro/demandes-titre", timeout=HTTP_TIMEOUT).text
+    mandate = re.search(r'action="/anef/mandats/(\d+)/retrait"', s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).group(1)
+    r = post_form(s, base_url, "/anef", f"/anef/mandats/{mandate}/retrait", {})
+    assert r.headers["Location"].startswith("/anef?notice=anef_mandate_revoked")
+    assert number not in spada.get(base_url + "/pro/demandes-titre", timeout=HTTP_TIMEOUT).text
+    history_text = parse_html(s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).text
+    assert catalogue["anef.events.mandate_granted"] in history_text and catalogue["anef.events.mandate_revoked"] in history_text

@@ -48,6 +48,13 @@ enum AnefSpaceRoutes {
         let files = try AnefFiles.current(request: request.id, db: ctx.db)
         let today = ParisCalendar.civilDate(of: Date())
         data["number"] = request.number
+        data["mandates"] = try Mandates.live(account: ctx.account.id, db: ctx.db).map { m -> [String: Any] in
+            ["id": m.id, "name": m.structureName, "until": VaultText.day(m.expiresOn, ctx)]
+        }
+        data["structures"] = try Mandates.structures(db: ctx.db).map {
+            ["id": $0.id, "name": "\($0.name) (\(ctx.text("structures.\($0.kind.rawValue)")), \($0.city))"]
+        }
+        data["durations"] = MandateRoutes.durations.map { ["months": $0, "label": ctx.text("anef.mandates.months", count: $0)] }
         data["state"] = ctx.text("anef.states.\(request.state)")
         data["canWithdraw"] = PermitRequestState(rawValue: request.state)?.canMove(to: .withdrawn) == true
         if request.isDraft {

@@ -102,7 +102,7 @@ enum StaffAuthRoutes {
         case .spadaStaff:
             [
                 ("/pro/suivi", "pro.follow.title"), ("/pro/inscriptions/nouvelle", "pro.enrol.title"),
-                ("/pro/inscriptions", "pro.enrol.list_title"),
+                ("/pro/inscriptions", "pro.enrol.list_title"), ("/pro/demandes-titre", "pro.anef.title"),
             ]
         case .gudaAgent: [("/agents/guda", "guda.queue_title")]
         case .ofpraAgent:
@@ -110,7 +110,7 @@ enum StaffAuthRoutes {
                 ("/agents/ofpra/personnes", "ofpra.search_title"), ("/agents/ofpra/espaces", "ofpra.spaces_title"),
                 ("/agents/ofpra/renonciations", "optout.ofpra.queue_title"), ("/agents/ofpra/courrier", "postal.title"),
             ]
-        case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title")]
+        case .cadaStaff, .hudaStaff: [("/pro/suivi", "pro.follow.title"), ("/pro/demandes-titre", "pro.anef.title")]
         case .ofiiAgent: [("/agents/ofii/renonciations", "optout.ofii.queue_title")]
         case .prefectureInstructor: [("/agents/prefecture", "prefecture.queue.title")]
         }
