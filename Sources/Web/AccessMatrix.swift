@@ -100,6 +100,9 @@ public enum AccessMatrix {
         // Prefecture instructors (ANEF requests of their department).
         "GET /agents/prefecture": .staff(prefecture),
         "GET /agents/prefecture/demandes/:id": .staff(prefecture, .ownPrefecture),
+        "GET /agents/prefecture/guichet": .staff(prefecture),
+        "POST /agents/prefecture/guichet": .staff(prefecture),
+        "GET /agents/prefecture/demandes/:id/attestation": .staff(prefecture, .ownPrefecture),
         "POST /agents/prefecture/demandes/:id/instruction": .staff(prefecture, .ownPrefecture),
         "GET /agents/prefecture/pieces/:id": .staff(prefecture, .ownPrefecture),
         "POST /agents/prefecture/demandes/:id/documents": .staff(prefecture, .ownPrefecture),

@@ -71,6 +71,12 @@ public final class RequestContext {
         return parts
     }
 
+    /// The multipart parts when the body is multipart, else none (a form whose file is optional
+    /// may come url-encoded from a script or an old browser).
+    public func optionalParts() throws -> [MultipartPart] {
+        request.contentType.lowercased().hasPrefix("multipart/form-data") ? try multipart() : []
+    }
+
     public var logger: Logger {
         var l = app.logger
         l[metadataKey: "request_id"] = .string(request.requestId)

@@ -116,6 +116,7 @@ public enum RouteTable {
         VerifierRoutes.register(&routes)
         BlockageRoutes.register(&routes)
         MandateRoutes.register(&routes)
+        CounterRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

@@ -97,3 +97,53 @@ final class PrefectureTests: IntegrationTestCase {
         XCTAssertEqual(try b.get("/agents/prefecture").status, 404)
     }
 }
+
+/// Substitution: a request filed at the counter is the same request object the person later
+/// takes over by signing up online.
+final class CounterFilingTests: IntegrationTestCase {
+    func testACounterFilingIssuesTheAttestationAndTheOnlineSignUpTakesItOver() throws {
+        let p = try AnefFixtures.protection(db)
+        let office = try Structures.upsert(kind: .prefecture, name: "Counter 35", city: "Rennes", department: "35", db: db)
+        let staff = try StaffAccounts.upsert(
+            email: EmailAddress("counter-35@test.invalid")!, displayName: "Counter", role: .prefectureInstructor, structureId: office.id,
+            password: "instructor-pass-1", hasher: .fastForTests, db: db)
+        let agent = Browser(app: app)
+        agent.cookies["session"] = try app.sessions.start(subject: .staff, id: staff.id, replacing: nil, db: db).token
+        let fields = [
+            "identifier": p.ofpraNumber, "surnames": "haile", "given_names": "SELAM", "birth_date": "11/02/1993",
+            "marital_status": "single",
+            "address_kind": "domiciliation", "host_or_org": "Secours populaire", "address_line": "1 rue de Paris", "postcode": "35000",
+            "city": "Rennes",
+        ]
+        XCTAssertEqual(agent.post("/agents/prefecture/guichet", fields).status, 422, "the person's declaration is needed")
+        var wrong = fields
+        wrong["postcode"] = "69001"
+        wrong["declared"] = "1"
+        XCTAssertEqual(agent.post("/agents/prefecture/guichet", wrong).status, 422, "another department's address")
+        var ok = fields
+        ok["declared"] = "1"
+        let r = agent.post("/agents/prefecture/guichet", ok)
+        let location = try XCTUnwrap(r.location, r.html)
+        XCTAssertTrue(location.hasSuffix("?notice=counter_filed"), location)
+        let account: Int64 = try XCTUnwrap(
+            db.query("SELECT id FROM anef_accounts WHERE protection_id = $1", [p.id]).first?.get("id"))
+        let request = try XCTUnwrap(AnefRequests.find(account: account, db: db))
+        XCTAssertEqual(request.channel, "counter")
+        XCTAssertEqual(request.state, "filed")
+        XCTAssertEqual(try Attestations.forRequest(request.id, db: db).count, 2, "receipt and attestation at once")
+        XCTAssertEqual(try agent.get("/agents/prefecture/demandes/\(request.id)/attestation").header("Content-Type"), "application/pdf")
+        // Later, the person signs up online: the same account and request, now with their contacts.
+        let person = Browser(app: app)
+        try person.get("/anef/creer-un-compte")
+        let signup = person.post(
+            "/anef/creer-un-compte",
+            [
+                "identifier": p.ofpraNumber, "surnames": "Haile", "given_names": "Selam", "birth_date": "1993-02-11",
+                "email": "selam@example.org", "phone": "06 98 76 54 32", "password": "un-long-chemin-de-pierres-9",
+                "confirmation": "un-long-chemin-de-pierres-9",
+            ])
+        XCTAssertEqual(signup.location, "/anef/creer-un-compte/codes", signup.html)
+        XCTAssertEqual(try AnefAccounts.find(id: account, db: db)?.email, "selam@example.org")
+        XCTAssertEqual(try AnefRequests.find(account: account, db: db)?.id, request.id)
+    }
+}

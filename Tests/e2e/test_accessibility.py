@@ -268,6 +268,7 @@ PAGES = [
                 prepare=_show_prefecture_request),
     AuditedPage("anef-blockage", "/anef/signaler-un-blocage"),
     AuditedPage("pro-anef-followed", "/pro/demandes-titre", login=_as_staff(SPADA_EMAIL)),
+    AuditedPage("prefecture-counter", "/agents/prefecture/guichet", login=_as_staff("prefecture@demo.asile.test")),
     AuditedPage("verifier", "/verifier"),
     AuditedPage("verifier-keys", "/verifier/cles"),
 ]

@@ -29,7 +29,7 @@ enum AnefMessages {
 
     static func attestationReady(_ account: AnefAccount, request: PermitRequest, db: PGConnection) throws {
         let lang = Language.orFrench(account.language).code
-        for (channel, to) in [(Channel.email, account.email), (.sms, account.phone)] {
+        for (channel, to) in [(Channel.email, account.email), (.sms, account.phone)] where !to.isEmpty {
             try Outbox.enqueue(
                 OutboxMessage(
                     channel: channel, recipient: to, template: "anef_attestation_ready", language: lang, params: [:],
@@ -44,7 +44,9 @@ enum AnefMessages {
         dedup: String, db: PGConnection
     ) throws {
         let lang = Language.orFrench(account.language).code
-        for channel in channels {
+        // A request filed at the counter may have no e-mail or phone: the page and the prefecture
+        // tell the person then.
+        for channel in channels where !(channel == .email ? account.email : account.phone).isEmpty {
             try Outbox.enqueue(
                 OutboxMessage(
                     channel: channel, recipient: channel == .email ? account.email : account.phone, template: template,

@@ -44,10 +44,28 @@ enum AnefAccounts {
     /// Creates a pending account. An earlier unfinished sign-up for the same protection (or the
     /// same foreigner number) is replaced: whoever finishes proving the contacts owns it.
     static func createPending(_ a: NewAccount, db: PGConnection) throws -> Int64 {
+        // A request filed at the counter waits in an account nobody could log in to: the person's
+        // sign-up takes it over (new contacts, their password), so it stays the same request.
+        if a.role == .protected,
+            let id: Int64 = try db.query(
+                """
+                SELECT a.id FROM anef_accounts a JOIN anef_requests q ON q.account_id = a.id
+                WHERE a.opened_at IS NULL AND a.role = 'protected' AND a.protection_id = $1
+                """, [a.protectionId]
+            ).first?.get("id")
+        {
+            try db.query(
+                """
+                UPDATE anef_accounts SET email = $2, phone = $3, password_hash = $4, language = $5,
+                    email_verified_at = NULL, phone_verified_at = NULL WHERE id = $1
+                """, [id, a.email, a.phone, a.passwordHash, a.language])
+            return id
+        }
         try db.query(
             """
             DELETE FROM anef_accounts WHERE opened_at IS NULL
               AND ((role = 'protected' AND $1 = 'protected' AND protection_id = $2) OR foreigner_number = $3)
+              AND NOT EXISTS (SELECT 1 FROM anef_requests q WHERE q.account_id = anef_accounts.id)
             """, [a.role.rawValue, a.protectionId, a.foreignerNumber])
         return try db.query(
             """
@@ -60,6 +78,20 @@ enum AnefAccounts {
                 a.role.rawValue, a.protectionId, a.relationship?.rawValue, a.foreignerNumber, a.surnames, a.givenNames,
                 a.birthDate, a.email, a.phone, a.passwordHash, a.language,
             ]
+        ).first?.get("id") ?? 0
+    }
+
+    /// The account a request filed at the counter lives in until the person signs up: contacts as
+    /// given at the counter (possibly none), no password that can match, not opened.
+    static func createForCounter(protection p: ProtectionRecord, email: String, phone: String, language: String, db: PGConnection) throws
+        -> Int64
+    {
+        try db.query(
+            """
+            INSERT INTO anef_accounts (role, protection_id, foreigner_number, surnames, given_names, birth_date, email, phone,
+                                       password_hash, language, spoken_languages)
+            VALUES ('protected', $1, $2, $3, $4, $5, $6, $7, '!', $8, ARRAY[$8]) RETURNING id
+            """, [p.id, p.foreignerNumber, p.surnames, p.givenNames, p.birthDate.iso, email, phone, language]
         ).first?.get("id") ?? 0
     }
 

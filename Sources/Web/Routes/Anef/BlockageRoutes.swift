@@ -54,7 +54,8 @@ enum BlockageRoutes {
         if prefecture == nil, !(v["postcode"] ?? "").isEmpty { f.fail("postcode", "anef.address.postcode_invalid") }
         // An optional screenshot, checked and re-encoded like every image.
         var screenshot: (type: String, bytes: [UInt8])?
-        if let part = try ctx.multipart().first(where: { $0.name == "screenshot" && !($0.filename ?? "").isEmpty }), !part.body.isEmpty {
+        if let part = try ctx.optionalParts().first(where: { $0.name == "screenshot" && !($0.filename ?? "").isEmpty }), !part.body.isEmpty
+        {
             switch PermitUploads.check(part.body, as: .requestedDocument) {
             case .success(let a) where a.contentType != "application/pdf": screenshot = (a.contentType, a.bytes)
             case .success: return page(ctx, f, status: 422, screenshotError: "anef.blockage.screenshot_image")
