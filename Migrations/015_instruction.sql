@@ -29,10 +29,12 @@ CREATE UNIQUE INDEX anef_files_current ON anef_files (request_id, kind) WHERE re
 -- The decision and the card.
 ALTER TABLE anef_requests
     ADD COLUMN decision_reasons text,
-    ADD COLUMN card_type text CHECK (card_type IN ('resident_card_10_years', 'multi_year_card_4_years')),
+    ADD COLUMN card_type text CHECK (card_type IN ('resident_card_10_years', 'multi_year_card_4_years', 'multi_year_family_card_4_years')),
     ADD COLUMN decided_at timestamptz,
     ADD COLUMN card_pickup_on date,
-    ADD COLUMN card_pickup_time text CHECK (card_pickup_time ~ '^[0-2][0-9]:[0-5][0-9]$');
+    ADD COLUMN card_pickup_time text CHECK (card_pickup_time ~ '^[0-2][0-9]:[0-5][0-9]$'),
+    -- The counter the card waits at (the convoking instructor's prefecture).
+    ADD COLUMN card_office_id bigint REFERENCES structures (id);
 ALTER TABLE anef_requests ADD CONSTRAINT anef_requests_decided CHECK (
     state NOT IN ('favourable', 'card_in_production', 'card_available', 'card_handed_over', 'refused', 'closed')
     OR decided_at IS NOT NULL);

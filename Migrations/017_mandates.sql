@@ -20,4 +20,10 @@ ALTER TABLE anef_events ADD CONSTRAINT anef_events_event_check CHECK (event IN (
     'attestation_issued', 'late_file_uploaded', 'review_started', 'documents_requested', 'documents_sent',
     'review_resumed', 'decision_favourable', 'decision_refused', 'decision_closed', 'card_in_production',
     'card_available', 'card_handed_over', 'attestation_renewed', 'renewal_blocked', 'birth_certificate_received',
-    'withdrawn', 'address_corrected', 'mandate_granted', 'mandate_revoked'));
+    'withdrawn', 'address_corrected', 'mandate_granted', 'mandate_revoked', 'contacts_corrected'));
+
+-- A new e-mail or phone waits in its code's row until the code comes back.
+ALTER TABLE anef_codes ADD COLUMN target text;
+ALTER TABLE anef_codes DROP CONSTRAINT anef_codes_purpose_check;
+ALTER TABLE anef_codes ADD CONSTRAINT anef_codes_purpose_check CHECK (purpose IN (
+    'verify_email', 'verify_phone', 'reset_password', 'change_email', 'change_phone'));

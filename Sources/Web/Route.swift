@@ -117,6 +117,7 @@ public enum RouteTable {
         BlockageRoutes.register(&routes)
         MandateRoutes.register(&routes)
         CounterRoutes.register(&routes)
+        AnefContactRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

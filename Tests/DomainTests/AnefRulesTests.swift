@@ -131,6 +131,6 @@ final class RenewalPolicyTests: XCTestCase {
         XCTAssertEqual(RenewalPolicy.nextFirstDay(after: until, today: until.adding(days: -10)), until.adding(days: 1))
         XCTAssertEqual(RenewalPolicy.nextFirstDay(after: until, today: until.adding(days: 5)), until.adding(days: 5))
         XCTAssertEqual(CardType(standing: .familyOfRefugee), .residentCard10Years)
-        XCTAssertEqual(CardType(standing: .familyOfSubsidiaryProtection), .multiYearCard4Years)
+        XCTAssertEqual(CardType(standing: .familyOfSubsidiaryProtection), .multiYearFamilyCard4Years)
     }
 }

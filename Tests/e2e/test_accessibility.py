@@ -262,6 +262,7 @@ PAGES = [
     AuditedPage("anef-declarations", "/anef/demande/declarations", login=_as_anef("draft")),
     AuditedPage("anef-summary", "/anef/demande/recapitulatif", login=_as_anef("draft")),
     AuditedPage("anef-space-filed", "/anef", login=_as_anef("filed")),
+    AuditedPage("anef-contacts-change", "/anef/coordonnees", login=_as_anef("filed")),
     AuditedPage("prefecture-queue", "/agents/prefecture", login=_as_staff("prefecture@demo.asile.test"),
                 prepare=lambda page: (anef.audited_account(_settings().base_url, "filed"), page.goto("/agents/prefecture").status)[1]),
     AuditedPage("prefecture-request", "/agents/prefecture/demandes/…", login=_as_staff("prefecture@demo.asile.test"),

@@ -163,6 +163,18 @@ def test_the_person_corrects_the_address_then_withdraws(base_url, catalogue):
                    "postcode": "35000", "city": "Rennes"})
     assert r.status_code == 303, parse_html(r.text).text[:300]
     assert catalogue["anef.events.address_corrected"] in parse_html(s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).text
+    # And their e-mail: the new one counts only once its code comes back.
+    new_email = helpers.unique_email("nouveau")
+    before = anef.spooled_now()
+    r = post_form(s, base_url, "/anef/coordonnees", "/anef/coordonnees/email", {"new_email": new_email})
+    assert r.status_code == 303
+    r = post_form(s, base_url, "/anef/coordonnees", "/anef/coordonnees/confirmer", {"channel": "email", "code": "000000"})
+    assert r.status_code == 422, "a wrong code changes nothing"
+    code = anef.code_sent_to(new_email, before)
+    r = post_form(s, base_url, "/anef/coordonnees", "/anef/coordonnees/confirmer", {"channel": "email", "code": code})
+    assert r.headers["Location"] == "/anef/coordonnees?notice=anef_contact_changed"
+    assert new_email in s.get(base_url + "/anef/coordonnees", timeout=HTTP_TIMEOUT).text
+    assert catalogue["anef.events.contacts_corrected"] in parse_html(s.get(base_url + "/anef", timeout=HTTP_TIMEOUT).text).text
     r = post_form(s, base_url, "/anef", "/anef/demande/retrait", {})
     assert r.headers["Location"].startswith("/anef?notice=anef_withdraw_confirm"), "a withdrawal is confirmed first"
     r = post_form(s, base_url, "/anef", "/anef/demande/retrait", {"confirm": "1"})

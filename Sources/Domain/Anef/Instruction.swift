@@ -2,13 +2,17 @@
 public enum CardType: String, Sendable, CaseIterable {
     /// Refugees and their family: the resident card, 10 years.
     case residentCard10Years = "resident_card_10_years"
-    /// Subsidiary protection and its family members: a multi-year card of at most 4 years.
+    /// Subsidiary protection: a multi-year card of at most 4 years.
     case multiYearCard4Years = "multi_year_card_4_years"
+    /// Family members of a subsidiary-protection holder: the same card, with their own wording
+    /// ("membre de la famille d'un bénéficiaire de la protection subsidiaire").
+    case multiYearFamilyCard4Years = "multi_year_family_card_4_years"
 
     public init(standing: AttestationStanding) {
         switch standing {
         case .refugee, .familyOfRefugee: self = .residentCard10Years
-        case .subsidiaryProtection, .familyOfSubsidiaryProtection: self = .multiYearCard4Years
+        case .subsidiaryProtection: self = .multiYearCard4Years
+        case .familyOfSubsidiaryProtection: self = .multiYearFamilyCard4Years
         }
     }
 }

@@ -146,6 +146,12 @@ enum AnefAccounts {
         ).affectedRows == 1
     }
 
+    /// A new proven contact replaces the old one (a code came back from it).
+    static func setContact(id: Int64, email: String?, phone: String?, db: PGConnection) throws {
+        if let email { try db.query("UPDATE anef_accounts SET email = $2, email_verified_at = now() WHERE id = $1", [id, email]) }
+        if let phone { try db.query("UPDATE anef_accounts SET phone = $2, phone_verified_at = now() WHERE id = $1", [id, phone]) }
+    }
+
     static func setPassword(id: Int64, hash: String, db: PGConnection) throws {
         try db.query("UPDATE anef_accounts SET password_hash = $2 WHERE id = $1", [id, hash])
     }

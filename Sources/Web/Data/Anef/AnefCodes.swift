@@ -10,6 +10,9 @@ enum AnefCodes {
         case verifyEmail = "verify_email"
         case verifyPhone = "verify_phone"
         case resetPassword = "reset_password"
+        /// A new e-mail address or phone, proven before it replaces the old one (`target`).
+        case changeEmail = "change_email"
+        case changePhone = "change_phone"
     }
 
     enum Check: Equatable { case valid, wrong, expired }
@@ -21,14 +24,16 @@ enum AnefCodes {
     }
 
     /// A new code for `purpose`; earlier unused ones of the same purpose stop working.
-    static func issue(account: Int64, purpose: Purpose, secret: [UInt8], db: PGConnection) throws -> VerificationCode {
+    static func issue(account: Int64, purpose: Purpose, target: String? = nil, secret: [UInt8], db: PGConnection) throws
+        -> VerificationCode
+    {
         let code = VerificationCode.generate(using: SodiumRandom(), now: Date())
         try db.query(
             "UPDATE anef_codes SET used_at = now() WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
             [account, purpose.rawValue])
         try db.query(
-            "INSERT INTO anef_codes (account_id, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-            [account, purpose.rawValue, hash(code.digits, purpose: purpose, secret: secret), code.issuedAt, code.expiresAt])
+            "INSERT INTO anef_codes (account_id, purpose, code_hash, created_at, expires_at, target) VALUES ($1, $2, $3, $4, $5, $6)",
+            [account, purpose.rawValue, hash(code.digits, purpose: purpose, secret: secret), code.issuedAt, code.expiresAt, target])
         return code
     }
 
@@ -37,6 +42,16 @@ enum AnefCodes {
             "SELECT count(*) AS n FROM anef_codes WHERE account_id = $1 AND purpose = $2 AND created_at > now() - interval '1 hour'",
             [account, purpose.rawValue]
         ).first?.get("n") ?? 0
+    }
+
+    /// The contact a live change code would set (what the page says it was sent to).
+    static func pendingTarget(account: Int64, purpose: Purpose, db: PGConnection) throws -> String? {
+        try db.query(
+            """
+            SELECT target FROM anef_codes WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+              AND attempts < $3 ORDER BY created_at DESC LIMIT 1
+            """, [account, purpose.rawValue, maxAttempts]
+        ).first?.optional("target")
     }
 
     /// Checks a typed code against the live one and uses it up when it matches. Every wrong try

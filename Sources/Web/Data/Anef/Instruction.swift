@@ -50,9 +50,10 @@ enum Instruction {
             [request, reasons, card?.rawValue])
     }
 
-    static func setPickup(request: Int64, on day: CivilDate, at time: TimeOfDay, db: PGConnection) throws {
+    static func setPickup(request: Int64, on day: CivilDate, at time: TimeOfDay, office: Int64?, db: PGConnection) throws {
         try db.query(
-            "UPDATE anef_requests SET card_pickup_on = $2, card_pickup_time = $3 WHERE id = $1", [request, day.iso, time.hhmm])
+            "UPDATE anef_requests SET card_pickup_on = $2, card_pickup_time = $3, card_office_id = $4 WHERE id = $1",
+            [request, day.iso, time.hhmm, office])
     }
 
     /// Decision, card and pickup as stored (read by both sides).
@@ -62,12 +63,13 @@ enum Instruction {
         let decidedAt: Date?
         let pickupOn: CivilDate?
         let pickupTime: TimeOfDay?
+        let officeId: Int64?
     }
 
     static func outcome(request: Int64, db: PGConnection) throws -> Outcome {
         let r = try db.query(
             """
-            SELECT decision_reasons, card_type, decided_at, card_pickup_on::text AS card_pickup_on, card_pickup_time
+            SELECT decision_reasons, card_type, decided_at, card_pickup_on::text AS card_pickup_on, card_pickup_time, card_office_id
             FROM anef_requests WHERE id = $1
             """, [request]
         ).first
@@ -76,7 +78,8 @@ enum Instruction {
             card: try r?.optional("card_type", as: String.self).flatMap(CardType.init(rawValue:)),
             decidedAt: try r?.optional("decided_at"),
             pickupOn: try r?.optional("card_pickup_on", as: String.self).flatMap(CivilDate.init(iso:)),
-            pickupTime: try r?.optional("card_pickup_time", as: String.self).flatMap(TimeOfDay.init(hhmm:)))
+            pickupTime: try r?.optional("card_pickup_time", as: String.self).flatMap(TimeOfDay.init(hhmm:)),
+            officeId: try r?.optional("card_office_id"))
     }
 
     /// Whether the renewal of this attestation was already reported blocked (one incident, one message).

@@ -263,7 +263,7 @@ enum PrefectureRoutes {
         let moved = try ctx.db.transaction { tx -> Bool in
             guard try PrefectureRequests.lockedState(r.id, db: tx) == step.0 else { return false }
             // The pickup first: the schema wants it in place before the card counts as available.
-            if let (day, time) = pickup { try Instruction.setPickup(request: r.id, on: day, at: time, db: tx) }
+            if let (day, time) = pickup { try Instruction.setPickup(request: r.id, on: day, at: time, office: office?.id, db: tx) }
             guard try PrefectureRequests.move(r.id, from: step.0, to: step.1, event: step.2, staff: ctx.staff.id, db: tx) else {
                 return false
             }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import Postgres
 
 /// `/anef`: for a visitor, who the service is for and the ways in; for a logged-in account, the
 /// request, its state and dated history, the files sent, the documents to download and, in
@@ -17,11 +18,11 @@ enum AnefSpaceRoutes {
     /// The card's collection, for the phone's calendar.
     static func cardCalendar(_ ctx: AnefContext) throws -> Response {
         guard let r = try AnefRequests.find(account: ctx.account.id, db: ctx.db),
-            r.state == PermitRequestState.cardAvailable.rawValue,
-            let day = try Instruction.outcome(request: r.id, db: ctx.db).pickupOn,
-            let time = try Instruction.outcome(request: r.id, db: ctx.db).pickupTime
+            r.state == PermitRequestState.cardAvailable.rawValue
         else { throw HTTPError.notFound }
-        let office = try r.department.flatMap { try PrefectureRequests.office(department: $0, db: ctx.db) }
+        let outcome = try Instruction.outcome(request: r.id, db: ctx.db)
+        guard let day = outcome.pickupOn, let time = outcome.pickupTime else { throw HTTPError.notFound }
+        let office = try cardOffice(r, outcome, db: ctx.db)
         let visit = InterviewAppointment(
             date: day, time: time, place: office?.name ?? "",
             address: [office?.address, office?.city].compactMap { $0 }.joined(separator: ", "),
@@ -48,6 +49,7 @@ enum AnefSpaceRoutes {
         let files = try AnefFiles.current(request: request.id, db: ctx.db)
         let today = ParisCalendar.civilDate(of: Date())
         data["number"] = request.number
+        data["hasRequest"] = true
         data["mandates"] = try Mandates.live(account: ctx.account.id, db: ctx.db).map { m -> [String: Any] in
             ["id": m.id, "name": m.structureName, "until": VaultText.day(m.expiresOn, ctx)]
         }
@@ -106,6 +108,12 @@ enum AnefSpaceRoutes {
         return ctx.page("anef/space", title: "anef.space.title", data, status: lateError == nil && askError == nil ? 200 : 422)
     }
 
+    /// Where the card waits: the convoking instructor's prefecture, else the department's.
+    static func cardOffice(_ r: PermitRequest, _ outcome: Instruction.Outcome, db: PGConnection) throws -> Structure? {
+        if let id = outcome.officeId, let s = try Structures.find(id: id, db: db) { return s }
+        return try r.department.flatMap { try PrefectureRequests.office(department: $0, db: db) }
+    }
+
     /// What the prefecture asked, decided or issued, in plain words, with what to do next.
     static func instruction(_ ctx: AnefContext, _ r: PermitRequest, today: CivilDate, askError: String?, into data: inout [String: Any])
         throws
@@ -133,7 +141,7 @@ enum AnefSpaceRoutes {
         default: break
         }
         if state == .cardAvailable, let day = outcome.pickupOn, let time = outcome.pickupTime {
-            let office = try r.department.flatMap { try PrefectureRequests.office(department: $0, db: ctx.db) }
+            let office = try cardOffice(r, outcome, db: ctx.db)
             data["pickup"] = [
                 "day": VaultText.day(day, ctx), "time": time.hhmm, "office": office?.name ?? "",
                 "address": [office?.address, office?.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
