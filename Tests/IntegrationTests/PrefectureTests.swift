@@ -125,6 +125,7 @@ final class CounterFilingTests: IntegrationTestCase {
         let r = agent.post("/agents/prefecture/guichet", ok)
         let location = try XCTUnwrap(r.location, r.html)
         XCTAssertTrue(location.hasSuffix("?notice=counter_filed"), location)
+        XCTAssertEqual(agent.post("/agents/prefecture/guichet", ok).status, 409, "a second counter filing for the same person")
         let account: Int64 = try XCTUnwrap(
             db.query("SELECT id FROM anef_accounts WHERE protection_id = $1", [p.id]).first?.get("id"))
         let request = try XCTUnwrap(AnefRequests.find(account: account, db: db))

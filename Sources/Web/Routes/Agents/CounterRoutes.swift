@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTP
+import Postgres
 
 /// Substitution (decree 2023-191): when the online route fails someone, an instructor files
 /// the request at the counter on their behalf. It is the same request object (channel
@@ -108,40 +109,50 @@ enum CounterRoutes {
         }
         let today = ParisCalendar.civilDate(of: Date())
         let issuer = AttestationIssuer(key: ctx.app.signingKey, publicURL: ctx.app.config.publicURL)
-        let requestId = try ctx.db.transaction { tx -> Int64 in
-            let accountId = try AnefAccounts.createForCounter(protection: protection, email: email, phone: phone, language: "fr", db: tx)
-            let draft = try AnefRequests.findOrStart(account: accountId, db: tx)
-            let named = v["host_or_org"]
-            guard
-                try AnefRequests.saveDraft(
-                    id: draft.id,
-                    [
-                        ("channel", "counter"), ("civil_status_checked_at", Date()), ("marital_status", marital.rawValue),
-                        ("address_kind", kind.rawValue), ("host_name", kind == .hosted ? named : nil),
-                        ("domiciliation_org", kind == .domiciliation ? named : nil), ("address_line", v["address_line"]),
-                        ("postcode", postcode), ("city", v["city"]), ("contacts_checked_at", Date()), ("photo_code", photo?.value),
-                        ("declared_truthful", true), ("declared_not_polygamous", marital.needsNonPolygamyDeclaration ? true : nil),
-                    ], db: tx),
-                try AnefRequests.file(id: draft.id, department: prefecture.department, db: tx),
-                let request = try AnefRequests.find(account: accountId, db: tx), let account = try AnefAccounts.find(id: accountId, db: tx)
-            else { throw HTTPError(409, "counter request not filed") }
-            if let (scanKind, accepted) = scan {
-                _ = try AnefFiles.store(
-                    request: request.id, kind: scanKind, contentType: accepted.contentType, bytes: accepted.bytes, afterFiling: false,
-                    db: tx)
+        let requestId: Int64
+        do {
+            requestId = try ctx.db.transaction { tx -> Int64 in
+                let accountId = try AnefAccounts.createForCounter(
+                    protection: protection, email: email, phone: phone, language: "fr", db: tx)
+                let draft = try AnefRequests.findOrStart(account: accountId, db: tx)
+                let named = v["host_or_org"]
+                guard
+                    try AnefRequests.saveDraft(
+                        id: draft.id,
+                        [
+                            ("channel", "counter"), ("civil_status_checked_at", Date()), ("marital_status", marital.rawValue),
+                            ("address_kind", kind.rawValue), ("host_name", kind == .hosted ? named : nil),
+                            ("domiciliation_org", kind == .domiciliation ? named : nil), ("address_line", v["address_line"]),
+                            ("postcode", postcode), ("city", v["city"]), ("contacts_checked_at", Date()), ("photo_code", photo?.value),
+                            ("declared_truthful", true), ("declared_not_polygamous", marital.needsNonPolygamyDeclaration ? true : nil),
+                        ], db: tx),
+                    try AnefRequests.file(id: draft.id, department: prefecture.department, db: tx),
+                    let request = try AnefRequests.find(account: accountId, db: tx),
+                    let account = try AnefAccounts.find(id: accountId, db: tx)
+                else { throw HTTPError(409, "counter request not filed") }
+                if let (scanKind, accepted) = scan {
+                    _ = try AnefFiles.store(
+                        request: request.id, kind: scanKind, contentType: accepted.contentType, bytes: accepted.bytes, afterFiling: false,
+                        db: tx)
+                }
+                try tx.query(
+                    "INSERT INTO anef_events (request_id, event, actor, staff_id, detail) VALUES ($1, 'filed', 'staff', $2, 'counter')",
+                    [request.id, ctx.staff.id])
+                _ = try issuer.issueAtFiling(
+                    .init(account: account, protection: protection, request: request, prefecture: prefecture), today: today, db: tx)
+                try AnefRequests.event(request.id, "receipt_issued", actor: "system", db: tx)
+                try AnefRequests.event(request.id, "attestation_issued", actor: "system", db: tx)
+                try AnefMessages.attestationReady(account, request: request, db: tx)
+                try Audit.record(
+                    ctx, "counter_filing", applicant: try PrefectureRequests.applicantId(protection: protection.id, db: tx),
+                    detail: request.number, db: tx)
+                return request.id
             }
-            try tx.query(
-                "INSERT INTO anef_events (request_id, event, actor, staff_id, detail) VALUES ($1, 'filed', 'staff', $2, 'counter')",
-                [request.id, ctx.staff.id])
-            _ = try issuer.issueAtFiling(
-                .init(account: account, protection: protection, request: request, prefecture: prefecture), today: today, db: tx)
-            try AnefRequests.event(request.id, "receipt_issued", actor: "system", db: tx)
-            try AnefRequests.event(request.id, "attestation_issued", actor: "system", db: tx)
-            try AnefMessages.attestationReady(account, request: request, db: tx)
-            try Audit.record(
-                ctx, "counter_filing", applicant: try PrefectureRequests.applicantId(protection: protection.id, db: tx),
-                detail: request.number, db: tx)
-            return request.id
+        } catch let e as PGError where e.isUniqueViolation {
+            // The number already belongs to another account (a family member's, say), or the
+            // photo code was used: said on the form, never a 500.
+            f.fail("identifier", "prefecture.counter.conflict")
+            return page(ctx, f, status: 409)
         }
         return .redirect(to: "/agents/prefecture/demandes/\(requestId)?notice=counter_filed")
     }
