@@ -21,4 +21,16 @@ enum PDFResponse {
         r.setHeader(.cacheControl, "no-store")
         return r
     }
+
+    /// A stored upload (PDF, JPEG or PNG, checked by content when it came in), served inline
+    /// under the same sandbox: PDFs through `make`, images as they were re-encoded.
+    static func upload(_ bytes: [UInt8], contentType: String, name: String) -> Response {
+        if contentType == "application/pdf" { return make(bytes, filename: "\(name).pdf", download: false) }
+        var r = Response(
+            status: .ok,
+            headers: [.contentType: contentType, .xContentTypeOptions: "nosniff", .contentSecurityPolicy: contentSecurityPolicy],
+            body: bytes)
+        r.setHeader(.cacheControl, "no-store")
+        return r
+    }
 }

@@ -162,10 +162,7 @@ enum PrefectureRoutes {
             throw HTTPError.notFound
         }
         try Audit.record(ctx, "view_anef_file", detail: "request \(request): \(f.kind.rawValue)")
-        if f.contentType == "application/pdf" { return PDFResponse.make(bytes, filename: "\(f.kind.rawValue).pdf", download: false) }
-        var r = Response(status: .ok, headers: [.contentType: f.contentType, .xContentTypeOptions: "nosniff"], body: bytes)
-        r.setHeader(.contentSecurityPolicy, PDFResponse.contentSecurityPolicy)
-        return r
+        return PDFResponse.upload(bytes, contentType: f.contentType, name: f.kind.rawValue)
     }
 
     // MARK: instruction
@@ -320,9 +317,7 @@ enum PrefectureRoutes {
         guard let (type, bytes) = try BlockageReports.screenshot(id: id, department: try department(ctx), db: ctx.db) else {
             throw HTTPError.notFound
         }
-        var r = Response(status: .ok, headers: [.contentType: type, .xContentTypeOptions: "nosniff"], body: bytes)
-        r.setHeader(.contentSecurityPolicy, PDFResponse.contentSecurityPolicy)
-        return r
+        return PDFResponse.upload(bytes, contentType: type, name: "capture")
     }
 
     /// The answer goes to the contact the person gave (e-mail or SMS), once.

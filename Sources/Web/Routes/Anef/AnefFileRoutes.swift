@@ -209,12 +209,7 @@ enum AnefFileRoutes {
 
     static func downloadFile(_ ctx: AnefContext, _ id: UUID) throws -> Response {
         guard let (file, bytes) = try AnefFiles.content(publicId: id, account: ctx.account.id, db: ctx.db) else { throw HTTPError.notFound }
-        if file.contentType == "application/pdf" {
-            return PDFResponse.make(bytes, filename: "\(file.kind.rawValue).pdf", download: false)
-        }
-        var r = Response(status: .ok, headers: [.contentType: file.contentType, .xContentTypeOptions: "nosniff"], body: bytes)
-        r.setHeader(.contentSecurityPolicy, PDFResponse.contentSecurityPolicy)
-        return r
+        return PDFResponse.upload(bytes, contentType: file.contentType, name: file.kind.rawValue)
     }
 
     static func downloadAttestation(_ ctx: AnefContext, _ id: UUID) throws -> Response {

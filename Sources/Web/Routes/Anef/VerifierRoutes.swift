@@ -83,7 +83,6 @@ enum VerifierRoutes {
     }
 
     static func keys(_ ctx: RequestContext) throws -> Response {
-        try SigningKeys.publish(certificateId: ctx.app.signingKey.certificateId, publicKeyPEM: ctx.app.signingKey.publicKeyPEM, db: ctx.db)
         let rows = try SigningKeys.all(db: ctx.db).map { k -> [String: Any] in
             [
                 "id": k.certificateId, "pem": k.publicKeyPEM, "since": DisplayFormat.dateTime(k.firstUsedAt, ctx.language),
