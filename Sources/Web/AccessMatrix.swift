@@ -27,6 +27,7 @@ public enum AccessMatrix {
         "GET /anef": .anyone,
         "GET /demo/messages": .staff(admin),
         "GET /__test/sleep": .testOnly,
+        "GET /__test/clock": .testOnly,
         // Staff sign-in (professionals and agents) and everyone's logout.
         "GET /connexion": .anyone,
         "POST /connexion": .anyone,
@@ -45,7 +46,8 @@ public enum AccessMatrix {
         "POST /usager/mot-de-passe-oublie": .anyone,
         "GET /usager/cle-perdue": .anyone,
         "POST /usager/cle-perdue": .anyone,
-        "GET /usager/espace": .applicant,
+        // Also while a closed space is read-only: the home shows the documents and deadlines.
+        "GET /usager/espace": .applicantReadOnly,
         "GET /usager/coordonnees": .applicant,
         "POST /usager/coordonnees/telephone": .applicant,
         "POST /usager/coordonnees/email": .applicant,
@@ -57,6 +59,7 @@ public enum AccessMatrix {
         "GET /usager/documents/:id/pdf": .documentOwner,
         "GET /usager/documents/:id/calendrier.ics": .documentOwner,
         "GET /usager/documents/:id/accuse": .documentOwner,
+        "POST /usager/documents/:id/aide-juridictionnelle": .documentOwner,
         // Professionals (SPADA, CADA, HUDA).
         "GET /pro/inscriptions": .staff([.spadaStaff]),
         "GET /pro/inscriptions/nouvelle": .staff([.spadaStaff]),
@@ -170,6 +173,8 @@ public enum AccessMatrix {
         "GET /admin/messages": .staff(admin),
         "POST /admin/messages/:id/retry": .staff(admin, .platform),
         "GET /admin/journal": .staff(admin),
+        // Delivery receipts of the SMS gateway and the mail bounce processor (bearer token).
+        "POST /api/accuses-de-reception": .providerCallback,
     ]
 
     static func rule(_ method: HTTPRequest.Method, _ pattern: String) -> Route.Rule {

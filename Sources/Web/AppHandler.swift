@@ -57,7 +57,8 @@ public final class AppHandler: RequestHandler {
             ctx.request.pathParameters = params
         }
         try loadSession(ctx)
-        if !ctx.request.isSafeMethod {
+        // A provider's callback has no browser, hence no CSRF token: its bearer token stands in.
+        if !ctx.request.isSafeMethod, route.access != .providerCallback {
             let submitted = try ctx.form()[CSRF.fieldName]
             guard app.csrf.isValid(submitted, bindingTo: ctx.csrfBinding) else {
                 throw HTTPError(403, "missing or invalid CSRF token")
@@ -75,10 +76,16 @@ public final class AppHandler: RequestHandler {
             ctx.csrfBinding = session.token
             switch session.subject {
             case .staff: ctx.staff = try StaffAccounts.find(id: session.subjectId, db: db)
-            // Only an open space makes a logged-in applicant (belt and braces for every way in).
+            // Only an open space makes a logged-in applicant (belt and braces for every way in),
+            // or a closed one still readable, marked so: `.applicant` routes then refuse it.
             case .applicant:
-                ctx.applicant = try Applicants.find(id: session.subjectId, db: db)
-                    .flatMap { $0.closedAt == nil && $0.spaceAvailableAt != nil ? $0 : nil }
+                if let person = try Applicants.find(id: session.subjectId, db: db), person.spaceAvailableAt != nil {
+                    switch try ClosedSpaces.access(person, ctx) {
+                    case .open: ctx.applicant = person
+                    case .readOnly(let until): (ctx.applicant, ctx.applicantReadOnlyUntil) = (person, until)
+                    case .ended: break
+                    }
+                }
             case .activation: ctx.activatingApplicantId = session.subjectId
             // Only a finished sign-up (both contacts proven) makes a logged-in ANEF account.
             case .anef: ctx.anefAccount = try AnefAccounts.find(id: session.subjectId, db: db).flatMap { $0.isOpen ? $0 : nil }

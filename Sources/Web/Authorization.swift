@@ -1,3 +1,4 @@
+import Domain
 import HTTP
 
 /// Applies a route's `access` rule. Returns the answer for a refused visitor, or nil to go on.
@@ -6,11 +7,17 @@ enum Authorization {
         switch access {
         case .anyone, .documentOwner:
             return nil
+        case .providerCallback:
+            return ReceiptRoutes.isAuthorized(ctx) ? nil : ReceiptRoutes.unauthorized()
         case .testOnly:
             return ctx.app.config.environment == .test ? nil : ctx.errorPage(404)
         case .anyStaff:
             return ctx.staff == nil ? askToLogIn(ctx) : nil
         case .applicant:
+            guard ctx.applicant != nil else { return askToLogIn(ctx, at: "/usager/connexion") }
+            // A closed space still readable: this route would change something (or is not a reading one).
+            return ctx.applicantReadOnlyUntil == nil ? nil : readOnlyRefusal(ctx)
+        case .applicantReadOnly:
             return ctx.applicant == nil ? askToLogIn(ctx, at: "/usager/connexion") : nil
         case .anefAccount:
             return ctx.anefAccount == nil ? askToLogIn(ctx, at: "/anef/connexion") : nil
@@ -23,6 +30,13 @@ enum Authorization {
                 "staff \(staff.id) (\(staff.role.rawValue)) refused \(ctx.request.method.rawValue) \(ctx.request.loggablePath)")
             return ctx.errorPage(403)
         }
+    }
+
+    /// The clear page for the owner of a read-only space: what they can still do; nothing changed.
+    private static func readOnlyRefusal(_ ctx: RequestContext) -> Response {
+        ctx.page(
+            "usager/read-only", title: "usager.read_only.title",
+            ["until": ctx.applicantReadOnlyUntil.map { VaultText.day($0, ctx) } ?? ""], status: 403)
     }
 
     /// A logged-out visitor on a GET is sent to the login page; anything else is refused.

@@ -1,4 +1,6 @@
+import Domain
 import Foundation
+import Outbox
 import Security
 
 /// Settings read once at start-up from the environment (see README for the list).
@@ -24,6 +26,15 @@ public struct Config: Sendable {
     /// Required in production; elsewhere a key made at start-up stands in (its documents stop
     /// verifying at the next restart, which is fine for a throw-away stack).
     public var signingKeyPEM: String?
+    /// ASYLUM_RECEIPT_TOKEN: what providers' delivery receipts present (bearer) at
+    /// POST /api/accuses-de-reception; nil refuses them all. See `ReceiptRoutes`.
+    public var receiptToken: String?
+    /// The clock of legal rules (notification, deadlines, escalation): the system's, or in the
+    /// test environment only, `TestClock` (ASYLUM_TEST_CLOCK_FILE; refused elsewhere).
+    public var legalClock: any LegalClock = SystemClock()
+    /// Days a closed space stays readable after the closure or the last decision's
+    /// notification, whichever is later (ASYLUM_CLOSED_ACCESS_DAYS, see `ClosedSpaceAccess`).
+    public var closedAccessDays: Int = ClosedSpaceAccess.defaultDays
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         let root = env["ASYLUM_ROOT"] ?? FileManager.default.currentDirectoryPath
@@ -38,6 +49,12 @@ public struct Config: Sendable {
             maxBodyBytes: Int(env["ASYLUM_MAX_BODY"] ?? "") ?? 12 * 1024 * 1024,
             publicURL: env["ASYLUM_PUBLIC_URL"] ?? "http://127.0.0.1:8080")
         config.demoMessages = try flag(env, "ASYLUM_DEMO_MESSAGES")
+        if let days = env["ASYLUM_CLOSED_ACCESS_DAYS"] {
+            guard let n = Int(days), n > 0 else {
+                throw ConfigError(description: "ASYLUM_CLOSED_ACCESS_DAYS must be a positive number of days, not \(days)")
+            }
+            config.closedAccessDays = n
+        }
         if let file = env["ASYLUM_SIGNING_KEY_FILE"] {
             guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigError(description: "cannot read ASYLUM_SIGNING_KEY_FILE \(file)")
@@ -46,6 +63,12 @@ public struct Config: Sendable {
         } else if config.environment == .production {
             throw ConfigError(description: "set ASYLUM_SIGNING_KEY_FILE (asylum-admin signing-key writes one)")
         }
+        do {
+            config.legalClock = try TestClock.from(env, environment: config.environment.rawValue)
+        } catch let refused as TestClock.Refused {
+            throw ConfigError(description: refused.description)
+        }
+        config.receiptToken = try receiptToken(env, environment: config.environment)
         try config.checkDemoFeatures()
         return config
     }

@@ -53,7 +53,8 @@ public struct StaffContext: IdentifiedContext {
     public static func isGuaranteed(by access: Route.Access) -> Bool {
         switch access {
         case .staff, .anyStaff: return true
-        case .anyone, .applicant, .activation, .testOnly, .documentOwner, .anefAccount: return false
+        case .anyone, .applicant, .applicantReadOnly, .activation, .testOnly, .documentOwner, .anefAccount, .providerCallback:
+            return false
         }
     }
 
@@ -61,7 +62,8 @@ public struct StaffContext: IdentifiedContext {
 }
 
 /// A handler's context behind the `.applicant` rule: `ctx.applicant` is the logged-in
-/// applicant whose space is open, never nil.
+/// applicant whose space is open, never nil (behind `.applicantReadOnly`, possibly a closed
+/// space still readable: `ctx.applicantReadOnlyUntil` is then set).
 @dynamicMemberLookup
 public struct ApplicantContext: IdentifiedContext {
     public let base: RequestContext
@@ -71,7 +73,7 @@ public struct ApplicantContext: IdentifiedContext {
         base.applicant.map { ApplicantContext(base: base, applicant: $0) }
     }
 
-    public static func isGuaranteed(by access: Route.Access) -> Bool { access == .applicant }
+    public static func isGuaranteed(by access: Route.Access) -> Bool { access == .applicant || access == .applicantReadOnly }
 
     public subscript<T>(dynamicMember keyPath: KeyPath<RequestContext, T>) -> T { base[keyPath: keyPath] }
 }
@@ -223,7 +225,8 @@ extension Router where Route == Web.Route {
         group(prefix, body)
     }
 
-    /// Applicant handlers: each gets an `ApplicantContext`; each route's rule must be `.applicant`.
+    /// Applicant handlers: each gets an `ApplicantContext`; each route's rule must be `.applicant`
+    /// (or `.applicantReadOnly`).
     mutating func applicant(_ prefix: String = "", _ body: (inout RouteGroup<ApplicantContext>) -> Void) {
         group(prefix, body)
     }

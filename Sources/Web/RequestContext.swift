@@ -19,6 +19,9 @@ public final class RequestContext {
     public var staff: StaffAccount?
     /// The logged-in applicant (session subject `applicant`).
     public var applicant: Applicant?
+    /// Set when that applicant's space is closed but still readable (`ClosedSpaceAccess`):
+    /// the last day they may read it. Only `.applicantReadOnly` routes let them through.
+    public var applicantReadOnlyUntil: CivilDate?
     /// The logged-in ANEF account (session subject `anef`, sign-up finished).
     public var anefAccount: AnefAccount?
     /// The applicant who proved their key and must choose a password (subject `activation`).
@@ -29,6 +32,9 @@ public final class RequestContext {
     var csrfBinding: String
     /// Set when the browser had no pre-login CSRF cookie yet: sent with the response.
     let newCSRFCookie: String?
+    /// Now for legal rules (notification, deadlines): read once, so one page tells one time.
+    /// The test clock moves it in the test environment; sessions and throttles keep real time.
+    public let now: Date
 
     init(request: Request, app: App, db: PGConnection, language: Language) {
         self.request = request
@@ -37,6 +43,7 @@ public final class RequestContext {
         self.language = language
         catalogue = app.catalogues[language]
         cookieNames = CookieNames(secure: request.isSecure)
+        now = app.config.legalClock.now()
         // Only a cookie we issued (signed) is adopted; anything else is replaced.
         if let existing = request.cookies[cookieNames.csrf], app.csrf.isIssued(existing) {
             csrfBinding = existing

@@ -10,8 +10,12 @@ public struct Route: Sendable {
         case staff(Set<Role>)
         /// Any logged-in staff member.
         case anyStaff
-        /// A logged-in asylum applicant whose space is open.
+        /// A logged-in asylum applicant whose space is open. While a closed space is read-only
+        /// (`ClosedSpaceAccess`), its owner is refused these routes with the read-only page.
         case applicant
+        /// A logged-in applicant, also while their closed space is read-only: routes that only
+        /// show (never change) what is theirs.
+        case applicantReadOnly
         /// Someone who proved their connection key and must now choose a password.
         case activation
         /// A logged-in ANEF account (a protected person or a family member) whose sign-up is finished.
@@ -19,8 +23,13 @@ public struct Route: Sendable {
         /// Only when ASYLUM_ENV=test (hooks for the end-to-end suite).
         case testOnly
         /// Anyone may ask; the handler serves the document only to the applicant it belongs to
-        /// and records every other attempt (403 for staff and logged-out visitors, 404 for others).
+        /// (also while their closed space is read-only) and records every other attempt (404 for
+        /// another applicant, 403 for staff, the login with a way back for logged-out visitors).
         case documentOwner
+        /// A provider's server calling back (delivery receipts): no session and no CSRF token,
+        /// which only this access skips; it proves itself with the bearer token of
+        /// ASYLUM_RECEIPT_TOKEN, checked before the handler runs (401 otherwise).
+        case providerCallback
     }
 
     /// Which records a path's `:id` may name for this caller. The handler enforces it by loading
@@ -56,9 +65,11 @@ public struct Route: Sendable {
         public static let anyone = Rule(.anyone)
         public static let anyStaff = Rule(.anyStaff)
         public static let applicant = Rule(.applicant)
+        public static let applicantReadOnly = Rule(.applicantReadOnly)
         public static let activation = Rule(.activation)
         public static let testOnly = Rule(.testOnly)
         public static let anefAccount = Rule(.anefAccount)
+        public static let providerCallback = Rule(.providerCallback)
         public static let documentOwner = Rule(.documentOwner, .ownRecord)
         public static func staff(_ roles: Set<Role>, _ scope: RecordScope = .none) -> Rule { Rule(.staff(roles), scope) }
     }
@@ -101,6 +112,7 @@ public enum RouteTable {
         OfpraSpaceRoutes.register(&routes)
         OfpraFileRoutes.register(&routes)
         UsagerDocumentRoutes.register(&routes)
+        UsagerLegalAidRoutes.register(&routes)
         FollowRoutes.register(&routes)
         JournalRoutes.register(&routes)
         OptOutRoutes.register(&routes)
@@ -118,6 +130,7 @@ public enum RouteTable {
         MandateRoutes.register(&routes)
         CounterRoutes.register(&routes)
         AnefContactRoutes.register(&routes)
+        ReceiptRoutes.register(&routes)
         if environment == .test { TestRoutes.register(&routes) }
         return routes
     }

@@ -31,9 +31,14 @@ struct SeedDemo: ParsableCommand {
         DemoStructures(
             spada: try Structures.upsert(
                 kind: .spada, name: "SPADA Rennes – Coallia", city: "Rennes",
-                address: "12 rue de Brest", phone: "02 99 00 00 01", gudaSite: "rennes", db: db),
-            cada: try Structures.upsert(kind: .cada, name: "CADA Rennes Nord", city: "Rennes", address: "4 allée des Tilleuls", db: db),
-            huda: try Structures.upsert(kind: .huda, name: "HUDA Lyon Est", city: "Lyon", address: "88 cours Gambetta", db: db),
+                address: "12 rue de Brest", phone: "02 99 00 00 01", gudaSite: "rennes",
+                email: "equipe.spada-rennes@demo.asile.test", db: db),
+            cada: try Structures.upsert(
+                kind: .cada, name: "CADA Rennes Nord", city: "Rennes", address: "4 allée des Tilleuls",
+                email: "equipe.cada-rennes@demo.asile.test", db: db),
+            huda: try Structures.upsert(
+                kind: .huda, name: "HUDA Lyon Est", city: "Lyon", address: "88 cours Gambetta",
+                email: "equipe.huda-lyon@demo.asile.test", db: db),
             gudaRennes: try Structures.upsert(kind: .guda, name: "GUDA Rennes", city: "Rennes", gudaSite: "rennes", db: db),
             gudaLyon: try Structures.upsert(kind: .guda, name: "GUDA Lyon", city: "Lyon", gudaSite: "lyon", db: db),
             ofii: try Structures.upsert(kind: .ofii, name: "OFII Rennes", city: "Rennes", db: db),
@@ -165,8 +170,9 @@ struct SeedDemo: ParsableCommand {
     func documents(for person: Applicant, db: PGConnection) throws {
         guard try Documents.forApplicant(person.id, db: db).isEmpty else { return }
         let today = ParisCalendar.civilDate(of: Date())
+        // OFPRA interviews on working days: never a weekend or a public holiday.
         let interview = InterviewAppointment(
-            date: today.adding(days: 12), time: TimeOfDay(hour: 9, minute: 30)!,
+            date: FrenchPublicHolidays.nextWorkingDay(onOrAfter: today.adding(days: 12)), time: TimeOfDay(hour: 9, minute: 30)!,
             place: "OFPRA, salle 4", address: "201 rue Carnot, 94120 Fontenay-sous-Bois",
             interpreterLanguage: "prs")
         let plan: [(DocumentKind, Int, Bool)] = [

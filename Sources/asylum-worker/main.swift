@@ -36,6 +36,9 @@ struct Worker: ParsableCommand {
     @Option(help: "Seconds between runs of the reminder job (unread documents, absent applicants).")
     var reminderInterval: Double = 300
 
+    @Flag(help: "With --once: run the reminder, escalation and renewal jobs first (at the legal clock's now), then deliver.")
+    var runJobs = false
+
     @Flag(help: "Log at debug level (rendered bodies too, except in production).")
     var verbose = false
 
@@ -82,6 +85,7 @@ struct Worker: ParsableCommand {
         config.pollInterval = pollInterval
         config.lease = lease
         config.retry.maxAttempts = maxAttempts
+        config.outageThreshold = env.outageThreshold
 
         let db = PGConnection(conninfo: env.databaseURL)
         let worker: OutboxWorker
@@ -111,6 +115,14 @@ struct Worker: ParsableCommand {
 
         if once {
             do {
+                if runJobs {
+                    // No advisory lock here: a long-running worker may hold it, and the jobs'
+                    // keys make a second run harmless.
+                    let jobsDB = PGConnection(conninfo: env.databaseURL)
+                    let now = env.legalClock.now()
+                    try ReminderJob(logger: logger).run(jobsDB, now: now)
+                    _ = try renewals(env.publicURL)?.run(today: ParisCalendar.civilDate(of: now), db: jobsDB)
+                }
                 let report = try worker.drainOnce()
                 logger.info(
                     "drained: claimed=\(report.claimed) sent=\(report.sent) retried=\(report.retried) dead=\(report.dead) failed=\(report.failed) released=\(report.released) rescued=\(report.rescued) already_delivered=\(report.alreadyDelivered)"
@@ -120,7 +132,9 @@ struct Worker: ParsableCommand {
                 throw ExitCode(1)
             }
         } else {
-            startReminders(conninfo: env.databaseURL, every: reminderInterval, stop: stop, renewals: try renewals(env.publicURL))
+            startReminders(
+                conninfo: env.databaseURL, every: reminderInterval, clock: env.legalClock, stop: stop,
+                renewals: try renewals(env.publicURL))
             worker.run()
         }
     }
@@ -139,7 +153,7 @@ func renewals(_ publicURL: String) throws -> AttestationRenewals? {
     return AttestationRenewals(key: try DocumentSigningKey(pemRepresentation: pem), publicURL: publicURL)
 }
 
-func startReminders(conninfo: String, every interval: Double, stop: StopFlag, renewals: AttestationRenewals? = nil) {
+func startReminders(conninfo: String, every interval: Double, clock: any LegalClock, stop: StopFlag, renewals: AttestationRenewals? = nil) {
     let thread = Thread {
         let logger = Logger(label: "reminders")
         let db = PGConnection(conninfo: conninfo)
@@ -150,8 +164,10 @@ func startReminders(conninfo: String, every interval: Double, stop: StopFlag, re
                 do {
                     if try db.query("SELECT pg_try_advisory_lock(727275) AS ok").first?.get("ok", as: Bool.self) == true {
                         defer { _ = try? db.query("SELECT pg_advisory_unlock(727275)") }
-                        try job.run(db, now: Date())
-                        _ = try renewals?.run(today: ParisCalendar.civilDate(of: Date()), db: db)
+                        // The legal clock: the test clock moves it in the test environment.
+                        let now = clock.now()
+                        try job.run(db, now: now)
+                        _ = try renewals?.run(today: ParisCalendar.civilDate(of: now), db: db)
                     }
                 } catch {
                     logger.error("reminder run failed: \(error)")

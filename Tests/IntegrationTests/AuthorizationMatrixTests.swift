@@ -14,6 +14,8 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
     enum Actor: CustomStringConvertible {
         case anonymous
         case applicant(Int64)
+        /// An applicant whose space OFPRA closed, still readable (`ClosedSpaceAccess.readOnly`).
+        case readOnlyApplicant(Int64)
         case activating(Int64)
         case anef(Int64)
         case staff(StaffAccount)
@@ -21,6 +23,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             switch self {
             case .anonymous: "anonymous"
             case .applicant: "applicant"
+            case .readOnlyApplicant: "applicant of a read-only space"
             case .activating: "activating applicant"
             case .anef: "ANEF account"
             case .staff(let s): s.role.rawValue
@@ -34,7 +37,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
         let subject: (Session.Subject, Int64)?
         switch actor {
         case .anonymous: subject = nil
-        case .applicant(let id): subject = (.applicant, id)
+        case .applicant(let id), .readOnlyApplicant(let id): subject = (.applicant, id)
         case .activating(let id): subject = (.activation, id)
         case .anef(let id): subject = (.anef, id)
         case .staff(let s): subject = (.staff, s.id)
@@ -84,8 +87,14 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             interview: nil, for: owner, by: nil, db: db
         ).document
         let anef = try AnefFixtures.account(db, protection: try AnefFixtures.protection(db))
+        // Closed by OFPRA after a decision: read-only for ASYLUM_CLOSED_ACCESS_DAYS.
+        let (closed, _) = try Fixtures.applicant(db)
+        _ = try DocumentDeposit.deposit(
+            .decisionRejection, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8), interview: nil, for: closed, by: nil, db: db)
+        _ = try Applicants.close(id: closed.id, reason: "final_decision", by: try Fixtures.staff(db, .ofpraAgent).id, db: db)
         let actors: [Actor] =
-            [.anonymous, .applicant(other.id), .activating(other.id), .anef(anef.id)] + (try staffWithStructures()).map { .staff($0) }
+            [.anonymous, .applicant(other.id), .readOnlyApplicant(closed.id), .activating(other.id), .anef(anef.id)]
+            + (try staffWithStructures()).map { .staff($0) }
         var checked = 0
         let registered = app.routes.all
         XCTAssertEqual(registered.count, AccessMatrix.rules.count, "every rule matches a registered route")
@@ -104,16 +113,29 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 case .anyStaff: if case .staff = actor { allowed = true } else { allowed = false }
                 case .staff(let roles): if case .staff(let s) = actor { allowed = roles.contains(s.role) } else { allowed = false }
                 case .applicant: if case .applicant = actor { allowed = true } else { allowed = false }
+                case .applicantReadOnly:
+                    switch actor {
+                    case .applicant, .readOnlyApplicant: allowed = true
+                    default: allowed = false
+                    }
                 case .activation: if case .activating = actor { allowed = true } else { allowed = false }
                 case .anefAccount: if case .anef = actor { allowed = true } else { allowed = false }
+                case .providerCallback:
+                    // A machine's token, held by no person or session: 401 for every actor.
+                    XCTAssertEqual(r.status, 401, "\(method) \(pattern) as \(actor)")
+                    checked += 1
+                    continue
                 case .documentOwner:
-                    // Nobody here owns the document: refused, and never served.
-                    XCTAssertTrue([403, 404].contains(r.status), "\(method) \(pattern) as \(actor): \(r.status)")
+                    // Nobody here owns the document: refused (logged-out visitors asked to log in), never served.
+                    XCTAssertTrue(r.status == 404 || isRefused(r), "\(method) \(pattern) as \(actor): \(r.status)")
                     XCTAssertNotEqual(r.header("Content-Type"), "application/pdf")
                     checked += 1
                     continue
                 }
                 XCTAssertEqual(!isRefused(r), allowed, "\(method) \(pattern) as \(actor): \(r.status) \(r.location ?? "")")
+                if case .readOnlyApplicant = actor, route.access == .applicant {
+                    XCTAssertEqual(r.status, 403, "\(method) \(pattern): the read-only page, not a login")
+                }
                 checked += 1
             }
         }
@@ -147,7 +169,7 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
             if case .staff(let r) = rule.access { roles = r } else { roles = [] }
             switch rule.scope {
             case .none: break
-            case .ownRecord: XCTAssertTrue([.applicant, .documentOwner, .anefAccount].contains(rule.access), key)
+            case .ownRecord: XCTAssertTrue([.applicant, .applicantReadOnly, .documentOwner, .anefAccount].contains(rule.access), key)
             case .followedByOwnStructure: XCTAssertTrue(!roles.isEmpty && roles.isSubset(of: [.spadaStaff, .cadaStaff, .hudaStaff]), key)
             case .ownGudaSite: XCTAssertEqual(roles, [.gudaAgent], key)
             case .ownOfiiOffice: XCTAssertEqual(roles, [.ofiiAgent], key)
@@ -359,9 +381,11 @@ final class AuthorizationMatrixTests: IntegrationTestCase {
                 let interview = InterviewAppointment(
                     date: CivilDate(year: 2030, month: 1, day: 10)!, time: TimeOfDay(hhmm: "09:30")!,
                     place: "OFPRA", address: "201 rue Carnot", interpreterLanguage: nil)
+                // The legal-aid declaration is about a rejection.
+                let rejection = pattern.hasSuffix("/aide-juridictionnelle")
                 let document = try DocumentDeposit.deposit(
-                    .convocation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
-                    interview: interview, for: owner, by: nil, db: db
+                    rejection ? .decisionRejection : .convocation, pdf: Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8),
+                    interview: rejection ? nil : interview, for: owner, by: nil, db: db
                 ).document
                 return Scenario(
                     path: path(document.publicId.uuidString.lowercased()), right: .applicant(owner.id), wrong: .applicant(other.id))

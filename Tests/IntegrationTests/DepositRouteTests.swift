@@ -127,6 +127,51 @@ final class DepositRouteTests: IntegrationTestCase {
         XCTAssertEqual(queued, 1)
     }
 
+    /// A convocation the person cannot act on is refused, field by field, and nothing is stored:
+    /// a day already past, a Sunday, a public holiday, an address or a place nobody can find.
+    func testAConvocationForAPastDayASundayOrAVagueAddressIsRefused() throws {
+        let (person, _) = try Fixtures.applicant(db, phone: nil)
+        let b = try agent()
+        let today = ParisCalendar.civilDate(of: Date())
+        let sunday = today.adding(days: 7 - today.weekday.rawValue)
+        var christmas = CivilDate(year: today.year + 1, month: 12, day: 25)!
+        while christmas.weekday == .sunday { christmas = CivilDate(year: christmas.year + 1, month: 12, day: 25)! }
+        let workingDay = FrenchPublicHolidays.nextWorkingDay(onOrAfter: today.adding(days: 10))
+        let good = ["place": "OFPRA, salle 4", "address": "201 rue Carnot, 94120 Fontenay-sous-Bois"]
+        func convocation(_ day: CivilDate, place: String = good["place"]!, address: String = good["address"]!) -> Response {
+            b.postFile(
+                "/agents/ofpra/personnes/\(person.id)/documents",
+                [
+                    "kind": DocumentKind.convocation.rawValue, "interview_date": day.iso, "interview_time": "09:30",
+                    "interview_place": place, "interview_address": address, "interpreter_language": "",
+                ], file: "file", MiniPDF.build())
+        }
+        let refused: [(String, Response, InterviewProblem)] = [
+            ("yesterday", convocation(today.adding(days: -1)), .dateInThePast),
+            ("a year ago", convocation(today.adding(days: -365)), .dateInThePast),
+            ("a Sunday", convocation(sunday), .dateOnSunday),
+            ("Christmas", convocation(christmas), .dateOnPublicHoliday),
+            ("address x", convocation(workingDay, address: "x"), .addressTooVague),
+            ("address 12", convocation(workingDay, address: "12"), .addressTooVague),
+            ("place x", convocation(workingDay, place: "x"), .placeTooVague),
+        ]
+        for (what, r, problem) in refused {
+            XCTAssertEqual(r.status, 422, what)
+            XCTAssertTrue(
+                r.html.contains(escapedHTML(app.catalogues[.french].text(DomainText.key(problem)))), "\(what): the agent is told why")
+        }
+        XCTAssertEqual(try stored(person).documents, 0, "nothing stored")
+        XCTAssertEqual(try stored(person).audit, 0)
+
+        // A working day and a real address go through; so do today and a Saturday (OFPRA may interview then).
+        let saturday = today.adding(days: (6 - today.weekday.rawValue + 7) % 7)
+        XCTAssertEqual(convocation(workingDay).status, 303)
+        for day in [today, saturday] where FrenchPublicHolidays.holiday(on: day) == nil && day.weekday != .sunday {
+            XCTAssertEqual(convocation(day, place: "").status, 303, "\(day.iso)")
+        }
+        XCTAssertGreaterThanOrEqual(try stored(person).documents, 2)
+    }
+
     func testWhenTheAuditRowCannotBeWrittenTheDocumentIsNotStoredEither() throws {
         let (person, _) = try Fixtures.applicant(db, phone: nil)
         let b = try agent()

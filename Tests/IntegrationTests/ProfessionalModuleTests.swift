@@ -266,8 +266,15 @@ final class ProfessionalModuleTests: IntegrationTestCase {
             ofpra.post("/agents/ofpra/personnes/\(person.id)/cloture", ["reason": "final_decision"]).location,
             "/agents/ofpra/personnes/\(person.id)?notice=space_closed")
         XCTAssertEqual(try me.get("/usager/espace").status, 303, "the open session ended")
+        // Read-only for ASYLUM_CLOSED_ACCESS_DAYS (documents, receipts, deadlines), then closed.
         try me.get("/usager/connexion")
-        let login = me.post("/usager/connexion", ["identifier": person.agdref!, "password": "une phrase bien longue"])
+        let readOnly = me.post("/usager/connexion", ["identifier": person.agdref!, "password": "une phrase bien longue"])
+        XCTAssertEqual(readOnly.location, "/usager/espace")
+        XCTAssertEqual(try me.get("/usager/coordonnees").status, 403, "nothing but reading")
+        try db.query("UPDATE applicants SET closed_at = closed_at - interval '1 year' WHERE id = $1", [person.id])
+        let later = Browser(app: app)
+        try later.get("/usager/connexion")
+        let login = later.post("/usager/connexion", ["identifier": person.agdref!, "password": "une phrase bien longue"])
         XCTAssertEqual(login.status, 403)
         XCTAssertTrue(login.html.contains(escapedHTML(app.catalogues[.french].text("usager.closed.title"))))
         let file = try ofpra.get("/agents/ofpra/personnes/\(person.id)")

@@ -35,15 +35,18 @@ final class RequestSideTests: IntegrationTestCase {
             }
         }
         XCTAssertEqual(staff, AccessMatrix.rules.values.filter { StaffContext.isGuaranteed(by: $0.access) }.count)
-        XCTAssertEqual(applicant, AccessMatrix.rules.values.filter { $0.access == .applicant }.count)
+        XCTAssertEqual(applicant, AccessMatrix.rules.values.filter { ApplicantContext.isGuaranteed(by: $0.access) }.count)
         XCTAssertEqual(anef, AccessMatrix.rules.values.filter { $0.access == .anefAccount }.count)
         XCTAssertGreaterThan(staff * applicant * anef, 0)
     }
 
     func testOnlyStaffRulesGuaranteeAStaffMemberAndOnlyTheApplicantRuleAnApplicant() {
-        let all: [Route.Access] = [.anyone, .staff([.ofpraAgent]), .anyStaff, .applicant, .activation, .testOnly, .documentOwner]
+        let all: [Route.Access] = [
+            .anyone, .staff([.ofpraAgent]), .anyStaff, .applicant, .applicantReadOnly, .activation, .testOnly, .documentOwner,
+            .providerCallback,
+        ]
         XCTAssertEqual(all.filter(StaffContext.isGuaranteed), [.staff([.ofpraAgent]), .anyStaff])
-        XCTAssertEqual(all.filter(ApplicantContext.isGuaranteed), [.applicant])
+        XCTAssertEqual(all.filter(ApplicantContext.isGuaranteed), [.applicant, .applicantReadOnly])
     }
 
     /// `0<id>` or `+<id>` answers 404 before the handler runs: no audit row (the handler writes

@@ -46,6 +46,13 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(try WorkerEnvironment(knob.merging(["ASYLUM_ENV": "test"]) { $1 }).spoolDelayMilliseconds, 50)
     }
 
+    func testTheOutageThresholdIsThreeMinutesUnlessSaidOtherwise() throws {
+        XCTAssertEqual(try WorkerEnvironment(base).outageThreshold, 180)
+        XCTAssertEqual(try WorkerEnvironment(base.merging(["ASYLUM_OUTAGE_THRESHOLD": "30"]) { $1 }).outageThreshold, 30)
+        XCTAssertThrowsError(try WorkerEnvironment(base.merging(["ASYLUM_OUTAGE_THRESHOLD": "0"]) { $1 }))
+        XCTAssertThrowsError(try WorkerEnvironment(base.merging(["ASYLUM_OUTAGE_THRESHOLD": "soon"]) { $1 }))
+    }
+
     func testTransportsNeedTheirSettings() {
         XCTAssertThrowsError(try WorkerEnvironment(base.merging(["ASYLUM_EMAIL_TRANSPORT": "smtp"]) { $1 }))
         XCTAssertThrowsError(try WorkerEnvironment(base.merging(["ASYLUM_SMS_TRANSPORT": "http"]) { $1 }))

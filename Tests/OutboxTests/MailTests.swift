@@ -159,11 +159,25 @@ final class MailTests: XCTestCase {
 }
 
 final class TransportClassificationTests: XCTestCase {
+    func testAcceptedMeansSendingForTheGatewayAndDeliveredForMail() throws {
+        XCTAssertEqual(HTTPSMSTransport(settings: .init(url: "http://127.0.0.1:9/sms", token: "t")).acceptedStatus.rawValue, "sending")
+        XCTAssertEqual(
+            SMTPTransport(settings: .init(url: "smtp://127.0.0.1:9", from: MailAddress("a@b.fr")!)).acceptedStatus.rawValue, "delivered")
+        let spool = try SpoolTransport(directory: NSTemporaryDirectory() + "accepted-\(getpid())", from: MailAddress("a@b.fr")!)
+        XCTAssertEqual(spool.acceptedStatus.rawValue, "delivered")
+    }
+
     func testHTTPStatusesMapToOutcomes() {
         XCTAssertEqual(HTTPSMSTransport.classify(status: 201, body: Array(#"{"id":"abc-1"}"#.utf8)), .sent(providerRef: "abc-1"))
-        for status in [500, 502, 503, 429, 408, 401, 403] {
+        for status in [429, 408, 401, 403] {
             guard case .temporaryFailure = HTTPSMSTransport.classify(status: status, body: []) else {
                 return XCTFail("\(status) should be temporary")
+            }
+        }
+        // The provider itself in trouble: temporary too, and a sign of an outage.
+        for status in [500, 502, 503] {
+            guard case .unreachable = HTTPSMSTransport.classify(status: status, body: []) else {
+                return XCTFail("\(status) should be unreachable")
             }
         }
         for status in [400, 404, 422] {
@@ -178,15 +192,16 @@ final class TransportClassificationTests: XCTestCase {
         guard case .permanentFailure = SMTPTransport.classify(sendError, reply: 550) else { return XCTFail("550") }
         guard case .temporaryFailure = SMTPTransport.classify(sendError, reply: 451) else { return XCTFail("451") }
         let refused = CurlRequest.Failure(code: 7, message: "connection refused")  // CURLE_COULDNT_CONNECT
-        guard case .temporaryFailure = SMTPTransport.classify(refused, reply: 0) else { return XCTFail("connect") }
+        guard case .unreachable = SMTPTransport.classify(refused, reply: 0) else { return XCTFail("connect") }
+        guard case .unreachable = SMTPTransport.classify(sendError, reply: 421) else { return XCTFail("421") }
         let login = CurlRequest.Failure(code: 67, message: "login denied")  // CURLE_LOGIN_DENIED
         guard case .temporaryFailure = SMTPTransport.classify(login, reply: 535) else { return XCTFail("our password") }
     }
 
-    func testRealHTTPTransportReportsAnUnreachableProviderAsTemporary() {
+    func testRealHTTPTransportReportsAnUnreachableProviderAsUnreachable() {
         // Port 9 on loopback: nothing listens, the connection is refused at once.
         let transport = HTTPSMSTransport(settings: .init(url: "http://127.0.0.1:9/sms", token: "t"))
         let result = transport.deliver(RenderedMessage(outboxID: 1, recipient: "+33612345678", language: "fr", content: .sms(text: "x")))
-        guard case .temporaryFailure = result else { return XCTFail("\(result)") }
+        guard case .unreachable = result else { return XCTFail("\(result)") }
     }
 }

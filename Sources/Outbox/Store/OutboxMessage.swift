@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 public enum Channel: String, Sendable, CaseIterable {
@@ -56,6 +57,10 @@ public struct OutboxRecord: Sendable {
     public let createdAt: Date
     public let updatedAt: Date
     public let sentAt: Date?
+    /// What the person got (Migrations/018_delivery.sql), and when: the provider's time when a
+    /// receipt said so.
+    public let deliveryStatus: DeliveryStatus
+    public let deliveryStatusAt: Date
 }
 
 public enum OutboxError: Error, CustomStringConvertible, Equatable {

@@ -1,10 +1,12 @@
+import Domain
 import Foundation
 import Postgres
 
 extension OutboxRecord {
     static let columns = """
         id, channel, recipient, template, language, params::text AS params, dedup_key, subject_ref, state,
-        attempts, next_attempt_at, locked_by, locked_at, last_error, provider_ref, created_at, updated_at, sent_at
+        attempts, next_attempt_at, locked_by, locked_at, last_error, provider_ref, created_at, updated_at, sent_at,
+        delivery_status, delivery_status_at
         """
 
     init(row: PGRow) throws {
@@ -32,6 +34,11 @@ extension OutboxRecord {
         createdAt = try row.get("created_at")
         updatedAt = try row.get("updated_at")
         sentAt = try row.optional("sent_at")
+        guard let delivery = DeliveryStatus(rawValue: try row.get("delivery_status")) else {
+            throw PGError(.decoding, "unknown delivery status")
+        }
+        deliveryStatus = delivery
+        deliveryStatusAt = try row.get("delivery_status_at")
     }
 }
 

@@ -27,6 +27,12 @@ public enum MessageCatalog {
         "anef_renewal_blocked": [],
         // The prefecture's answer to a blockage report, to the contact given (no account needed).
         "anef_blockage_answered": ["answer"],
+        // Before a rejection's time limits end (the legal last day), to the person; and the
+        // escalations to an accompanying structure's functional address (no name, no content).
+        "legal_aid_reminder": ["date"],
+        "appeal_reminder": ["date"],
+        "structure_document_alert": ["date"],
+        "structure_deadline_reminder": ["date"],
     ]
 
     /// The param that is a count, per template: texts of its section that depend on it are

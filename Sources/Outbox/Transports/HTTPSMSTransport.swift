@@ -1,12 +1,15 @@
+import Domain
 import Foundation
 
 /// SMS through an HTTP provider: POST {"to", "text", "reference"} as JSON with a bearer token;
 /// the provider's id comes back as `id` in the JSON answer. `reference` (also sent as the
 /// Idempotency-Key header) is the same for every attempt at one outbox message.
 ///
-/// Outcomes: 2xx sent; timeouts, connection errors, 5xx, 408 and 429 temporary; 401 and 403
-/// also temporary (our token is wrong: every message would fail, so they wait for the fix);
-/// any other 4xx permanent (the provider refused this message or number).
+/// Outcomes: 2xx sent (`sending` until the gateway's delivery receipt comes to
+/// POST /api/accuses-de-reception); timeouts, connection errors and 5xx unreachable (temporary,
+/// and a sign of an outage); 408 and 429 temporary; 401 and 403 also temporary (our token is
+/// wrong: every message would fail, so they wait for the fix); any other 4xx permanent (the
+/// provider refused this message or number).
 public final class HTTPSMSTransport: Transport {
     public struct Settings: Sendable {
         public var url: String
@@ -25,6 +28,8 @@ public final class HTTPSMSTransport: Transport {
     public init(settings: Settings) {
         self.settings = settings
     }
+
+    public var acceptedStatus: DeliveryStatus { .sending }
 
     public func deliver(_ message: RenderedMessage) -> DeliveryResult {
         guard case .sms(let text) = message.content else { return .permanentFailure("sms: not an SMS") }
@@ -48,7 +53,7 @@ public final class HTTPSMSTransport: Transport {
         do {
             try request.perform()
         } catch let failure as CurlRequest.Failure {
-            return .temporaryFailure("sms: \(failure.message)")
+            return failure.isTransient ? .unreachable("sms: \(failure.message)") : .temporaryFailure("sms: \(failure.message)")
         } catch {
             return .temporaryFailure("sms: \(error)")
         }
@@ -62,7 +67,9 @@ public final class HTTPSMSTransport: Transport {
             let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
             let id = json?["id"].map { "\($0)" }
             return .sent(providerRef: id)
-        case 401, 403, 408, 429, 500...599:
+        case 500...599:
+            return .unreachable("sms http \(status): \(snippet)")
+        case 401, 403, 408, 429:
             return .temporaryFailure("sms http \(status): \(snippet)")
         case 400...499:
             return .permanentFailure("sms http \(status): \(snippet)")

@@ -2,10 +2,12 @@ import Foundation
 
 /// Real SMTP through libcurl: one connection per message (a few per second at most here).
 ///
-/// Outcomes: a 5xx reply is permanent (the server refused this message or recipient); a 4xx
-/// reply, a connection error or a timeout is temporary. A refused login or TLS handshake is also
-/// temporary: it concerns every message, so they wait for the configuration to be fixed
-/// instead of all going dead.
+/// Outcomes: accepted is `delivered` (the mail server took it; a bounce reported later to
+/// POST /api/accuses-de-reception can still make it a permanent failure); a 5xx reply is
+/// permanent (the server refused this message or recipient); a 4xx reply is temporary; a
+/// connection error, a timeout or 421 (service not available) is unreachable (temporary, and a
+/// sign of an outage). A refused login or TLS handshake is also temporary: it concerns every
+/// message, so they wait for the configuration to be fixed instead of all going dead.
 public final class SMTPTransport: Transport {
     public struct Settings: Sendable {
         public var url: String
@@ -66,6 +68,7 @@ public final class SMTPTransport: Transport {
         let why = reply > 0 ? "smtp \(reply): \(failure.message)" : "smtp: \(failure.message)"
         if failure.isConfiguration { return .temporaryFailure(why) }
         if (500...599).contains(reply) { return .permanentFailure(why) }
+        if reply == 421 || (reply == 0 && failure.isTransient) { return .unreachable(why) }
         return .temporaryFailure(why)
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A message ready to leave: rendered content plus what a transport needs to file it.
@@ -30,8 +31,11 @@ public enum DeliveryResult: Sendable, Equatable {
     /// The receiver already held this message under its idempotency key (a re-send after a
     /// worker was killed between a delivery and its record): nothing was sent again.
     case alreadyDelivered(providerRef: String?)
-    /// Worth trying again later: network trouble, provider busy or misconfigured on our side.
+    /// Worth trying again later: provider busy, or misconfigured on our side.
     case temporaryFailure(String)
+    /// Worth trying again later, and the provider itself looks down: no connection, no answer
+    /// in time, or a 5xx. Consecutive ones make an outage (`OutageRecorder`).
+    case unreachable(String)
     /// Will never succeed as is: the provider refused this message or this recipient.
     case permanentFailure(String)
 }
@@ -50,9 +54,15 @@ public protocol Transport: AnyObject {
     /// them durable (or visible) at the receiver. Throws when it cannot; those deliveries are
     /// then retried.
     func commitDeliveries() throws
+
+    /// What a message accepted by this transport is, for the person: `delivered` when nothing
+    /// further will come (the spool) or the receiving server took it (SMTP; a bounce may still
+    /// follow), `sending` when the provider's receipt is still to come (the SMS gateway).
+    var acceptedStatus: DeliveryStatus { get }
 }
 
 extension Transport {
     public var deduplicatesByKey: Bool { false }
     public func commitDeliveries() throws {}
+    public var acceptedStatus: DeliveryStatus { .delivered }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -35,7 +36,8 @@ public struct OutboxQueue {
             "outbox_claim",
             """
             UPDATE outbox_messages m
-            SET state = 'sending', locked_by = $1, locked_at = $2, attempts = m.attempts + 1, updated_at = $2
+            SET state = 'sending', locked_by = $1, locked_at = $2, attempts = m.attempts + 1, updated_at = $2,
+                \(Self.settled("'sending'", at: "$2"))
             WHERE m.id IN (
                 SELECT id FROM outbox_messages
                 WHERE state = 'pending' AND next_attempt_at <= $2 AND channel = ANY($4::text[])
@@ -143,9 +145,10 @@ public struct OutboxQueue {
                     last_error = coalesce(o.error, m.last_error),
                     next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
                     params = CASE WHEN o.state = 'sent' THEN m.params - $2::text[] ELSE m.params END,
-                    updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
+                    updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond'),
+                    \(Self.settled("o.delivery", at: "(timestamptz 'epoch' + o.at * interval '1 microsecond')"))
                 FROM jsonb_to_recordset($1::jsonb)
-                    AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
+                    AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint, delivery text)
                 WHERE m.id = o.id AND m.state = 'pending' AND EXISTS (SELECT 1 FROM claim)
                 RETURNING m.id
                 """, [Self.json(outcomes), Self.array(MessageCatalog.secretParams), claim]
@@ -191,7 +194,10 @@ public struct OutboxQueue {
                     state = CASE WHEN m.attempts + 1 >= $2 THEN 'dead' ELSE 'pending' END,
                     last_error = 'worker ' || held.worker_id || ' claimed it at ' || held.claimed_at::text
                                  || ' and never reported back',
-                    updated_at = $3
+                    updated_at = $3,
+                    \(Self.settled(
+                        "CASE WHEN m.attempts + 1 >= $2 THEN 'technical_failure' ELSE m.delivery_status END",
+                        at: "CASE WHEN m.attempts + 1 >= $2 THEN $3 ELSE m.delivery_status_at END"))
                 FROM held
                 WHERE m.id = held.id AND m.state = 'pending'
                 RETURNING m.id
@@ -209,6 +215,7 @@ public struct OutboxQueue {
                     ("provider_ref", o.providerRef.map(JSONText.string) ?? "null"),
                     ("error", o.error.map(JSONText.string) ?? "null"),
                     ("retry_at", o.retryAt.map(JSONText.epoch) ?? "null"),
+                    ("delivery", JSONText.string(o.delivery.rawValue)),
                 ])
             })
     }
@@ -222,18 +229,41 @@ public struct OutboxQueue {
         public var error: String?
         public var retryAt: Date?
         public let at: Date
+        /// What the person got: the row's delivery_status (as `settled` says).
+        public var delivery: DeliveryStatus
 
-        public static func sent(_ id: Int64, providerRef: String?, at: Date) -> Outcome {
-            Outcome(id: id, state: .sent, providerRef: providerRef, at: at)
+        /// Accepted by the transport: `delivered`, or `sending` until the provider's receipt.
+        public static func sent(_ id: Int64, providerRef: String?, at: Date, delivery: DeliveryStatus = .delivered) -> Outcome {
+            Outcome(id: id, state: .sent, providerRef: providerRef, at: at, delivery: delivery)
         }
         public static func retry(_ id: Int64, error: String, at retryAt: Date, now: Date) -> Outcome {
-            Outcome(id: id, state: .pending, error: error, retryAt: retryAt, at: now)
+            Outcome(id: id, state: .pending, error: error, retryAt: retryAt, at: now, delivery: .temporaryFailure)
         }
-        /// `dead` (refused for good, or no attempts left) or `failed` (undeliverable as written).
-        public static func givenUp(_ id: Int64, _ state: MessageState, error: String, at: Date) -> Outcome {
+        /// `dead` (refused for good: a permanent failure; no attempts left: pass
+        /// `.temporaryFailure`) or `failed` (undeliverable as written: a technical failure).
+        public static func givenUp(
+            _ id: Int64, _ state: MessageState, error: String, at: Date, delivery: DeliveryStatus? = nil
+        ) -> Outcome {
             precondition(state == .dead || state == .failed)
-            return Outcome(id: id, state: state, error: error, at: at)
+            return Outcome(
+                id: id, state: state, error: error, at: at,
+                delivery: delivery ?? (state == .failed ? .technicalFailure : .permanentFailure))
         }
+    }
+
+    /// The SET clauses of the delivery status for a status the worker decided (`incoming`, an
+    /// SQL expression, at `at`). The worker's own outcomes follow one another (sending, a retry,
+    /// sending again), so they replace the status, except that they never undo what a
+    /// provider's receipt said (DeliveryStatus.settle, whose rank is the migration's
+    /// delivery_rank): a receipt can come before the worker records that the message left, or
+    /// before a killed worker's message is sent again.
+    static func settled(_ incoming: String, at: String) -> String {
+        let keep = "(m.delivery_from_receipt AND delivery_rank(m.delivery_status) >= delivery_rank(\(incoming)))"
+        return """
+            delivery_status = CASE WHEN \(keep) THEN m.delivery_status ELSE \(incoming) END,
+            delivery_status_at = CASE WHEN \(keep) THEN m.delivery_status_at ELSE \(at) END,
+            delivery_from_receipt = \(keep)
+            """
     }
 
     /// Records outcomes in one statement (one round trip for many deliveries). Each row changes
@@ -253,9 +283,10 @@ public struct OutboxQueue {
                 last_error = coalesce(o.error, m.last_error),
                 next_attempt_at = coalesce((timestamptz 'epoch' + o.retry_at * interval '1 microsecond'), m.next_attempt_at),
                 params = CASE WHEN o.state = 'sent' THEN m.params - $3::text[] ELSE m.params END,
-                locked_by = NULL, locked_at = NULL, updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond')
+                locked_by = NULL, locked_at = NULL, updated_at = (timestamptz 'epoch' + o.at * interval '1 microsecond'),
+                \(Self.settled("o.delivery", at: "(timestamptz 'epoch' + o.at * interval '1 microsecond')"))
             FROM jsonb_to_recordset($2::jsonb)
-                AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint)
+                AS o(id bigint, state text, provider_ref text, error text, retry_at bigint, at bigint, delivery text)
             WHERE m.id = o.id AND m.locked_by = $1 AND m.state = 'sending'
             RETURNING m.id
             """, [workerID, Self.json(outcomes), Self.array(MessageCatalog.secretParams)])
@@ -321,7 +352,10 @@ public struct OutboxQueue {
             SET state = CASE WHEN m.attempts >= $2 THEN 'dead' ELSE 'pending' END,
                 last_error = 'lease expired: ' || m.locked_by || ' claimed it at ' || m.locked_at::text
                              || ' and never reported back',
-                locked_by = NULL, locked_at = NULL, updated_at = $3
+                locked_by = NULL, locked_at = NULL, updated_at = $3,
+                \(Self.settled(
+                    "CASE WHEN m.attempts >= $2 THEN 'technical_failure' ELSE m.delivery_status END",
+                    at: "CASE WHEN m.attempts >= $2 THEN $3 ELSE m.delivery_status_at END"))
             FROM expired
             WHERE m.id = expired.id
             RETURNING m.id

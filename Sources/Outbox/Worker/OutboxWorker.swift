@@ -29,6 +29,9 @@ public final class OutboxWorker {
         public var portalURL: String
         /// Never log message bodies or recipients.
         public var production: Bool
+        /// The database or a provider out of reach this long is a platform outage, recorded in
+        /// platform_outages (`OutageRecorder`).
+        public var outageThreshold: TimeInterval = 180
 
         public init(workerID: String, portalURL: String, production: Bool) {
             self.workerID = workerID
@@ -66,6 +69,8 @@ public final class OutboxWorker {
     var logger: Logger
     /// Beaten before and after each delivery; the LeaseKeeper renews the claims while it moves.
     public let progress = DeliveryProgress()
+    /// Outages of the database and the providers, as this worker meets them.
+    public let outages: OutageRecorder
 
     public init(
         db: PGConnection, configuration: Configuration, templates: MessageTemplates,
@@ -81,6 +86,7 @@ public final class OutboxWorker {
         self.stop = stop
         self.logger = logger
         self.logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        outages = OutageRecorder(threshold: configuration.outageThreshold, clock: clock)
         recorder = OutcomeRecorder(conninfo: db.conninfo, workerID: configuration.workerID)
         lanes = (0..<2).map { _ in OutboxQueue(db: PGConnection(conninfo: db.conninfo), workerID: configuration.workerID) }
         let locked = Channel.allCases.filter { transports[$0]?.deduplicatesByKey == true }
@@ -150,6 +156,7 @@ public final class OutboxWorker {
             if !progressed { break }
         }
         try flushRecorder(into: &report)
+        flushOutages()
         return report
     }
 
@@ -160,11 +167,16 @@ public final class OutboxWorker {
         while !stop.isSet {
             do {
                 try queue.db.listen("outbox")  // again each round: a reconnect forgets LISTEN
+                outages.databaseAnswered()
+                flushOutages()
                 let report = try drainOnce()
                 if report != Report() { logReport(report) }
                 outagePause = 1
                 try waitForWork()
             } catch let error as PGError where error.isConnectionFailure {
+                // The outage begins here for the record: the app's requests meet the same one
+                // (503) but cannot write it anywhere, so the worker records it once it is over.
+                outages.databaseUnreachable()
                 logger.error("database unavailable, retrying in \(Int(outagePause)) s", metadata: ["error": "\(error)"])
                 pause(outagePause)
                 outagePause = min(outagePause * 2, 30)
@@ -429,26 +441,33 @@ public final class OutboxWorker {
         let now = clock.now()
         switch result {
         case .sent(let providerRef):
+            outages.answered(.provider(of: message.channel))
             report.sent += 1
             // A line per message for network transports (a few a second); for the spool, one
             // per batch at info and these at debug.
             logger.log(
                 level: transport.deduplicatesByKey ? .debug : .info, "sent",
                 metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")", "ms": "\(ms)"]))
-            return .sent(message.id, providerRef: providerRef, at: now)
+            return .sent(message.id, providerRef: providerRef, at: now, delivery: transport.acceptedStatus)
         case .alreadyDelivered(let providerRef):
             // Sent by a worker killed before it recorded it: recorded now, not sent again.
+            outages.answered(.provider(of: message.channel))
             report.sent += 1
             report.alreadyDelivered += 1
             logger.info(
                 "already delivered (same idempotency key): not sent again",
                 metadata: metadata(message, ["provider_ref": "\(providerRef ?? "-")"]))
-            return .sent(message.id, providerRef: providerRef, at: now)
+            return .sent(message.id, providerRef: providerRef, at: now, delivery: transport.acceptedStatus)
         case .permanentFailure(let why):
+            outages.answered(.provider(of: message.channel))
             report.dead += 1
             logger.error("refused for good: dead", metadata: metadata(message, ["error": "\(why)", "ms": "\(ms)"]))
             return .givenUp(message.id, .dead, error: why, at: now)
         case .temporaryFailure(let why):
+            outages.answered(.provider(of: message.channel))
+            return retryOrGiveUp(message, why: why, now: now, into: &report)
+        case .unreachable(let why):
+            outages.unreachable(.provider(of: message.channel))
             return retryOrGiveUp(message, why: why, now: now, into: &report)
         }
     }
@@ -462,7 +481,9 @@ public final class OutboxWorker {
         if policy.shouldGiveUp(afterAttempts: message.attempts) {
             report.dead += 1
             logger.error("no attempts left: dead", metadata: metadata(message, ["error": "\(why)"]))
-            return .givenUp(message.id, .dead, error: "gave up after \(message.attempts) attempts: \(why)", at: now)
+            return .givenUp(
+                message.id, .dead, error: "gave up after \(message.attempts) attempts: \(why)", at: now,
+                delivery: .temporaryFailure)
         }
         report.retried += 1
         let retryAt = now.addingTimeInterval(policy.delay(afterAttempts: message.attempts, random: jitter.next()))
@@ -482,12 +503,27 @@ public final class OutboxWorker {
                     noteLost(outcomes.map(\.id).filter { !recorded.contains($0) }, into: &report)
                 }
                 progress.beat()
+                outages.databaseAnswered()
+                flushOutages()
                 return
             } catch let error as PGError where error.isConnectionFailure && pause <= 8 {
+                outages.databaseUnreachable()
                 logger.error("could not record the outcome, retrying", metadata: ["error": "\(error)"])
                 Thread.sleep(forTimeInterval: pause)
                 pause *= 2
             }
+        }
+    }
+
+    /// Writes the outages decided so far; what cannot be written now waits for the next call.
+    private func flushOutages() {
+        guard !outages.pending.isEmpty else { return }
+        let failure = outages.flush { write in
+            try PlatformOutages.write(write, queue.db)
+            logger.warning("platform outage recorded", metadata: ["outage": "\(write)"])
+        }
+        if let failure {
+            logger.error("platform outage not recorded yet: will retry", metadata: ["error": "\(failure)"])
         }
     }
 

@@ -21,6 +21,11 @@ public struct WorkerEnvironment: Sendable {
     public var spoolDelayMilliseconds: Int
     /// ASYLUM_SPOOL_FSYNC=1: fsync each spool file before it appears.
     public var spoolSync: Bool
+    /// ASYLUM_OUTAGE_THRESHOLD (seconds, default 180): the database or a provider out of reach
+    /// this long is recorded as a platform outage.
+    public var outageThreshold: TimeInterval
+    /// The clock of the reminder and escalation jobs (`TestClock` in the test environment only).
+    public var legalClock: any Clock
 
     public var isProduction: Bool { environment == "production" }
     public var templatesDirectory: String { root + "/Views/messages" }
@@ -48,6 +53,15 @@ public struct WorkerEnvironment: Sendable {
         publicURL = value("ASYLUM_PUBLIC_URL") ?? "http://127.0.0.1:8080"
         spoolDelayMilliseconds = environment == "test" ? Int(value("ASYLUM_SPOOL_DELAY_MS") ?? "") ?? 0 : 0
         spoolSync = value("ASYLUM_SPOOL_FSYNC") == "1"
+        guard let threshold = TimeInterval(value("ASYLUM_OUTAGE_THRESHOLD") ?? "180"), threshold > 0 else {
+            throw Problem(description: "ASYLUM_OUTAGE_THRESHOLD must be a positive number of seconds")
+        }
+        outageThreshold = threshold
+        do {
+            legalClock = try TestClock.from(env, environment: environment)
+        } catch let refused as TestClock.Refused {
+            throw Problem(description: refused.description)
+        }
 
         // In production the transports must be named: a default spool would quietly mark
         // every message sent while nobody receives anything.

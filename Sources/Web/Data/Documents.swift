@@ -15,6 +15,8 @@ public struct DocumentRecord: Sendable {
     public let sha256: [UInt8]
     public let interview: InterviewAppointment?
     public let unannounced: Bool
+    /// The day the person told us they asked for legal aid (negative decisions only).
+    public let legalAidRequestedOn: CivilDate?
 
     public func notification(now: Date) -> NotificationState {
         DocumentNotification.notifiedAt(depositedAt: depositedAt, firstConsultedAt: firstConsultedAt, now: now)
@@ -27,7 +29,8 @@ public struct DocumentRecord: Sendable {
 public enum Documents {
     static let columns = """
         id, public_id, applicant_id, kind, deposited_at, first_consulted_at, size_bytes, sha256, interview_date,
-        interview_time, interview_place, interview_address, interpreter_language, unannounced
+        interview_time, interview_place, interview_address, interpreter_language, unannounced,
+        legal_aid_requested_on
         """
 
     /// Inserts the document in the caller's transaction (the outbox messages go in the same one).
@@ -72,13 +75,28 @@ public enum Documents {
 
     /// Records the person's first consultation (later ones change nothing); returns its time.
     @discardableResult
-    public static func markConsulted(id: Int64, db: PGConnection) throws -> Date? {
+    /// `at` is the legal clock's now (the test clock moves it; elsewhere it is the real time).
+    public static func markConsulted(id: Int64, at: Date = Date(), db: PGConnection) throws -> Date? {
         try db.query(
             """
-            UPDATE documents SET first_consulted_at = COALESCE(first_consulted_at, now()) WHERE id = $1
+            UPDATE documents SET first_consulted_at = COALESCE(first_consulted_at, $2) WHERE id = $1
             RETURNING first_consulted_at
-            """, [id]
+            """, [id, at]
         ).first?.optional("first_consulted_at")
+    }
+
+    /// Stores (or replaces) the person's legal-aid declaration on their own negative decision,
+    /// in the caller's transaction (its history line goes in the same one); false if nothing matched.
+    public static func setLegalAidRequestedOn(
+        _ day: CivilDate, documentId: Int64, applicantId: Int64, db: PGConnection
+    ) throws -> Bool {
+        try db.query(
+            """
+            UPDATE documents SET legal_aid_requested_on = $1::date
+            WHERE id = $2 AND applicant_id = $3 AND kind IN ('decision_rejection', 'decision_inadmissibility')
+            RETURNING id
+            """, [day.iso, documentId, applicantId]
+        ).first != nil
     }
 
     /// Caps on what refused requests may add to the table, per 24 hours. A logged-in person's
@@ -133,6 +151,7 @@ public enum Documents {
             id: try r.get("id"), publicId: try r.get("public_id"), applicantId: try r.get("applicant_id"),
             kind: kind, depositedAt: try r.get("deposited_at"), firstConsultedAt: try r.optional("first_consulted_at"),
             sizeBytes: try r.get("size_bytes"), sha256: try r.get("sha256", as: PGBytes.self).bytes,
-            interview: interview, unannounced: try r.get("unannounced"))
+            interview: interview, unannounced: try r.get("unannounced"),
+            legalAidRequestedOn: try r.optional("legal_aid_requested_on", as: String.self).flatMap(CivilDate.init(iso:)))
     }
 }

@@ -15,12 +15,15 @@ public struct FollowedPerson: Sendable {
     public let applicant: Applicant
     public let documents: [DocumentDates]
     public let notificationFailed: Bool
+    /// The escalation alerted this structure about a document still unopened (EscalationSchedule).
+    public var alerted: Bool = false
 
     public enum Flag: String, CaseIterable, Sendable {
         case unreadTenDays = "unread10"
         case notificationFailed = "failed"
         case noContacts = "no_contacts"
         case absent = "absent"
+        case alerted = "alerted"
     }
 
     public func flags(now: Date) -> [Flag] {
@@ -31,6 +34,7 @@ public struct FollowedPerson: Sendable {
             out.append(.unreadTenDays)
         }
         if notificationFailed { out.append(.notificationFailed) }
+        if alerted { out.append(.alerted) }
         if applicant.verifiedPhone == nil && applicant.verifiedEmail == nil { out.append(.noContacts) }
         if let seen = applicant.lastLoginAt ?? applicant.activatedAt, seen < now.addingTimeInterval(-15 * 86_400) {
             out.append(.absent)
@@ -169,9 +173,23 @@ public enum FollowedPeople {
             try db.query(
                 """
                 SELECT DISTINCT d.applicant_id FROM documents d JOIN outbox_messages m ON m.subject_ref = 'document:' || d.public_id::text
-                WHERE d.applicant_id = ANY($1::bigint[]) AND m.state = 'dead'
+                WHERE d.applicant_id = ANY($1::bigint[])
+                  AND (m.state = 'dead' OR (m.state = 'sent' AND m.delivery_status IN ('permanent_failure', 'technical_failure')))
                 """, [ids]
             ).rows.map { try $0.get("applicant_id", as: Int64.self) })
-        return people.map { FollowedPerson(applicant: $0, documents: documents[$0.id] ?? [], notificationFailed: failed.contains($0.id)) }
+        // Alerted by the escalation about a document nobody has opened yet (and not yet deemed notified).
+        let alerted = Set(
+            try db.query(
+                """
+                SELECT DISTINCT d.applicant_id FROM documents d JOIN document_events e ON e.document_id = d.id
+                WHERE d.applicant_id = ANY($1::bigint[]) AND e.kind IN ('structure_alerted', 'structure_alerted_again')
+                  AND d.first_consulted_at IS NULL AND d.deposited_at > $2::timestamptz - make_interval(days => $3)
+                """, [ids, now, DocumentNotification.deemedAfterDays]
+            ).rows.map { try $0.get("applicant_id", as: Int64.self) })
+        return people.map {
+            var person = FollowedPerson(applicant: $0, documents: documents[$0.id] ?? [], notificationFailed: failed.contains($0.id))
+            person.alerted = alerted.contains($0.id)
+            return person
+        }
     }
 }

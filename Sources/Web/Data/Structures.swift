@@ -31,15 +31,17 @@ public enum Structures {
     @discardableResult
     public static func upsert(
         kind: Structure.Kind, name: String, city: String, address: String = "", phone: String = "",
-        gudaSite: String? = nil, department: String? = nil, db: PGConnection
+        gudaSite: String? = nil, department: String? = nil, email: String? = nil, db: PGConnection
     ) throws -> Structure {
         let row = try db.query(
             """
-            INSERT INTO structures (kind, name, city, address, phone, guda_site, department) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO structures (kind, name, city, address, phone, guda_site, department, email)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (kind, name) DO UPDATE SET city = EXCLUDED.city, address = EXCLUDED.address,
-                phone = EXCLUDED.phone, guda_site = EXCLUDED.guda_site, department = EXCLUDED.department
+                phone = EXCLUDED.phone, guda_site = EXCLUDED.guda_site, department = EXCLUDED.department,
+                email = EXCLUDED.email
             RETURNING \(columns)
-            """, [kind.rawValue, name, city, address, phone, gudaSite, department]
+            """, [kind.rawValue, name, city, address, phone, gudaSite, department, email]
         ).first
         guard let row else { throw PGError(.query, "structure upsert returned no row") }
         return try decode(row)

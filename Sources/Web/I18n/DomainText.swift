@@ -12,4 +12,5 @@ enum DomainText {
     }
     static func key(_ field: IdentityMatch.Field) -> String { "anef.signup.differs.\(field.rawValue)" }
     static func key(_ status: AttestationStatus) -> String { "verifier.status.\(status.rawValue)" }
+    static func key(_ problem: InterviewProblem) -> String { "documents.deposit.problems.\(problem.rawValue)" }
 }

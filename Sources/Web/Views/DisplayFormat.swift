@@ -17,6 +17,11 @@ public enum DisplayFormat {
         format(date, language, date: .full, time: .none)
     }
 
+    /// A day without its weekday ("26 décembre 2026"), for a sentence that names the weekday.
+    public static func dayMonthYear(_ date: Date, _ language: Language) -> String {
+        format(date, language, date: .long, time: .none)
+    }
+
     /// Neither style shows seconds, and Paris is always a whole number of minutes from UTC, so
     /// the text only changes from one UTC minute to the next: each thread remembers the texts
     /// it made (a list page shows the same instants on every view; ICU's format was 14% of the

@@ -23,6 +23,7 @@ enum MessagesRoutes {
             [
                 "id": m.id, "channel": ctx.text("outbox.channels.\(m.channel.rawValue)"), "recipient": m.recipient,
                 "template": m.template, "state": ctx.text("outbox.states.\(m.state.rawValue)"), "attempts": m.attempts,
+                "delivery": ctx.text("delivery.status.\(m.deliveryStatus.rawValue)"),
                 "error": m.lastError ?? "", "updated": DisplayFormat.dateTime(m.updatedAt, ctx.language),
             ]
         }

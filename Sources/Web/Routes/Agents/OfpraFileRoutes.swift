@@ -86,16 +86,18 @@ enum OfpraFileRoutes {
     }
 
     static func render(_ ctx: StaffContext, _ p: Applicant, _ form: FormView, status: Int = 200) throws -> Response {
-        let now = Date()
+        let now = ctx.now
         let list = try Documents.forApplicant(p.id, db: ctx.db)
         func ref(_ d: DocumentRecord) -> String { "document:\(d.publicId.uuidString.lowercased())" }
         // The messages of all the documents in one statement, not one per document.
         let sent = try Outbox.messages(subjectRefs: list.map(ref), ctx.db)
-        let documents = list.map { d -> [String: Any] in
+        let documents = try list.map { d -> [String: Any] in
             let messages = (sent[ref(d)] ?? []).map {
+                // What the person got (a receipt's word when one came), and when.
                 [
-                    "channel": ctx.text("outbox.channels.\($0.channel.rawValue)"), "state": ctx.text("outbox.states.\($0.state.rawValue)"),
-                    "when": DisplayFormat.dateTime($0.sentAt ?? $0.createdAt, ctx.language),
+                    "channel": ctx.text("outbox.channels.\($0.channel.rawValue)"),
+                    "delivery": ctx.text("delivery.status.\($0.deliveryStatus.rawValue)"),
+                    "when": DisplayFormat.dateTime($0.deliveryStatusAt, ctx.language),
                 ]
             }
             return [
@@ -104,6 +106,10 @@ enum OfpraFileRoutes {
                 "consulted": d.firstConsultedAt.map { DisplayFormat.dateTime($0, ctx.language) } ?? "",
                 "notification": VaultText.notification(d.notification(now: now), ctx.base),
                 "messages": messages, "unannounced": d.unannounced,
+                "timeline": TimelineText.rows(
+                    try DocumentTimelines.events(
+                        documentId: d.id, publicId: d.publicId, depositedAt: d.depositedAt, firstConsultedAt: d.firstConsultedAt,
+                        now: now, db: ctx.db), ctx.base),
             ]
         }
         var data = form.context(ctx)
@@ -160,6 +166,14 @@ enum OfpraFileRoutes {
             if day == nil { form.fail("interview_date", "documents.deposit.interview_required") }
             if time == nil { form.fail("interview_time", "documents.deposit.interview_required") }
             if (form.values["interview_address"] ?? "").isEmpty { form.fail("interview_address", "form.required") }
+            // A convocation the person cannot act on (a past day, a Sunday, an address nobody can find) is refused.
+            let today = ParisCalendar.civilDate(of: ctx.base.now)
+            let problems: [(String, InterviewProblem?)] = [
+                ("interview_date", day.flatMap { InterviewAppointment.problem(date: $0, today: today) }),
+                ("interview_place", InterviewAppointment.problem(place: form.values["interview_place"] ?? "")),
+                ("interview_address", InterviewAppointment.problem(address: form.values["interview_address"] ?? "")),
+            ]
+            for case (let field, let problem?) in problems { form.fail(field, DomainText.key(problem)) }
             if let day, let time {
                 interview = InterviewAppointment(
                     date: day, time: time, place: form.values["interview_place"] ?? "",

@@ -21,7 +21,7 @@ enum FollowRoutes {
     static let perPage = 50
 
     static func dashboard(_ ctx: StaffContext) throws -> Response {
-        let now = Date()
+        let now = ctx.now
         guard let structure = ctx.staff.structureId else { throw HTTPError(403, "staff without structure") }
         let filter = ctx.request.query["signal"].flatMap(FollowedPerson.Flag.init(rawValue:))
         let sort = ctx.request.query["tri"].flatMap(FollowedPeople.Sort.init(rawValue:)) ?? .name
@@ -71,7 +71,7 @@ enum FollowRoutes {
     /// The person if the staff member's structure follows them today; 404 otherwise (and noted).
     static func followed(_ ctx: StaffContext, _ id: Int64) throws -> FollowedPerson {
         guard let structure = ctx.staff.structureId,
-            let person = try FollowedPeople.list(structure: structure, only: id, now: Date(), db: ctx.db).first
+            let person = try FollowedPeople.list(structure: structure, only: id, now: ctx.now, db: ctx.db).first
         else {
             try Audit.record(ctx, "refused_person", applicant: nil, detail: ctx.request.path)
             throw HTTPError.notFound
@@ -136,10 +136,25 @@ enum FollowRoutes {
         }
         data["accommodations"] = try Structures.all(ctx.db).filter { $0.kind == .cada || $0.kind == .huda }
             .map { ["value": $0.id, "label": "\(ctx.text("structures.\($0.kind.rawValue)")) · \($0.name)"] }
-        data["today"] = ParisCalendar.civilDate(of: Date()).iso
+        data["today"] = ParisCalendar.civilDate(of: ctx.now).iso
+        // Each document's legal facts, dated, under its category only (never its title or outcome).
+        data["timelines"] = try Documents.forApplicant(a.id, db: ctx.db).map { d -> [String: Any] in
+            [
+                "title": ctx.text(
+                    "timeline.document",
+                    [
+                        "kind": ctx.text("pro.categories.\(d.kind.category.rawValue)"),
+                        "date": DisplayFormat.dateTime(d.depositedAt, ctx.language),
+                    ]),
+                "timeline": TimelineText.rows(
+                    try DocumentTimelines.events(
+                        documentId: d.id, publicId: d.publicId, depositedAt: d.depositedAt, firstConsultedAt: d.firstConsultedAt,
+                        now: ctx.now, db: ctx.db), ctx.base),
+            ]
+        }
         data["optout"] = try OptOutRoutes.panel(ctx, a)
         return ctx.page(
-            "pro/person", title: "pro.follow.person_title", data, over: FollowedPersonView(p, now: Date(), ctx.base), status: status)
+            "pro/person", title: "pro.follow.person_title", data, over: FollowedPersonView(p, now: ctx.now, ctx.base), status: status)
     }
 
     /// For someone with neither phone nor e-mail, the person present: a new key and notice. The

@@ -16,7 +16,7 @@ enum StaffAuthRoutes {
 
     static func loginForm() -> FormView {
         FormView([
-            .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "username"),
+            .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "email"),
             .init(
                 name: "password", labelKey: "staff.login.password", type: "password",
                 autocomplete: "current-password", keepValue: false),
@@ -57,7 +57,7 @@ enum StaffAuthRoutes {
 
     static func unlockForm() -> FormView {
         FormView([
-            .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "username"),
+            .init(name: "email", labelKey: "staff.login.email", type: "email", autocomplete: "email"),
             .init(
                 name: "code", labelKey: "staff.unlock.code", autocomplete: "off", hintKey: "staff.unlock.code_hint",
                 keepValue: false),

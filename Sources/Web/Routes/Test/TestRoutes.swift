@@ -10,5 +10,9 @@ enum TestRoutes {
             Thread.sleep(forTimeInterval: Double(ms) / 1000)
             return .text("slept \(ms)\n")
         }
+        // The app's legal now (ISO 8601), to check that the test clock moved it.
+        routes.add(.get, "/__test/clock") { ctx in
+            .text(ISO8601DateFormatter().string(from: ctx.now) + "\n")
+        }
     }
 }

@@ -46,20 +46,39 @@ enum UsagerAuthRoutes {
         ])
     }
 
+    /// Where to go back after login: `retour` (a document's page reached logged out), from the
+    /// address or the form's hidden field. One that is not a safe path of the space leads to
+    /// the space home instead.
+    static func requestedReturn(_ ctx: RequestContext, _ submitted: FormData? = nil) -> String? {
+        guard let asked = submitted?["retour"] ?? ctx.request.query["retour"] else { return nil }
+        return ApplicantReturn.validated(asked) ?? "/usager/espace"
+    }
+
+    static func loginPage(_ ctx: RequestContext, _ form: FormView, back: String?, status: Int = 200) -> Response {
+        var data = form.context(ctx)
+        if let back { data["retour"] = back }
+        return ctx.page("usager/login", title: "usager.login.title", data, status: status)
+    }
+
     static func showLogin(_ ctx: RequestContext) throws -> Response {
-        if ctx.applicant != nil { return .redirect(to: "/usager/espace") }
-        return ctx.page("usager/login", title: "usager.login.title", loginForm().context(ctx))
+        let back = requestedReturn(ctx)
+        if ctx.applicant != nil { return .redirect(to: back ?? "/usager/espace") }
+        return loginPage(ctx, loginForm(), back: back)
     }
 
     static func submitLogin(_ ctx: RequestContext) throws -> Response {
         var form = loginForm()
         let submitted = try ctx.form()
         form.read(submitted)
-        guard form.isValid else { return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422) }
+        let back = requestedReturn(ctx, submitted)
+        guard form.isValid else { return loginPage(ctx, form, back: back, status: 422) }
         let checker = ApplicantCredentials(ctx: ctx, kind: .password)
         switch try checker.check(identifier: form.values["identifier"]!, secret: submitted["password"] ?? "") {
         case .success(let person):
-            if let refusal = spaceRefusal(person, ctx) { return refusal }
+            // Asked only once the password is right: a closed space still readable lets its
+            // owner in (read-only); once that period is over, the closed page as before.
+            let readOnly = try ClosedSpaces.readOnlyUntil(person, ctx)
+            if readOnly == nil, let refusal = spaceRefusal(person, ctx) { return refusal }
             try ctx.db.transaction { tx in
                 try Applicants.recordLogin(id: person.id, db: tx)
                 try AuthEvents.record(
@@ -67,12 +86,14 @@ enum UsagerAuthRoutes {
                     address: ctx.request.remoteAddress, db: tx)
             }
             try ctx.signIn(.applicant, id: person.id)
-            // At each login the person is invited to check their phone and e-mail.
-            return .redirect(to: "/usager/coordonnees?apres=connexion")
+            if let back { return .redirect(to: back) }
+            // At each login the person is invited to check their phone and e-mail (which a
+            // read-only space cannot change: its home says what is left to do).
+            return .redirect(to: readOnly == nil ? "/usager/coordonnees?apres=connexion" : "/usager/espace")
         case .failure:
             // A locked account gets the same answer: the page always explains how to get back in.
             form.fail("identifier", "usager.login.failed")
-            return ctx.page("usager/login", title: "usager.login.title", form.context(ctx), status: 422)
+            return loginPage(ctx, form, back: back, status: 422)
         case .throttled(let seconds):
             return throttledPage(ctx, "usager/login", "usager.login.title", form, seconds)
         }
@@ -83,7 +104,7 @@ enum UsagerAuthRoutes {
     static func spaceRefusal(_ person: Applicant, _ ctx: RequestContext) -> Response? {
         if person.closedAt != nil { return ctx.page("usager/closed", title: "usager.closed.title", status: 403) }
         guard let openedAt = person.spaceAvailableAt, openedAt <= Date() else {
-            return ctx.page("usager/not-yet-open", title: "usager.not_open.title", [:], status: 409)
+            return NotYetOpenPage.response(person, ctx)
         }
         return nil
     }

@@ -11,10 +11,26 @@ import Security
 enum UsagerDocumentRoutes {
     static func register(_ routes: inout Routes) {
         // `.documentOwner`: the owner check below refuses (and records) everyone else.
-        routes.add(.get, "/usager/documents/:id", show)
-        routes.add(.get, "/usager/documents/:id/pdf", file)
-        routes.add(.get, "/usager/documents/:id/calendrier.ics", calendar)
-        routes.add(.get, "/usager/documents/:id/accuse", receipt)
+        routes.add(.get, "/usager/documents/:id", askingToLogIn { try show($0) })
+        routes.add(.get, "/usager/documents/:id/pdf", askingToLogIn(file))
+        routes.add(.get, "/usager/documents/:id/calendrier.ics", askingToLogIn(calendar))
+        routes.add(.get, "/usager/documents/:id/accuse", askingToLogIn(receipt))
+    }
+
+    /// Thrown by `owned` to a visitor logged in as nobody: most often the owner after logout
+    /// or session expiry, so the answer is the login, then back here (not a dead-end 403).
+    struct LoggedOut: Error {}
+
+    static func askingToLogIn(
+        _ handler: @escaping @Sendable (RequestContext) throws -> Response
+    ) -> @Sendable (RequestContext) throws -> Response {
+        { ctx in
+            do {
+                return try handler(ctx)
+            } catch is LoggedOut {
+                return .redirect(to: ApplicantReturn.loginPath(returningTo: ctx.request.path))
+            }
+        }
     }
 
     /// The document if it belongs to the logged-in applicant; otherwise the refusal is recorded.
@@ -26,13 +42,16 @@ enum UsagerDocumentRoutes {
         if try Documents.recordRefusal(documentId: doc?.id, who: who, address: ctx.request.remoteAddress, db: ctx.db) {
             ctx.logger.warning("document access refused to \(who) for \(ctx.request.loggablePath)")
         }
-        // Another applicant learns nothing (404); staff and logged-out visitors are told no (403).
-        throw ctx.applicant != nil ? HTTPError.notFound : HTTPError.forbidden
+        // Another applicant learns nothing (404), staff are told no (403), anyone else is asked
+        // to log in (the same answer whether the document exists or not).
+        if ctx.applicant != nil { throw HTTPError.notFound }
+        if ctx.staff != nil { throw HTTPError.forbidden }
+        throw LoggedOut()
     }
 
     /// The vault list for the space home, newest first.
     static func list(_ me: Applicant, _ ctx: RequestContext) throws -> [ApplicantSpacePage.Row] {
-        let now = Date()
+        let now = ctx.now
         return try Documents.forApplicant(me.id, db: ctx.db).map { d in
             ApplicantSpacePage.Row(
                 href: "/usager/documents/\(d.publicId.uuidString.lowercased())",
@@ -45,7 +64,8 @@ enum UsagerDocumentRoutes {
         }
     }
 
-    static func show(_ ctx: RequestContext) throws -> Response {
+    /// `legalAid`: the legal-aid declaration form with its errors, when it comes back refused.
+    static func show(_ ctx: RequestContext, legalAid: FormView? = nil, status: Int = 200) throws -> Response {
         let (d, me) = try owned(ctx)
         let base = "/usager/documents/\(d.publicId.uuidString.lowercased())"
         var data: [String: Any] = [
@@ -53,8 +73,8 @@ enum UsagerDocumentRoutes {
             "explain": ctx.text("documents.explain.\(d.kind.category.rawValue)"),
             "deposited": DisplayFormat.dateTime(d.depositedAt, ctx.language),
             "isNew": d.firstConsultedAt == nil,
-            "notification": VaultText.notification(d.notification(now: Date()), ctx),
-            "deadlines": VaultText.deadlines(d, overseas: me.overseas, now: Date(), ctx),
+            "notification": VaultText.notification(d.notification(now: ctx.now), ctx),
+            "deadlines": VaultText.deadlines(d, overseas: me.overseas, now: ctx.now, ctx),
             "pdf": base + "/pdf", "download": base + "/pdf?telecharger=1", "receipt": base + "/accuse",
             "size": max(1, d.sizeBytes / 1024),
         ]
@@ -62,7 +82,12 @@ enum UsagerDocumentRoutes {
             data["interview"] = VaultText.interview(i, ctx)
             data["ics"] = base + "/calendrier.ics"
         }
-        return ctx.page("usager/document", title: "documents.title", data)
+        data["timeline"] = TimelineText.rows(
+            try DocumentTimelines.events(
+                documentId: d.id, publicId: d.publicId, depositedAt: d.depositedAt, firstConsultedAt: d.firstConsultedAt, now: ctx.now,
+                db: ctx.db), ctx)
+        if let form = UsagerLegalAidRoutes.section(d, form: legalAid, ctx) { data["legalAid"] = form }
+        return ctx.page("usager/document", title: "documents.title", data, status: status)
     }
 
     /// Serves the PDF. This is the consultation: the first one fixes the notification date.
@@ -71,7 +96,7 @@ enum UsagerDocumentRoutes {
         let bytes = try Documents.content(id: d.id, db: ctx.db)
         if d.firstConsultedAt == nil {
             try ctx.db.transaction { tx in
-                try Documents.markConsulted(id: d.id, db: tx)
+                try Documents.markConsulted(id: d.id, at: ctx.now, db: tx)
                 try AuthEvents.record(
                     "document_opened", applicant: d.applicantId, by: .applicant(d.applicantId),
                     address: ctx.request.remoteAddress, detail: d.kind.rawValue, db: tx)
@@ -98,7 +123,7 @@ enum UsagerDocumentRoutes {
 
     static func receipt(_ ctx: RequestContext) throws -> Response {
         let (d, me) = try owned(ctx)
-        let state = d.notification(now: Date())
+        let state = d.notification(now: ctx.now)
         if ctx.request.query["format"] == "pdf" { return try receiptPDF(d, me, state, ctx) }
         return ctx.page(
             "usager/receipt", title: "documents.receipt.title",
@@ -110,7 +135,7 @@ enum UsagerDocumentRoutes {
                     ?? ctx.text("documents.receipt.not_consulted"),
                 "notification": VaultText.notification(state, ctx),
                 "sha256": Hex.encode(d.sha256),
-                "issued": DisplayFormat.dateTime(Date(), ctx.language),
+                "issued": DisplayFormat.dateTime(ctx.now, ctx.language),
             ])
     }
 
@@ -135,7 +160,7 @@ enum UsagerDocumentRoutes {
                     (fr.text("documents.consulted"), d.firstConsultedAt.map(when) ?? fr.text("documents.receipt.not_consulted")),
                     (fr.text("documents.notification_title"), notification),
                     (fr.text("documents.receipt.fingerprint"), Hex.encode(d.sha256)),
-                ], footer: fr.text("documents.receipt.issued") + " " + when(Date())))
+                ], footer: fr.text("documents.receipt.issued") + " " + when(ctx.now)))
         return PDFResponse.make(pdf, filename: "accuse-\(d.fileName)", download: true)
     }
 }

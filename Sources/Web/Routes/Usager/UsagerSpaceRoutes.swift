@@ -27,6 +27,13 @@ enum UsagerSpaceRoutes {
         // Once OFPRA granted a status: how to request the residence permit (no copy of the
         // decision is asked for: the ANEF side reads OFPRA's record).
         var extra: [String: Any] = [:]
+        // A closed space still readable: the banner says since when, until when, and what is left.
+        if let until = ctx.applicantReadOnlyUntil, let closedAt = a.closedAt {
+            let closed = VaultText.day(ParisCalendar.civilDate(of: closedAt), ctx)
+            extra["readOnly"] = [
+                "dates": ctx.text("usager.read_only.banner_dates", ["closed": closed, "until": VaultText.day(until, ctx)])
+            ]
+        }
         if let p = try Protections.find(applicantId: a.id, db: ctx.db) {
             extra["protection"] = [
                 "kind": ctx.text("anef.protection_kinds.\(p.kind.rawValue)"), "online": p.kind.filesOnline, "ofpraNumber": p.ofpraNumber,
