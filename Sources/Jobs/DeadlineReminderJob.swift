@@ -70,10 +70,7 @@ public struct DeadlineReminderJob {
         let documentId: Int64 = try row.get("id")
         let subject = "document:\(try row.get("public_id", as: String.self))"
         let language = ReminderJob.messageLanguage(try row.get("language"))
-        let contacts: [(Channel, String)] = [
-            (Channel.sms, ReminderJob.usable(try row.optional("phone", as: String.self), .sms)),
-            (Channel.email, ReminderJob.usable(try row.optional("email", as: String.self), .email)),
-        ].compactMap { channel, recipient in recipient.map { (channel, $0) } }
+        let contacts = try JobRecords.contacts(row)
         var sent = 0
         for reminder in due {
             guard let deadline = deadlines.first(where: { $0.kind == reminder.kind }), let names = Self.templates[reminder.kind] else {
@@ -87,15 +84,7 @@ public struct DeadlineReminderJob {
                     "deadline": reminder.kind.rawValue, "days_before": reminder.daysBefore, "last_day": deadline.lastDay.iso,
                     "channels": contacts.map(\.0.rawValue), "structures": structures.map(\.id),
                 ]
-                let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
-                guard
-                    try tx.query(
-                        """
-                        INSERT INTO document_events (document_id, kind, step_key, at, detail)
-                        VALUES ($1, 'deadline_reminder', $2, $3, $4::jsonb)
-                        ON CONFLICT (document_id, step_key) DO NOTHING RETURNING id
-                        """, [documentId, key, now, json]
-                    ).first != nil
+                guard try JobRecords.recordEvent(document: documentId, kind: "deadline_reminder", key: key, at: now, detail: detail, tx)
                 else { return 0 }
                 for (channel, recipient) in contacts {
                     _ = try Outbox.enqueue(

@@ -54,10 +54,7 @@ public struct EscalationJob {
         let subject = "document:\(publicId)"
         let depositedAt: Date = try row.get("deposited_at")
         let day = Int(now.timeIntervalSince(depositedAt) / 86_400)
-        let contacts: [(Channel, String)] = [
-            (Channel.sms, ReminderJob.usable(try row.optional("phone", as: String.self), .sms)),
-            (Channel.email, ReminderJob.usable(try row.optional("email", as: String.self), .email)),
-        ].compactMap { channel, recipient in recipient.map { (channel, $0) } }
+        let contacts = try JobRecords.contacts(row)
 
         let messages = try db.query(
             """
@@ -95,14 +92,22 @@ public struct EscalationJob {
                     return 0
                 case .retry:
                     let again = contacts.filter { temporary.contains($0.0.rawValue) }
-                    guard try record(step, key: step.rawValue, documentId, now, ["channels": again.map(\.0.rawValue)], tx) else { return 0 }
+                    guard
+                        try JobRecords.recordEvent(
+                            document: documentId, kind: step.rawValue, key: step.rawValue, at: now,
+                            detail: ["channels": again.map(\.0.rawValue)], tx)
+                    else { return 0 }
                     for (channel, recipient) in again {
                         try enqueue(channel, recipient, language, days: day, dedup: "\(subject):retry:\(channel.rawValue)", subject, tx)
                     }
                     return 1
                 case .otherChannel:
                     let others = contacts.filter { !used.contains($0.0.rawValue) }
-                    guard try record(step, key: step.rawValue, documentId, now, ["channels": others.map(\.0.rawValue)], tx) else {
+                    guard
+                        try JobRecords.recordEvent(
+                            document: documentId, kind: step.rawValue, key: step.rawValue, at: now,
+                            detail: ["channels": others.map(\.0.rawValue)], tx)
+                    else {
                         return 0
                     }
                     for (channel, recipient) in others {
@@ -110,14 +115,17 @@ public struct EscalationJob {
                     }
                     return 1
                 case .structureAlert, .structureReminder:
-                    if delivery.noChannelLeft, temporary.isEmpty || done.contains(.retry) {
-                        _ = try record(nil, key: "no_channel_left", documentId, now, [:], tx, kind: "no_channel_left")
+                    if delivery.unreachable(done: done) {
+                        _ = try JobRecords.recordEvent(document: documentId, kind: "no_channel_left", key: "no_channel_left", at: now, tx)
                     }
                     let structures = try StructureContacts.following(applicantId, on: ParisCalendar.civilDate(of: now), tx)
                     guard !structures.isEmpty else { return 0 }
                     let emailed = structures.compactMap(\.email)
                     let detail: [String: Any] = ["structures": structures.map(\.id), "emailed": emailed.count]
-                    guard try record(step, key: step.rawValue, documentId, now, detail, tx) else { return 0 }
+                    guard
+                        try JobRecords.recordEvent(
+                            document: documentId, kind: step.rawValue, key: step.rawValue, at: now, detail: detail, tx)
+                    else { return 0 }
                     let deemed = DocumentNotification.deemedNotificationInstant(depositedAt: depositedAt)
                     for address in emailed {
                         _ = try Outbox.enqueue(
@@ -140,20 +148,6 @@ public struct EscalationJob {
             OutboxMessage(
                 channel: channel, recipient: recipient, template: "document_reminder", language: language,
                 params: ["days": String(max(1, days))], dedupKey: dedup, subjectRef: subject), in: tx)
-    }
-
-    /// Writes the step's event; false when another run already took it.
-    private func record(
-        _ step: EscalationSchedule.Step?, key: String, _ documentId: Int64, _ now: Date, _ detail: [String: Any], _ tx: PGConnection,
-        kind: String? = nil
-    ) throws -> Bool {
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
-        return try tx.query(
-            """
-            INSERT INTO document_events (document_id, kind, step_key, at, detail) VALUES ($1, $2, $3, $4, $5::jsonb)
-            ON CONFLICT (document_id, step_key) DO NOTHING RETURNING id
-            """, [documentId, kind ?? step?.rawValue ?? key, key, now, json]
-        ).first != nil
     }
 }
 

@@ -47,11 +47,7 @@ public struct ReminderJob {
             let seen: Date = try row.get("seen")
             // One reminder per absence: the key changes when the person logs in again.
             let absence = "applicant:\(id):absent-since:\(Int(seen.timeIntervalSince1970))"
-            for (channel, recipient) in [
-                (Channel.sms, try row.optional("phone", as: String.self)),
-                (Channel.email, try row.optional("email", as: String.self)),
-            ] {
-                guard let recipient = Self.usable(recipient, channel) else { continue }
+            for (channel, recipient) in try JobRecords.contacts(row) {
                 queued += try enqueueOnce(
                     OutboxMessage(
                         channel: channel, recipient: recipient, template: "login_reminder",

@@ -1,5 +1,7 @@
+import Domain
 import Foundation
 import Outbox
+import Security
 import XCTest
 
 @testable import Web
@@ -52,5 +54,30 @@ final class TestClockTests: XCTestCase {
         XCTAssertEqual(clock.offset, 0, "unreadable: real time")
         try clock.set(offsetSeconds: -3600)
         XCTAssertEqual(clock.offset, 0, "tests only move forward")
+    }
+
+    /// Every legal date of a page follows the moved clock: the interview's days left too.
+    func testADocumentPageCountsTheInterviewsDaysLeftFromTheLegalClock() throws {
+        let (base, db) = try Fixtures.app()
+        defer { db.close() }
+        var config = base.config
+        let clock = TestClock(file: try clockFile(3 * 86_400))
+        config.legalClock = clock
+        let app = try App(config: config, logger: base.logger)
+        let (person, _) = try Fixtures.applicant(db)
+        let password = "une phrase assez longue"
+        try Applicants.setPassword(id: person.id, hash: PasswordHasher.fastForTests.hash(password), db: db)
+        let interview = InterviewAppointment(
+            date: ParisCalendar.civilDate(of: Date()).adding(days: 10), time: TimeOfDay(hhmm: "09:30")!, place: "OFPRA",
+            address: "201 rue Carnot, 94120 Fontenay-sous-Bois", interpreterLanguage: nil)
+        let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
+        let d = try DocumentDeposit.deposit(.convocation, pdf: pdf, interview: interview, for: person, by: nil, db: db).document
+        let b = Browser(app: app)
+        try b.get("/usager/connexion")
+        XCTAssertEqual(b.post("/usager/connexion", ["identifier": person.agdref!, "password": password]).status, 303)
+        let page = try b.get("/usager/documents/\(d.publicId.uuidString.lowercased())").html
+        let fr = app.catalogues[.french]
+        XCTAssertTrue(page.contains(escapedHTML(fr.text("documents.deadline.days_left", count: 7))), "3 days later, 7 days left")
+        XCTAssertFalse(page.contains(escapedHTML(fr.text("documents.deadline.days_left", count: 10))), "not counted from real time")
     }
 }

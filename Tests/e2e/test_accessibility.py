@@ -88,6 +88,26 @@ def _person_with_documents() -> tuple[Person, str, str]:
     return person, convocation, rejection
 
 
+@functools.cache
+def _closed_person() -> Person:
+    """A person whose opened rejection OFPRA then closed the space on: read-only for a while."""
+    s = _settings()
+    person = helpers.new_person(s.base_url)
+    rejection = helpers.deposit_document(s.base_url, s.database_url, person.id, "decision_rejection", helpers.minimal_pdf())
+    session = helpers.applicant_session(s.base_url, person.agdref, person.password)
+    assert session.get(f"{s.base_url}/usager/documents/{rejection}/pdf", timeout=helpers.HTTP_TIMEOUT).status_code == 200
+    path = f"/agents/ofpra/personnes/{person.id}"
+    r = helpers.post_form(helpers.staff_session(s.base_url, OFPRA_EMAIL), s.base_url, path, path + "/cloture",
+                          {"reason": "final_decision"})
+    assert r.status_code == 303, f"closing the space failed: {r.status_code}"
+    return person
+
+
+def _as_closed_person(page: Page) -> None:
+    person = _closed_person()
+    helpers.browser_applicant_login(page, person.agdref, person.password)
+
+
 def _as_staff(email: str) -> Callable[[Page], None]:
     def login(page: Page) -> None:
         helpers.browser_login(page, email)
@@ -258,6 +278,8 @@ PAGES = [
     AuditedPage("usager-contacts", "/usager/coordonnees", login=_as_demo_applicant),
     AuditedPage("usager-account", "/usager/compte", login=_as_demo_applicant),
     AuditedPage("usager-space-documents", "/usager/espace", login=_as_person_with_documents),
+    AuditedPage("usager-space-read-only", "/usager/espace", login=_as_closed_person),
+    AuditedPage("usager-read-only-refused", "/usager/coordonnees", status=403, login=_as_closed_person),
     AuditedPage("usager-convocation", "/usager/documents/…", login=_as_person_with_documents, prepare=_show_document(1)),
     AuditedPage("usager-decision", "/usager/documents/…", login=_as_person_with_documents, prepare=_show_document(2)),
     AuditedPage("usager-receipt", "/usager/documents/…/accuse", login=_as_person_with_documents,

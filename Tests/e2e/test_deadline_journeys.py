@@ -102,7 +102,6 @@ def test_a_phone_only_person_whose_sms_fails_is_reached_through_their_structure(
         legal_time.run_jobs()
         assert "structure_alerted" in events(database_url, document)
         helpers.wait_until(lambda: mails_about(smtp_sink, address, deemed), 20, 0.2, what="the structure's alert e-mail")
-        assert len(mails_about(smtp_sink, address, deemed)) >= 1
 
         # Day 13: told again, still before the document is deemed notified.
         legal_time.move_to(today + dt.timedelta(days=13))

@@ -29,15 +29,20 @@ public struct TimelineEvent: Sendable, Equatable {
     /// Message events: the channel (sms, email) and the delivery status (`DeliveryStatus` raw value).
     public let channel: String?
     public let status: String?
-    /// Deadline reminders: which time limit and how many days before; outages: the component and end.
+    /// Deadline reminders: which time limit and how many days before; outages: the component.
     public let detail: [String: String]
+    /// Outages: when it ended (nil while it lasts).
+    public let endedAt: Date?
 
-    public init(kind: Kind, at: Date, channel: String? = nil, status: String? = nil, detail: [String: String] = [:]) {
+    public init(
+        kind: Kind, at: Date, channel: String? = nil, status: String? = nil, detail: [String: String] = [:], endedAt: Date? = nil
+    ) {
         self.kind = kind
         self.at = at
         self.channel = channel
         self.status = status
         self.detail = detail
+        self.endedAt = endedAt
     }
 }
 

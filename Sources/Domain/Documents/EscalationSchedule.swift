@@ -50,6 +50,11 @@ public enum EscalationSchedule {
 
         /// No verified channel, or every one failed: nobody can reach the person but their structure.
         public var noChannelLeft: Bool { personChannels.allSatisfy { failedChannels.contains($0) } }
+
+        /// Nobody left to reach, once a temporary failure has had its retry: the structure at once.
+        public func unreachable(done: Set<Step>) -> Bool {
+            noChannelLeft && (temporarilyFailedChannels.isEmpty || done.contains(.retry))
+        }
     }
 
     /// What is due on `day` (days since deposit) for an unopened, not yet notified document,
@@ -65,9 +70,7 @@ public enum EscalationSchedule {
         {
             steps.append(.otherChannel)
         }
-        // Nobody left to reach (a temporary failure gets its retry first): the structure at once.
-        let unreachable = delivery.noChannelLeft && (delivery.temporarilyFailedChannels.isEmpty || done.contains(.retry))
-        if !done.contains(.structureAlert), day >= 7 || unreachable { steps.append(.structureAlert) }
+        if !done.contains(.structureAlert), day >= 7 || delivery.unreachable(done: done) { steps.append(.structureAlert) }
         // A reminder follows an alert made on an earlier run (a job that missed days alerts once).
         if !done.contains(.structureReminder), day >= 12, done.contains(.structureAlert) { steps.append(.structureReminder) }
         return steps

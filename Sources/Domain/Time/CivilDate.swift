@@ -56,7 +56,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { iso }
 
-    /// dd/mm/yyyy: how messages write a date, read the same in every language they go out in.
+    /// dd/mm/yyyy: how messages and the French documents write a date (read the same in every language).
     public var numeric: String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(two(day))/\(two(month))/\(year)"

@@ -49,9 +49,9 @@ struct AttestationIssuer: Sendable {
         let receiptPDF = try AnefDocumentRenderer.filingReceipt(
             FilingReceipt(
                 requestNumber: receiptNumber, surnames: h.account.surnames, givenNames: h.account.givenNames,
-                birthDate: Self.french(birth), nationalityOrStatus: nationalityOrStatus(h, standing),
+                birthDate: birth.numeric, nationalityOrStatus: nationalityOrStatus(h, standing),
                 address: addressLines(h.request), foreignerNumber: h.account.foreignerNumber ?? h.protection.foreignerNumber ?? "—",
-                filedOn: Self.french(today), prefecture: h.prefecture.name, verificationURL: receiptCode.url,
+                filedOn: today.numeric, prefecture: h.prefecture.name, verificationURL: receiptCode.url,
                 barcode: receiptCode.barcode, dataMatrix: receiptCode.dataMatrix))
         let receipt = try Attestations.insert(
             number: "REC-" + receiptNumber, request: h.request.id, kind: .receipt, validFrom: today, validUntil: nil,
@@ -99,12 +99,12 @@ struct AttestationIssuer: Sendable {
             ])
         let pdf = try AnefDocumentRenderer.attestation(
             ProlongationAttestation(
-                number: number, surnames: h.account.surnames, givenNames: h.account.givenNames, birthDate: Self.french(birth),
+                number: number, surnames: h.account.surnames, givenNames: h.account.givenNames, birthDate: birth.numeric,
                 birthPlace: h.account.role == .protected ? h.protection.birthPlace : "",
                 nationality: h.account.role == .protected ? (h.protection.nationality ?? "—") : "—",
                 standing: Self.pdfStanding(standing), foreignerNumber: h.account.foreignerNumber ?? h.protection.foreignerNumber ?? "—",
                 requestNumber: h.request.number, address: addressLines(h.request), prefecture: h.prefecture.name,
-                validFrom: Self.french(from), validUntil: Self.french(until), issuedOn: Self.french(today),
+                validFrom: from.numeric, validUntil: until.numeric, issuedOn: today.numeric,
                 verificationURL: code.url, barcode: code.barcode, replaces: replaces, dataMatrix: code.dataMatrix))
         return try Attestations.insert(
             number: number, request: h.request.id, kind: .api, validFrom: from, validUntil: until,
@@ -167,11 +167,5 @@ struct AttestationIssuer: Sendable {
         case .familyOfRefugee: .familyOfRefugee
         case .familyOfSubsidiaryProtection: .familyOfSubsidiaryProtection
         }
-    }
-
-    /// Documents are French: dd/MM/yyyy.
-    static func french(_ d: CivilDate) -> String {
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(two(d.day))/\(two(d.month))/\(d.year)"
     }
 }

@@ -34,9 +34,10 @@ public enum DocumentTimelines {
             WHERE started_at <= $2 AND (ended_at IS NULL OR ended_at >= $1) ORDER BY started_at
             """, [depositedAt, windowEnd]
         ).rows {
-            var detail = ["component": try r.get("component", as: String.self)]
-            if let ended = try r.optional("ended_at", as: Date.self) { detail["ended_at"] = ISO8601DateFormatter().string(from: ended) }
-            others.append(TimelineEvent(kind: .outage, at: try r.get("started_at"), detail: detail))
+            others.append(
+                TimelineEvent(
+                    kind: .outage, at: try r.get("started_at"), detail: ["component": try r.get("component")],
+                    endedAt: try r.optional("ended_at")))
         }
         return DocumentTimeline.build(depositedAt: depositedAt, firstConsultedAt: firstConsultedAt, now: now, others: others)
     }

@@ -8,7 +8,7 @@ enum TimelineText {
     static func rows(_ events: [TimelineEvent], _ ctx: RequestContext) -> [[String: Any]] {
         events.map { e in
             [
-                "when": DisplayFormat.dateTime(e.at, ctx.language), "iso": ISO8601DateFormatter().string(from: e.at), "text": text(e, ctx),
+                "when": DisplayFormat.dateTime(e.at, ctx.language), "iso": e.at.formatted(.iso8601), "text": text(e, ctx),
                 "failed": e.status.flatMap(DeliveryStatus.init(rawValue:))?.isFailure == true || e.kind == .noChannelLeft
                     || e.kind == .outage,
                 "future": e.kind == .willBeDeemed,
@@ -32,7 +32,7 @@ enum TimelineText {
                 ["deadline": ctx.text("documents.deadline.\(e.detail["deadline"] ?? Deadline.Kind.cndaAppeal.rawValue).title")])
         case .outage:
             let component = ctx.text("timeline.component.\(e.detail["component"] ?? "database")")
-            if let end = e.detail["ended_at"].flatMap({ ISO8601DateFormatter().date(from: $0) }) {
+            if let end = e.endedAt {
                 return ctx.text("timeline.outage_ended", ["component": component, "end": DisplayFormat.dateTime(end, ctx.language)])
             }
             return ctx.text("timeline.outage_ongoing", ["component": component])

@@ -91,7 +91,7 @@ enum VaultText {
     }
 
     static func interview(_ i: InterviewAppointment, _ ctx: RequestContext) -> [String: Any] {
-        let today = ParisCalendar.civilDate(of: Date())
+        let today = ParisCalendar.civilDate(of: ctx.now)
         return [
             "day": day(i.date, ctx), "time": i.time.hhmm, "place": i.place, "address": i.address,
             "interpreter": i.interpreterLanguage.flatMap { SpokenLanguages.find($0)?.name } ?? "",

@@ -196,7 +196,7 @@ enum PrefectureRoutes {
             else { return false }
             try Instruction.ask(request: r.id, what: what, why: why, due: due, staff: ctx.staff.id, db: tx)
             try AnefMessages.toPerson(
-                account, "anef_documents_requested", params: ["date": AttestationIssuer.french(due)], channels: [.email],
+                account, "anef_documents_requested", params: ["date": due.numeric], channels: [.email],
                 dedup: "anef-ask:\(r.id):\(Date().timeIntervalSince1970)", db: tx)
             try Audit.record(ctx, "ask_anef_documents", applicant: applicant, detail: r.number, db: tx)
             return true
@@ -268,7 +268,7 @@ enum PrefectureRoutes {
                 try AnefMessages.toPerson(
                     account, "anef_card_available",
                     params: [
-                        "date": AttestationIssuer.french(day), "time": time.hhmm,
+                        "date": day.numeric, "time": time.hhmm,
                         // Never empty (a message without its params is refused): the name, a dash.
                         "address": [office?.address, office?.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
                             .nonEmpty ?? office?.name ?? "-",
